@@ -1,0 +1,37 @@
+# Quick start: `make demo` and `make test`. Both create .venv if it is missing.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
+
+.PHONY: demo test bench chromium clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "deltaprop needs Python >= 3.11"'
+	$(PYTHON) -m venv $(VENV)
+
+# The runtime install: NumPy only.
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PIP) -e .
+	touch $@
+
+# Test tools; torch is pinned to 2.13.0 in pyproject.toml (the CPU build on disk).
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PIP) -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed-run
+	$(VENV)/bin/deltaprop demo
+
+# Headless Chromium for the browser tests (Debian package; Playwright never downloads one).
+chromium:
+	@scripts/ensure-chromium.sh
+
+test: $(VENV)/.installed-test chromium
+	DELTAPROP_REQUIRE_TORCH=1 DELTAPROP_REQUIRE_BROWSER=1 $(PY) -m pytest -q
+
+bench: $(VENV)/.installed-test
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache test-output

@@ -1,0 +1,26 @@
+"""deltaprop: fully connected networks trained by backpropagation in tensor form.
+
+NumPy is the only dependency.  The four equations of backpropagation (BP1-BP4)
+live in :mod:`deltaprop.backprop`; everything else is built on them.
+
+>>> import deltaprop as dp
+>>> net = dp.Network([2, 8, 2], activations=["tanh", "softmax"], loss="cross-entropy", seed=0)
+"""
+
+from .activations import ACTIVATIONS, Activation, get_activation
+from .backprop import Gradients
+from .gradcheck import gradcheck
+from .layers import Dense
+from .losses import LOSSES, Loss, get_loss
+from .mazur import mazur_data, mazur_network
+from .network import Network
+from .optimizers import OPTIMIZERS, SGD, Optimizer, get_optimizer
+from .training import DivergenceError, History, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "Dense", "DivergenceError", "Gradients", "History", "LOSSES", "Loss",
+    "Network", "OPTIMIZERS", "Optimizer", "SGD", "fit", "get_activation", "get_loss", "get_optimizer",
+    "gradcheck", "mazur_data", "mazur_network",
+]

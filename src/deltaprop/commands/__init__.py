@@ -1,0 +1,1 @@
+"""One module per ``deltaprop`` sub-command (see :mod:`deltaprop.cli`)."""

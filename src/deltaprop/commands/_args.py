@@ -1,0 +1,46 @@
+"""Argument parsers shared by the commands: comma lists with clear errors."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def int_list(text):
+    """``"784,30,10"`` → ``[784, 30, 10]`` (all positive)."""
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated positive integers like 784,30,10, got {text!r}")
+    if any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"layer sizes must be positive, got {text!r}")
+    return values
+
+
+def name_list(text):
+    """``"relu,softmax"`` → ``["relu", "softmax"]``."""
+    names = [part.strip() for part in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected comma-separated names like relu,softmax, got {text!r}")
+    return names
+
+
+def positive_float(text):
+    """A float > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
+    return value
+
+
+def positive_int(text):
+    """An int > 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
