@@ -247,7 +247,8 @@ def get_activation(name):
         if key != "leaky-relu":
             raise ValueError(f"activation {key!r} takes no parameter (got {name!r})")
         try:
-            return LeakyReLU(float(arg))
+            slope = float(arg)
         except ValueError:
             raise ValueError(f"leaky-relu slope must be a number, got {arg!r}") from None
+        return LeakyReLU(slope)
     return ACTIVATIONS[key]()
