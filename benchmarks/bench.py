@@ -1,0 +1,165 @@
+"""Side-by-side training benchmark: deltaprop vs PyTorch eager, scikit-learn, Nielsen's loop and the matmul floor.
+
+    python benchmarks/bench.py                 # full run on Fashion-MNIST (a few minutes)
+    python benchmarks/bench.py --quick         # smoke run: 2,000 samples, a few seconds per engine
+    python benchmarks/bench.py --json out.json --configs A/10,B/32 --engines deltaprop,torch,floor
+
+Every (config, engine) pair runs in its own Python process, so the peak
+memory reported for deltaprop is deltaprop's alone (PyTorch alone adds
+hundreds of MB).  Seconds per epoch are medians over ``--epochs`` epochs after
+``--warmup`` warm-up epochs; every ratio in the targets compares figures from
+this one run.  ``--threads N`` sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS in
+the workers; PyTorch always uses NumPy's BLAS thread count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNS = ["A/10", "A/128", "B/32", "B/128", "B/1024", "C/256"]
+ENGINE_ORDER = ["deltaprop", "torch", "sklearn", "nielsen", "floor"]
+NIELSEN_CONFIGS = {"A"}         # Nielsen's network.py: sigmoid + quadratic only
+QUICK_SAMPLES = 2000
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smoke run: first {QUICK_SAMPLES} samples, 1 warm-up + 2 timed epochs")
+    parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
+    parser.add_argument("--configs", default=",".join(RUNS), help=f"comma-separated, default {','.join(RUNS)}")
+    parser.add_argument("--engines", default=",".join(ENGINE_ORDER), help="comma-separated subset of "
+                        + ",".join(ENGINE_ORDER))
+    parser.add_argument("--data", choices=["auto", "fashion-mnist", "synthetic"], default="auto")
+    parser.add_argument("--samples", type=int, help="training samples to use (default: all)")
+    parser.add_argument("--epochs", type=int, default=3, help="timed epochs per engine (median), default 3")
+    parser.add_argument("--warmup", type=int, default=1, help="warm-up epochs, default 1")
+    parser.add_argument("--threads", type=int, help="BLAS/OpenMP threads for every engine")
+    parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "CONFIG", "BATCH"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.samples = args.samples or QUICK_SAMPLES
+        args.epochs = min(args.epochs, 2)
+    if args.epochs < 1 or args.warmup < 0:
+        parser.error("--epochs must be ≥ 1 and --warmup ≥ 0")
+    return args
+
+
+# ------------------------------------------------------------------------ worker
+def worker(args):
+    """Run one engine on one config in this process; print a JSON line."""
+    import datasets
+    import numpy as np
+    from engines import ENGINES, N_PREDICT
+
+    engine, config, batch = args.worker[0], args.worker[1], int(args.worker[2])
+    name, X, y, X_test, _ = datasets.load(args.data, args.samples)
+    X_test = X_test[:N_PREDICT]
+    result = ENGINES[engine](config, batch, X, y, X_test, args.epochs, args.warmup)
+    result["data"] = name
+    result["n_train"] = int(X.shape[0])
+    result["data_mb"] = (X.nbytes + X_test.nbytes) / 2**20
+    result["median_s"] = statistics.median(result["epoch_times"])
+    print("RESULT " + json.dumps(result, default=float))
+
+
+def run_worker(args, engine, config, batch):
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", engine, config, str(batch),
+           "--data", args.data, "--epochs", str(args.epochs), "--warmup", str(args.warmup)]
+    if args.samples:
+        cmd += ["--samples", str(args.samples)]
+    env = dict(os.environ)
+    if args.threads:
+        env.update(OPENBLAS_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads),
+                   MKL_NUM_THREADS=str(args.threads))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=HERE)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    lines = (proc.stderr.strip() or proc.stdout.strip() or f"exit {proc.returncode}").splitlines()
+    return {"error": lines[-1]}
+
+
+# ------------------------------------------------------------------------ driver
+def main(argv=None):
+    args = parse_args(argv)
+    if args.worker:
+        worker(args)
+        return 0
+    sys.path.insert(0, HERE)
+    import numpy as np
+    from engines import CONFIGS, flops_per_epoch, numpy_blas_threads
+    from report import evaluate_targets, format_table, format_targets
+
+    runs_wanted = [r.strip() for r in args.configs.split(",") if r.strip()]
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    for item in runs_wanted:
+        config, _, batch = item.partition("/")
+        if config not in CONFIGS or not batch.isdigit() or int(batch) < 1:
+            raise SystemExit(f"bench.py: bad config {item!r}; use CONFIG/BATCH with CONFIG in {', '.join(CONFIGS)}")
+    for engine in engines:
+        if engine not in ENGINE_ORDER:
+            raise SystemExit(f"bench.py: unknown engine {engine!r}; valid: {', '.join(ENGINE_ORDER)}")
+
+    started = time.time()
+    meta = {"command": "python benchmarks/bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "python": platform.python_version(), "numpy": np.__version__, "cpus": os.cpu_count(),
+            "machine": platform.machine(), "blas_threads": args.threads or numpy_blas_threads(),
+            "epochs": args.epochs, "warmup": args.warmup, "date": time.strftime("%Y-%m-%d %H:%M")}
+    runs = []
+    for item in runs_wanted:
+        config, batch = item.split("/")[0], int(item.split("/")[1])
+        run_engines = [e for e in engines if e != "nielsen" or config in NIELSEN_CONFIGS]
+        run = {"config": config, "batch": batch, "sizes": CONFIGS[config][0], "engines": run_engines,
+               "seconds": {}, "predict_ms": {}, "details": {}}
+        for engine in run_engines:
+            print(f"  {item:7} {engine:10}", end=" ", flush=True)
+            result = run_worker(args, engine, config, batch)
+            run["details"][engine] = result
+            if "error" in result:
+                print(f"FAILED: {result['error']}", flush=True)
+                continue
+            run["seconds"][engine] = result["median_s"]
+            if "predict_ms" in result:
+                run["predict_ms"][engine] = result["predict_ms"]
+            meta.setdefault("data", result["data"])
+            meta.setdefault("n_train", result["n_train"])
+            print(f"{result['median_s']:.4f} s/epoch  (epochs {', '.join(f'{t:.3f}' for t in result['epoch_times'])})",
+                  flush=True)
+            if engine == "deltaprop":
+                rss = result["rss_mb"]
+                run["memory"] = {"peak_rss_mb": result["peak_rss_mb"], "data_mb": result["data_mb"],
+                                 "growth_mb": rss[-1] - rss[min(args.warmup, len(rss) - 1)]}
+        run["gflop"] = flops_per_epoch(run["sizes"], meta.get("n_train", 60_000)) / 1e9
+        runs.append(run)
+
+    targets = evaluate_targets(runs)
+    print()
+    print(f"deltaprop benchmark — {meta.get('data', '?')}, {meta.get('n_train', '?')} training samples, float32, "
+          f"{meta['blas_threads']} BLAS thread(s), {meta['cpus']} CPUs; seconds per epoch = median of "
+          f"{args.epochs} epoch(s) after {args.warmup} warm-up")
+    print("Nielsen: timed on a subset, scaled to the epoch.  scikit-learn on config A: softmax + log-loss "
+          "output (it cannot express sigmoid + quadratic).")
+    print()
+    print(format_table(runs))
+    print()
+    print(format_targets(targets))
+    passed = sum(t["status"] == "PASS" for t in targets)
+    print(f"\n{passed}/{len(targets)} targets met; wall time {time.time() - started:.0f} s")
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump({"meta": meta, "runs": runs, "targets": targets}, handle, indent=1, default=float)
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
