@@ -1,17 +1,25 @@
 """The training loop: epochs of shuffled mini-batches, one gradient step per batch.
 
 Read it top to bottom: validate and cast the data once, then for each epoch
-draw a permutation, gather each batch into a reused buffer, take a step,
-and record the epoch's numbers.  The Python loop runs over batches, never
-over samples.
+set the epoch's learning rate, draw a permutation, gather each batch into a
+reused buffer, take a step, and record the epoch's numbers; then evaluate,
+check early stopping and hand a :class:`TrainingState` to the checkpoint
+hook.  The Python loop runs over batches, never over samples.
+
+Resuming from a :class:`TrainingState` (random generator state, optimiser
+state, epoch, history, early-stopping books) continues exactly where the run
+stopped: the result equals an uninterrupted run bit for bit.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .network import is_classification, outputs_to_labels
 from .optimizers import get_optimizer
+from .schedules import get_schedule
 from .validation import check_inputs, check_positive_int, check_targets
 
 
@@ -24,6 +32,8 @@ class History:
 
     def __init__(self):
         self.epochs = []        # list of dicts, one per epoch
+        self.stopped_epoch = None   # set when early stopping ended the run
+        self.best_epoch = None      # set when early stopping restored the best weights
 
     def append(self, record):
         self.epochs.append(record)
@@ -42,8 +52,28 @@ class History:
         return f"History({len(self.epochs)} epochs, last={self.last()})"
 
 
+@dataclass
+class TrainingState:
+    """Everything besides the weights that a resumed run needs (see :mod:`deltaprop.persistence`).
+
+    ``rng_state`` is ``Generator.bit_generator.state``; ``optimizer`` is
+    ``Optimizer.state_dict()``; ``best_parameters`` are the early-stopping
+    best weights and biases (layer order, ``[W1, b1, W2, b2, ...]``).
+    """
+
+    epoch: int                              # completed epochs
+    rng_state: dict
+    optimizer: dict
+    history: list                           # per-epoch records
+    base_learning_rate: float
+    best_loss: float = float("inf")
+    best_epoch: int = 0
+    best_parameters: list = field(default_factory=list)
+
+
 def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *, shuffle=True,
-        seed=None, validation_data=None, callback=None):
+        seed=None, validation_data=None, callback=None, weight_decay=0.0, schedule=None,
+        early_stopping=None, checkpoint=None, progress=None, resume=None):
     """Train ``network`` in place by mini-batch gradient descent.
 
     Parameters
@@ -65,12 +95,28 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         Evaluated after every epoch (``val_loss``, ``val_accuracy``).
     callback : callable(epoch, record), optional
         Called after every epoch with the epoch's record.
+    weight_decay : float, default 0
+        L2 regularisation ``λ`` in Nielsen's form: the cost gains
+        ``(λ/2n) Σ w²`` with ``n = len(X)``; biases are not decayed.
+    schedule : str or Schedule, optional
+        Learning-rate schedule (:mod:`deltaprop.schedules`), e.g. ``"cosine"``.
+    early_stopping : int, optional
+        Patience: stop when the validation loss has not improved for this many
+        epochs, and restore the weights of the best epoch.  Needs ``validation_data``.
+    checkpoint : callable(TrainingState), optional
+        Called after every epoch (after ``callback``) with the state to save.
+    progress : callable(epoch, samples_done, n_samples, loss_sum, correct), optional
+        Called after every batch (a progress bar).
+    resume : TrainingState, optional
+        Continue a run: ``network`` must hold the checkpoint's weights.
 
     Returns
     -------
     History
         ``loss`` (mean of the batch losses), ``accuracy`` for class targets,
-        and the validation figures.
+        the validation figures and ``learning_rate``.  ``history.stopped_epoch``
+        is set when early stopping ended the run, ``history.best_epoch`` to
+        the epoch whose weights were kept.
 
     Raises
     ------
@@ -87,17 +133,31 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         X_val = check_inputs(validation_data[0], network.sizes[0], network.dtype, name="validation X")
         Y_val = check_targets(validation_data[1], X_val.shape[0], network.sizes[-1], network.dtype,
                               name="validation Y")
+    elif early_stopping is not None:
+        raise ValueError("early stopping watches the validation loss: give validation data too")
+    patience = None if early_stopping is None else check_positive_int(early_stopping, "early_stopping patience")
     optimizer = get_optimizer(optimizer, learning_rate)
+    n = X.shape[0]
+    optimizer.weight_decay = _check_decay(weight_decay) / n       # Nielsen's λ/n
+    schedule = get_schedule(schedule, epochs)
     rng = np.random.default_rng(seed)
+    state = TrainingState(0, rng.bit_generator.state, {}, [], optimizer.learning_rate)
+    if resume is not None:
+        state = resume
+        rng.bit_generator.state = state.rng_state
+        optimizer.load_state_dict(state.optimizer, trainable_parameters(network))
+        optimizer.weight_decay = _check_decay(weight_decay) / n
     dropout_rng = rng if any(layer.dropout for layer in network.layers) else None
     classification = is_classification(Y)
-    n = X.shape[0]
     batch_size = min(batch_size, n)
     x_buf = np.empty((batch_size, X.shape[1]), network.dtype)    # gathered batches land here
     y_buf = np.empty((batch_size, Y.shape[1]), network.dtype)
     history = History()
+    for record in state.history:
+        history.append(dict(record))
 
-    for epoch in range(1, epochs + 1):
+    for epoch in range(state.epoch + 1, epochs + 1):
+        optimizer.learning_rate = schedule.rate(epoch, state.base_learning_rate)
         snapshot = [p.copy() for p in _parameters(network)]      # last known finite weights
         order = rng.permutation(n) if shuffle else None
         loss_sum, correct = 0.0, 0
@@ -119,16 +179,53 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
             if classification:
                 output = network._workspace(stop - start, dropout_rng is not None).a[-1]
                 correct += int(np.count_nonzero(outputs_to_labels(output) == outputs_to_labels(yb)))
+            if progress is not None:
+                progress(epoch, stop, n, loss_sum, correct)
+        if not all(np.isfinite(p).all() for p in _parameters(network)):
+            _restore_finite(network, snapshot)
+            raise DivergenceError(f"training diverged in epoch {epoch}: the weights became NaN or infinite; "
+                                  f"kept the last finite weights; try a smaller learning rate "
+                                  f"(it was {optimizer.learning_rate:g})")
 
-        record = {"epoch": epoch, "loss": loss_sum / n}
+        record = {"epoch": epoch, "loss": loss_sum / n, "learning_rate": optimizer.learning_rate}
         if classification:
             record["accuracy"] = correct / n
         if validation_data is not None:
             record.update({f"val_{k}": v for k, v in network.evaluate(X_val, Y_val).items()})
         history.append(record)
+        stop_now = False
+        if patience is not None:
+            if record["val_loss"] < state.best_loss:
+                state.best_loss, state.best_epoch = record["val_loss"], epoch
+                state.best_parameters = [p.copy() for p in _parameters(network)]
+            stop_now = epoch - state.best_epoch >= patience
+        state.epoch, state.history = epoch, history.epochs
+        state.rng_state, state.optimizer = rng.bit_generator.state, optimizer.state_dict()
         if callback is not None:
             callback(epoch, record)
+        if checkpoint is not None:
+            checkpoint(state)
+        if stop_now:
+            history.stopped_epoch = epoch
+            break
+    if patience is not None and state.best_parameters:
+        for param, best in zip(_parameters(network), state.best_parameters):
+            np.copyto(param, best)
+        history.best_epoch = state.best_epoch
     return history
+
+
+def trainable_parameters(network):
+    """The arrays the optimiser updates, in its order: ``W1, (b1,) W2, (b2,) ...``."""
+    return [array for layer in network.layers
+            for array in ((layer.weights, layer.biases) if layer.train_biases else (layer.weights,))]
+
+
+def _check_decay(value):
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"weight decay must be a finite number >= 0, got {value}")
+    return value
 
 
 def _parameters(network):
