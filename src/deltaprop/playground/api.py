@@ -1,0 +1,228 @@
+"""The small JSON API: routes, request checks, and the bounded set of sessions.
+
+Nothing here knows about sockets: :meth:`Api.handle` takes a method, a path, a
+query and the raw body, and returns a :class:`Response`.  The event stream
+(Server-Sent Events) lives in :mod:`.server` because it writes as it goes.
+
+=======  ======================================  ==========================================
+method   path                                    does
+=======  ======================================  ==========================================
+GET      /api/options                            datasets, activations, losses, optimisers, limits
+POST     /api/sessions                           create a session from a configuration
+GET      /api/sessions/ID[?data=1]               its state (with the points when data=1)
+POST     /api/sessions/ID/config                 new configuration (rebuilds, epoch 0)
+POST     /api/sessions/ID/upload                 CSV body: x1,x2,label rows become the data
+POST     /api/sessions/ID/{step,epoch,reset,play,pause}
+POST     /api/sessions/ID/neuron                 {layer, neuron[, sample]}: z, a, δ, BP1–BP4
+POST     /api/sessions/ID/link                   {layer, to, from}: weight and gradient
+POST     /api/sessions/ID/weight                 {layer, to, from, value}: edit by hand
+GET      /api/sessions/ID/export/model           the model file (deltaprop.persistence)
+GET      /api/sessions/ID/export/example         the worked example (deltaprop.explain), HTML
+DELETE   /api/sessions/ID                        end the session
+=======  ======================================  ==========================================
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+from ..activations import ACTIVATIONS
+from ..losses import LOSSES
+from . import exports, schema
+from .datasets import parse_csv
+from .neuron import neuron_report
+from .schema import RequestError
+from .session import Session
+from .snapshot import snapshot
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+_ACTIONS = ("step", "epoch", "reset", "play", "pause")
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: dict = field(default_factory=dict)
+
+
+def json_response(payload, status=200):
+    return Response(status, json.dumps(payload, allow_nan=False, separators=(",", ":")).encode())
+
+
+def error_response(message, status):
+    return json_response({"error": message, "status": status}, status)
+
+
+class Api:
+    """Routes requests to sessions; at most :data:`~.schema.MAX_SESSIONS` live at once."""
+
+    def __init__(self, max_sessions=schema.MAX_SESSIONS):
+        self.sessions = {}
+        self.max_sessions = max_sessions
+        self.lock = threading.Lock()
+
+    # --------------------------------------------------------------- routing
+    def handle(self, method, path, query, body):
+        """Answer one request; every failure becomes a JSON error, never an exception."""
+        try:
+            return self._route(method, path, query, body)
+        except RequestError as exc:
+            return error_response(str(exc), exc.status)
+        except (ValueError, TypeError) as exc:      # the engine refused a value: still the client's input
+            return error_response(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 400)
+
+    def _route(self, method, path, query, body):
+        parts = [p for p in path.split("/") if p][1:]          # drop "api"
+        if parts == ["options"]:
+            _allow(method, "GET")
+            return json_response(options())
+        if parts == ["sessions"]:
+            _allow(method, "POST")
+            return self.create(parse_json(body))
+        if len(parts) < 2 or parts[0] != "sessions":
+            raise RequestError(f"no such endpoint: {path}", 404)
+        session_id, rest = parts[1], parts[2:]
+        session = self.get(session_id)
+        if not rest:
+            if method == "DELETE":
+                return self.close(session_id)
+            _allow(method, "GET")
+            with session.lock:
+                return json_response({"session": session_id, **snapshot(session, query.get("data") == "1")})
+        action = "/".join(rest)
+        if action.startswith("export/"):
+            _allow(method, "GET")
+            return exports.export(session, action[len("export/"):])
+        _allow(method, "POST")
+        if action == "upload":
+            return self.upload(session_id, session, body)
+        payload = parse_json(body) if body else {}
+        return self.act(session_id, session, action, payload)
+
+    # ------------------------------------------------------------- sessions
+    def create(self, payload):
+        config = schema.validate_config(payload)
+        session = Session(config)
+        with self.lock:
+            if len(self.sessions) >= self.max_sessions:
+                self._evict()
+            session_id = secrets.token_urlsafe(12)
+            self.sessions[session_id] = session
+        with session.lock:
+            return json_response({"session": session_id, **snapshot(session, include_data=True)}, 201)
+
+    def get(self, session_id):
+        if not _SESSION_ID.match(session_id):
+            raise RequestError("malformed session id", 400)
+        with self.lock:
+            session = self.sessions.get(session_id)
+        if session is None:
+            raise RequestError("no such session (it may have expired); reload the page", 404)
+        session.last_seen = time.monotonic()
+        return session
+
+    def close(self, session_id):
+        with self.lock:
+            session = self.sessions.pop(session_id, None)
+        if session is not None:
+            session.pause()
+        return json_response({"closed": session_id})
+
+    def close_all(self):
+        with self.lock:
+            sessions, self.sessions = list(self.sessions.values()), {}
+        for session in sessions:
+            session.pause()
+
+    def _evict(self):
+        """Make room: drop the session unseen for longest, if it has been idle a minute."""
+        oldest_id = min(self.sessions, key=lambda k: self.sessions[k].last_seen)
+        if time.monotonic() - self.sessions[oldest_id].last_seen < 60:
+            raise RequestError(f"too many sessions (at most {self.max_sessions}); close a tab and retry", 503)
+        self.sessions.pop(oldest_id).pause()
+
+    # -------------------------------------------------------------- actions
+    def act(self, session_id, session, action, payload):
+        with session.lock:
+            if action in _ACTIONS:
+                schema.check_object(payload, set(), action)
+                if action == "step":
+                    session.step()
+                elif action == "epoch":
+                    session.run_epoch()
+                else:
+                    getattr(session, action)()
+            elif action == "config":
+                session.configure(schema.validate_config(payload))
+                return json_response({"session": session_id, **snapshot(session, include_data=True)})
+            elif action == "neuron":
+                layer, neuron = schema.neuron_ref(payload, session.network.sizes)
+                sample = schema.check_int(payload.get("sample", 0), "sample", 0, schema.MAX_SAMPLES)
+                network, X, Y, idx = session.current_batch()
+                report = neuron_report(network, X, Y, layer, neuron, sample)
+                return json_response({**report, "indices": idx.tolist(), "batch_loss": session.batch["loss"]})
+            elif action == "link":
+                return json_response(link_report(session, *schema.weight_ref(payload, session.network.sizes)))
+            elif action == "weight":
+                session.set_weight(*schema.weight_ref(payload, session.network.sizes, with_value=True))
+            else:
+                raise RequestError(f"unknown action {action!r}; valid: {', '.join(_ACTIONS)}, config, upload, "
+                                   f"neuron, link, weight, export/model, export/example", 404)
+            return json_response({"session": session_id, **snapshot(session)})
+
+    def upload(self, session_id, session, body):
+        X_t = parse_csv(body)
+        with session.lock:
+            session.configure({**session.config, "dataset": "upload", "preset": "none"}, upload=X_t)
+            return json_response({"session": session_id, **snapshot(session, include_data=True)})
+
+
+def link_report(session, layer, to, frm):
+    """A weight (or bias when ``frm == -1``): value now, value and gradient for the current batch."""
+    network, X, Y, _ = session.current_batch()
+    grads = network.gradients(X, Y)
+    if frm < 0:
+        return {"layer": layer, "to": to, "from": -1, "value": float(session.network.biases[layer - 1][to]),
+                "value_before": float(network.biases[layer - 1][to]),
+                "gradient": float(grads.biases[layer - 1][to])}
+    return {"layer": layer, "to": to, "from": frm, "value": float(session.network.weights[layer - 1][to, frm]),
+            "value_before": float(network.weights[layer - 1][to, frm]),
+            "gradient": float(grads.weights[layer - 1][to, frm])}
+
+
+def options():
+    """What the page may choose from, and the limits it must respect."""
+    return {
+        "datasets": list(schema.DATASETS), "presets": list(schema.PRESETS),
+        "activations": schema.hidden_activations(), "all_activations": list(ACTIVATIONS),
+        "losses": list(LOSSES), "optimizers": schema.optimizer_names(), "defaults": schema.DEFAULTS,
+        "limits": {"hidden_layers": schema.MAX_HIDDEN_LAYERS, "neurons": schema.MAX_NEURONS,
+                   "samples": [schema.MIN_SAMPLES, schema.MAX_SAMPLES], "upload_bytes": schema.MAX_UPLOAD_BYTES,
+                   "upload_rows": schema.MAX_UPLOAD_ROWS, "body_bytes": schema.MAX_BODY_BYTES},
+    }
+
+
+def parse_json(body):
+    if len(body) > schema.MAX_BODY_BYTES:
+        raise RequestError(f"request body larger than {schema.MAX_BODY_BYTES} bytes", 413)
+    try:
+        payload = json.loads(body.decode("utf-8") if body else "{}", parse_constant=_no_constants)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise RequestError(f"the body is not valid JSON ({type(exc).__name__})") from None
+    return payload
+
+
+def _no_constants(name):
+    raise RequestError(f"{name} is not allowed in JSON numbers")
+
+
+def _allow(method, *allowed):
+    if method not in allowed:
+        raise RequestError(f"method {method} not allowed here; use {', '.join(allowed)}", 405)

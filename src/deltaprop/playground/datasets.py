@@ -1,0 +1,133 @@
+"""The playground's data: the synthetic 2-D sets, Mazur's single pair, or an uploaded CSV.
+
+An uploaded CSV is parsed here, in memory, from the request body (never from a
+path): exactly three columns ``x1, x2, label``, an optional header line, at most
+:data:`~.schema.MAX_UPLOAD_ROWS` rows.  Integer labels with at most
+:data:`~.schema.MAX_CLASSES` distinct values make a classification task (labels
+renumbered 0..K-1); anything else is regression.  Features are rescaled to
+``[-1, 1]`` so the pictures share one frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import mazur
+from ..data import make_dataset
+from ..data.preprocessing import train_validation_split
+from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, RequestError
+
+
+@dataclass
+class Dataset:
+    """Train and test points; ``Y`` is ``(n, d_L)`` float targets ready for the network."""
+
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray
+    Y_test: np.ndarray
+    labels_train: np.ndarray     # (n,) int class labels, or (n,) real targets for regression
+    labels_test: np.ndarray
+    n_classes: int               # 0 for regression
+    extent: float                # pictures cover [-extent, extent]²
+
+    @property
+    def task(self):
+        return "regression" if self.n_classes == 0 else "classification"
+
+
+def parse_csv(data):
+    """``(X (n, 2), t (n,))`` from CSV bytes, or :class:`RequestError` naming the bad line."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise RequestError(f"the CSV is larger than {MAX_UPLOAD_BYTES // 1024} KiB", 413)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RequestError("the CSV must be UTF-8 text") from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        cells = [cell.strip() for cell in line.replace(";", ",").split(",")]
+        if len(cells) != 3:
+            raise RequestError(f"CSV line {number}: expected 3 columns (x1, x2, label), found {len(cells)}")
+        try:
+            values = [float(cell) for cell in cells]
+        except ValueError:
+            if not rows and number == _first_line(text):      # a header line
+                continue
+            raise RequestError(f"CSV line {number}: not a number in {line[:40]!r}") from None
+        if not all(math.isfinite(v) for v in values):
+            raise RequestError(f"CSV line {number}: NaN or infinity is not allowed")
+        rows.append(values)
+        if len(rows) > MAX_UPLOAD_ROWS:
+            raise RequestError(f"the CSV has more than {MAX_UPLOAD_ROWS} rows", 413)
+    if len(rows) < 4:
+        raise RequestError(f"the CSV needs at least 4 data rows, found {len(rows)}")
+    table = np.array(rows, dtype=np.float64)
+    return table[:, :2], table[:, 2]
+
+
+def _first_line(text):
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            return number
+    return 0
+
+
+def build_dataset(config, upload=None):
+    """The :class:`Dataset` a configuration describes (``upload``: parsed CSV ``(X, t)``)."""
+    if config["preset"] == "mazur":
+        X, Y = mazur.mazur_data()
+        return Dataset(X, Y, X.copy(), Y.copy(), np.zeros(1), np.zeros(1), 0, 1.0)
+    if config["dataset"] == "upload":
+        if upload is None:
+            raise RequestError("no CSV uploaded in this session yet; upload one first (POST .../upload)", 409)
+        X, t = upload
+        X = _scale_features(X)
+    else:
+        X, t = make_dataset(config["dataset"], config["samples"], config["noise"], config["seed"])
+        t = t.reshape(len(X), -1)[:, 0] if t.ndim == 2 else t
+    classes = np.unique(t)
+    classification = config["dataset"] != "regression" and len(classes) <= MAX_CLASSES and \
+        np.all(np.equal(np.mod(t, 1), 0))
+    if classification:
+        t = np.searchsorted(classes, t).astype(np.int64)      # labels 0..K-1
+        if len(classes) < 2:
+            raise RequestError("the labels have a single class; a classifier needs at least two")
+    if len(X) < 4:
+        raise RequestError("too few points to split into training and test sets")
+    X_tr, t_tr, X_te, t_te = train_validation_split(X, t, 1.0 - config["train_fraction"], seed=config["seed"])
+    n_classes = len(classes) if classification else 0
+    extent = float(np.ceil(max(1.0, np.abs(X).max()) * 10) / 10)
+    return Dataset(X_tr, targets(t_tr, n_classes, config["loss"]), X_te, targets(t_te, n_classes, config["loss"]),
+                   t_tr, t_te, n_classes, extent)
+
+
+def output_layer(n_classes, loss):
+    """``(units, activation)`` of the output layer for a task and a loss."""
+    if n_classes == 0:
+        return 1, "linear"
+    if loss == "cross-entropy":
+        return n_classes, "softmax"
+    return (1 if n_classes == 2 else n_classes), "sigmoid"
+
+
+def targets(labels, n_classes, loss):
+    """Float targets ``(n, units)`` for the output layer :func:`output_layer` chooses."""
+    if n_classes == 0:
+        return labels.astype(np.float64).reshape(-1, 1)
+    units, _ = output_layer(n_classes, loss)
+    if units == 1:
+        return labels.astype(np.float64).reshape(-1, 1)
+    return np.eye(units)[labels]
+
+
+def _scale_features(X):
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    return 2.0 * (X - lo) / span - 1.0

@@ -1,0 +1,156 @@
+"""Limits and field validation for the playground's JSON API.
+
+Every request body is a JSON object; every field is checked here against a
+type and a range, unknown fields are refused, and missing configuration fields
+take their defaults.  Errors are :class:`RequestError` with an HTTP status and
+a one-line message naming the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..activations import ACTIVATIONS
+from ..data import SYNTHETIC_DATASETS
+from ..losses import LOSSES
+from ..optimizers import OPTIMIZERS
+
+# ------------------------------------------------------------------- limits
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 8
+MIN_SAMPLES, MAX_SAMPLES = 20, 1000
+MAX_BODY_BYTES = 64 * 1024           # JSON request bodies
+MAX_UPLOAD_BYTES = 256 * 1024        # CSV uploads
+MAX_UPLOAD_ROWS = 2000
+MAX_CLASSES = 8
+MAX_SESSIONS = 16
+MAX_STREAMS = 32                     # concurrent Server-Sent-Event connections
+MAX_WEIGHT = 1e3                     # a weight edited by hand
+MAX_SEED = 2**31 - 1
+
+DATASETS = tuple(SYNTHETIC_DATASETS) + ("upload",)
+PRESETS = ("none", "mazur")
+
+DEFAULTS = {
+    "preset": "none",
+    "dataset": "circles",
+    "samples": 400,
+    "noise": 0.05,
+    "train_fraction": 0.5,
+    "hidden": [4, 2],
+    "activations": ["tanh", "tanh"],
+    "loss": "cross-entropy",
+    "optimizer": "sgd",
+    "learning_rate": 0.03,
+    "batch_size": 10,
+    "l2": 0.0,
+    "seed": 0,
+}
+
+
+class RequestError(Exception):
+    """A request the API refuses: ``status`` (4xx/5xx) and a one-line message."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def hidden_activations():
+    """Activations a hidden layer may use (softmax only makes sense at the output)."""
+    return [name for name in ACTIVATIONS if name != "softmax"]
+
+
+def optimizer_names():
+    """The optimiser registry, read at call time so new optimisers appear by themselves."""
+    return list(OPTIMIZERS)
+
+
+# ------------------------------------------------------------ field checks
+def check_object(body, allowed, what="request"):
+    """``body`` must be a JSON object whose keys are all in ``allowed``."""
+    if not isinstance(body, dict):
+        raise RequestError(f"the {what} body must be a JSON object")
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise RequestError(f"unknown field {unknown[0]!r} in the {what}; allowed: {', '.join(sorted(allowed))}")
+    return body
+
+
+def check_int(value, name, lo, hi):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RequestError(f"{name} must be an integer between {lo} and {hi}, got {value!r}")
+    if not lo <= value <= hi:
+        raise RequestError(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def check_number(value, name, lo, hi):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise RequestError(f"{name} must be a finite number between {lo:g} and {hi:g}, got {value!r}")
+    if not lo <= value <= hi:
+        raise RequestError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
+    return float(value)
+
+
+def check_choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise RequestError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+def validate_config(body):
+    """A complete, checked configuration from a (possibly partial) JSON object."""
+    check_object(body, DEFAULTS, "configuration")
+    config = {**DEFAULTS, **body}
+    out = {
+        "preset": check_choice(config["preset"], "preset", PRESETS),
+        "dataset": check_choice(config["dataset"], "dataset", DATASETS),
+        "samples": check_int(config["samples"], "samples", MIN_SAMPLES, MAX_SAMPLES),
+        "noise": check_number(config["noise"], "noise", 0.0, 0.5),
+        "train_fraction": check_number(config["train_fraction"], "train_fraction", 0.1, 0.9),
+        "loss": check_choice(config["loss"], "loss", list(LOSSES)),
+        "optimizer": check_choice(config["optimizer"], "optimizer", optimizer_names()),
+        "learning_rate": check_number(config["learning_rate"], "learning_rate", 1e-5, 10.0),
+        "batch_size": check_int(config["batch_size"], "batch_size", 1, MAX_SAMPLES),
+        "l2": check_number(config["l2"], "l2", 0.0, 10.0),
+        "seed": check_int(config["seed"], "seed", 0, MAX_SEED),
+    }
+    hidden, activations = config["hidden"], config["activations"]
+    if not isinstance(hidden, list) or len(hidden) > MAX_HIDDEN_LAYERS:
+        raise RequestError(f"hidden must be a list of at most {MAX_HIDDEN_LAYERS} layer sizes")
+    out["hidden"] = [check_int(n, "every hidden layer size", 1, MAX_NEURONS) for n in hidden]
+    if not isinstance(activations, list) or len(activations) != len(hidden):
+        raise RequestError(f"activations must be a list with one name per hidden layer ({len(hidden)})")
+    out["activations"] = [check_choice(a, "every hidden activation", hidden_activations()) for a in activations]
+    if out["dataset"] == "regression" and out["loss"] != "quadratic":
+        raise RequestError("the regression dataset needs the quadratic loss (a linear output has no probabilities)")
+    return out
+
+
+def neuron_ref(body, sizes):
+    """``{"layer": l, "neuron": j}`` with ``1 ≤ l ≤ L`` and ``0 ≤ j < d_l``."""
+    check_object(body, {"layer", "neuron", "sample"}, "neuron")
+    if "layer" not in body or "neuron" not in body:
+        raise RequestError("a neuron needs 'layer' (1 = first hidden layer) and 'neuron' (from 0)")
+    layer = check_int(body["layer"], "layer", 1, len(sizes) - 1)
+    neuron = check_int(body["neuron"], "neuron", 0, sizes[layer] - 1)
+    return layer, neuron
+
+
+def weight_ref(body, sizes, with_value=False):
+    """``{"layer": l, "to": j, "from": k}`` (a weight ``w^l_jk``), and ``value`` when editing.
+
+    ``from`` may be ``-1`` for the bias ``b^l_j``.
+    """
+    allowed = {"layer", "to", "from"} | ({"value"} if with_value else set())
+    check_object(body, allowed, "weight")
+    missing = sorted(allowed - set(body))
+    if missing:
+        raise RequestError(f"missing field {missing[0]!r}; a weight is given by {', '.join(sorted(allowed))}")
+    layer = check_int(body["layer"], "layer", 1, len(sizes) - 1)
+    to = check_int(body["to"], "to", 0, sizes[layer] - 1)
+    frm = check_int(body["from"], "from", -1, sizes[layer - 1] - 1)
+    if not with_value:
+        return layer, to, frm
+    return layer, to, frm, check_number(body["value"], "value", -MAX_WEIGHT, MAX_WEIGHT)

@@ -1,0 +1,218 @@
+"""One learner's training state: data, network, optimiser, and the mini-batch walk.
+
+A :class:`Session` is driven by API calls (step, epoch, reset, edit a weight)
+and, while playing, by its own background thread.  Every method that touches
+the network holds ``self.lock``; the thread takes the lock for short slices of
+steps so that requests are never kept waiting long.  ``self.changed`` (a
+condition on the same lock) wakes the event streams after each change.
+
+The "current mini-batch" is the last batch a step trained on, together with
+the weights the network had *before* that step (so the neuron panel shows the
+very numbers that produced the update).  After a reset or a hand-edited
+weight it is the next batch to be trained, with the current weights.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import numpy as np
+
+from .. import mazur
+from ..network import Network, is_classification
+from ..optimizers import get_optimizer
+from .datasets import build_dataset, output_layer
+from .schema import RequestError
+
+HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
+SLICE_SECONDS = 0.02      # training time per lock hold while playing
+IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
+
+
+class Session:
+    """Training state for one configuration (see :func:`.schema.validate_config`)."""
+
+    def __init__(self, config, upload=None):
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.upload = upload                  # parsed CSV (X, t) or None
+        self.version = 0
+        self.playing = False
+        self.thread = None
+        self.last_seen = time.monotonic()
+        self.configure(config)
+
+    # ------------------------------------------------------------ building
+    def configure(self, config, upload=None):
+        """Rebuild data, network and optimiser from ``config`` (a validated dict)."""
+        with self.lock:
+            self.pause()
+            if upload is not None:
+                self.upload = upload
+            if config["preset"] == "mazur":
+                config = {**config, "hidden": [2], "activations": ["sigmoid"], "loss": mazur.LOSS,
+                          "optimizer": "sgd", "learning_rate": mazur.LEARNING_RATE, "batch_size": 1, "l2": 0.0}
+            data = build_dataset(config, self.upload)
+            if data.n_classes == 0 and config["loss"] != "quadratic" and config["preset"] != "mazur":
+                raise RequestError("real-valued targets need the quadratic loss")
+            self.config, self.data = config, data
+            self.reset()
+
+    def reset(self):
+        """Fresh weights (same seed, same network), epoch 0, empty loss curves."""
+        with self.lock:
+            self.pause()
+            config = self.config
+            if config["preset"] == "mazur":
+                self.network = mazur.mazur_network()
+            else:
+                units, out_act = output_layer(self.data.n_classes, config["loss"])
+                self.network = Network([2, *config["hidden"], units], [*config["activations"], out_act],
+                                       loss=config["loss"], seed=config["seed"])
+            decay = config["l2"] / len(self.data.X_train)         # Nielsen's λ/n
+            self.optimizer = get_optimizer(config["optimizer"], config["learning_rate"], weight_decay=decay)
+            self.before = self.network.copy()                      # weights before the current batch
+            self.rng = np.random.default_rng(config["seed"])
+            self.epoch, self.steps, self.position = 0, 0, 0
+            self.order = self.rng.permutation(len(self.data.X_train))
+            self.history, self.error = [], None
+            self._preview_next_batch()
+            self._record()
+            self._touch()
+
+    # ------------------------------------------------------------ training
+    @property
+    def batch_size(self):
+        return min(self.config["batch_size"], len(self.data.X_train))
+
+    def step(self):
+        """Train exactly one mini-batch (the next one of this epoch); returns its loss before the step."""
+        with self.lock:
+            loss = self._step()
+            self._record()
+            self._touch()
+            return loss
+
+    def run_epoch(self):
+        """Train the rest of the current epoch (a whole epoch when at its start)."""
+        with self.lock:
+            start = self.epoch
+            while self.epoch == start and self.error is None:
+                self._step()
+            self._touch()
+
+    def _step(self):
+        idx = self.order[self.position:self.position + self.batch_size]
+        X, Y = self.data.X_train[idx], self.data.Y_train[idx]
+        for saved, param in zip(_params(self.before), _params(self.network)):
+            np.copyto(saved, param)
+        loss = self.network.train_step(X, Y, self.optimizer)
+        self.batch = {"indices": idx.copy(), "loss": float(loss)}
+        if not math.isfinite(loss) or not all(np.isfinite(p).all() for p in _params(self.network)):
+            for param, saved in zip(_params(self.network), _params(self.before)):
+                np.copyto(param, saved)
+            self.playing = False
+            self.error = (f"training diverged (the batch loss is {loss}); the last finite weights are kept. "
+                          f"Try a smaller learning rate than {self.config['learning_rate']:g}.")
+            raise RequestError(self.error, 409)
+        self.steps += 1
+        self.position += len(idx)
+        if self.position >= len(self.order):
+            self.epoch += 1
+            self.position = 0
+            self.order = self.rng.permutation(len(self.order))
+            self._record()
+        return float(loss)
+
+    def _preview_next_batch(self):
+        """Make the next batch the current one, with the current weights (nothing trained)."""
+        for saved, param in zip(_params(self.before), _params(self.network)):
+            np.copyto(saved, param)
+        idx = self.order[self.position:self.position + self.batch_size]
+        self.batch = {"indices": idx.copy(), "loss": None}
+
+    def current_batch(self):
+        """``(network with the batch's weights, X, Y, indices)`` of the current mini-batch."""
+        idx = self.batch["indices"]
+        return self.before, self.data.X_train[idx], self.data.Y_train[idx], idx
+
+    # ------------------------------------------------------------ play / pause
+    def play(self):
+        with self.lock:
+            if self.playing:
+                return
+            self.playing, self.error = True, None
+            self.thread = threading.Thread(target=self._play_loop, name="deltaprop-playground-train", daemon=True)
+            self.thread.start()
+            self._touch()
+
+    def pause(self):
+        with self.lock:
+            if self.playing:
+                self.playing = False
+                self._touch()
+
+    def _play_loop(self):
+        while True:
+            with self.lock:
+                if not self.playing or self.thread is not threading.current_thread():
+                    return
+                if time.monotonic() - self.last_seen > IDLE_PAUSE_SECONDS:
+                    self.playing = False
+                    self._touch()
+                    return
+                deadline = time.perf_counter() + SLICE_SECONDS
+                try:
+                    while time.perf_counter() < deadline:
+                        self._step()
+                except RequestError:
+                    pass                        # diverged: _step stopped playing and set self.error
+                self._touch()
+            time.sleep(0.005)                   # let request threads in
+
+    # ------------------------------------------------------------ editing
+    def set_weight(self, layer, to, frm, value):
+        """Set ``w^l_{to,from}`` (or the bias ``b^l_to`` for ``frm == -1``) by hand."""
+        with self.lock:
+            dense = self.network.layers[layer - 1]
+            if frm < 0:
+                dense.biases[to] = value
+            else:
+                dense.weights[to, frm] = value
+            self._preview_next_batch()
+            self._record()
+            self._touch()
+
+    # ------------------------------------------------------------ bookkeeping
+    def losses(self):
+        """Current train/test loss (and accuracy for classes) with the current weights."""
+        d = self.data
+        train, test = self.network.evaluate(d.X_train, d.Y_train), self.network.evaluate(d.X_test, d.Y_test)
+        out = {"train": train["loss"], "test": test["loss"]}
+        if "accuracy" in train and is_classification(d.Y_train):
+            out["train_accuracy"], out["test_accuracy"] = train["accuracy"], test["accuracy"]
+        return out
+
+    def _record(self):
+        """Append a point ``[epoch (fractional), train loss, test loss]`` to the loss curves."""
+        losses = self.losses()
+        point = [self.epoch + self.position / len(self.order), losses["train"], losses["test"]]
+        if self.history and self.history[-1][0] == point[0]:
+            self.history[-1] = point
+        else:
+            self.history.append(point)
+        if len(self.history) > HISTORY_POINTS:
+            self.history = self.history[:1] + self.history[2::2] + ([self.history[-1]] if len(self.history) % 2 == 0
+                                                                     else [])
+        self.cached_losses = losses
+
+    def _touch(self):
+        """Mark a change: a new version for the streams, and wake them."""
+        self.version += 1
+        self.changed.notify_all()
+
+
+def _params(network):
+    return [array for layer in network.layers for array in (layer.weights, layer.biases)]
