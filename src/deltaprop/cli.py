@@ -16,6 +16,7 @@ import sys
 COMMANDS = (
     "demo",
     "gradcheck",
+    "playground",
 )
 
 EXIT_USAGE = 2          # bad input: flags, files, values
