@@ -1,0 +1,117 @@
+"""Helpers shared by ``train``, ``evaluate`` and ``predict``: preprocessing, label checks, network building."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from ..data.preprocessing import Standardizer
+from ..network import Network
+
+SCALINGS = ("auto", "unit", "standardize", "none")
+
+
+def fit_preprocessing(kind, X, pixel_max=None):
+    """A JSON-able preprocessing spec fitted on training inputs ``X`` (stored in the model's metadata)."""
+    if kind not in SCALINGS:
+        raise ValueError(f"unknown scaling {kind!r}; valid: {', '.join(SCALINGS)}")
+    if kind == "auto":
+        kind = "unit" if pixel_max else "standardize"
+    if kind == "unit":
+        maximum = float(pixel_max) if pixel_max else float(np.max(X))
+        if maximum <= 0:
+            raise ValueError(f"cannot scale inputs to [0, 1]: their maximum is {maximum}")
+        return {"kind": "unit", "maximum": maximum}
+    if kind == "standardize":
+        scaler = Standardizer().fit(X)
+        return {"kind": "standardize", "mean": scaler.mean.tolist(), "std": scaler.std.tolist()}
+    return {"kind": "none"}
+
+
+def apply_preprocessing(spec, X, dtype):
+    """Inputs ``(n, d)`` transformed by ``spec`` into a new array of ``dtype``."""
+    X = np.asarray(X)
+    if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
+        raise TypeError(f"inputs must be numeric, got dtype {X.dtype}")
+    out = np.array(X, dtype=dtype)
+    kind = (spec or {}).get("kind", "none")
+    if kind == "unit":
+        out *= 1.0 / spec["maximum"]
+    elif kind == "standardize":
+        mean, std = np.asarray(spec["mean"], dtype), np.asarray(spec["std"], dtype)
+        if mean.shape != (out.shape[1],):
+            raise ValueError(f"the inputs have {out.shape[1]} features but the model was trained on {mean.shape[0]}")
+        out -= mean
+        out /= std
+    elif kind != "none":
+        raise ValueError(f"unknown preprocessing {kind!r} in the model's metadata")
+    return out
+
+
+def n_classes_of(*label_arrays):
+    """Number of classes for integer labels (``max + 1``), or None for real-valued targets."""
+    arrays = [np.asarray(y) for y in label_arrays if y is not None]
+    if not all(a.ndim == 1 and np.issubdtype(a.dtype, np.integer) for a in arrays):
+        return None
+    for a in arrays:
+        if a.size and a.min() < 0:
+            raise ValueError(f"class labels must be 0 or more, found {a.min()}")
+    return int(max(a.max() for a in arrays if a.size)) + 1
+
+
+def check_labels(y, n_outputs, what="labels"):
+    """Class labels must fit the output layer: ``0..n_outputs-1`` (0/1 for a single output unit)."""
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        return
+    top = 1 if n_outputs == 1 else n_outputs - 1
+    if y.size and (y.min() < 0 or y.max() > top):
+        raise ValueError(f"{what} range over {y.min()}..{y.max()} but the output layer has {n_outputs} unit(s) "
+                         f"(labels 0..{top}); change the last --layers size")
+
+
+def output_activation(loss, n_outputs, classification):
+    if loss == "cross-entropy" and n_outputs > 1:
+        return "softmax"
+    if classification or loss == "binary-cross-entropy":
+        return "sigmoid"
+    return "linear"
+
+
+def build_network(config, n_features, n_outputs, classification):
+    """A fresh :class:`Network` from a resolved training config."""
+    sizes = list(config["layers"] or [n_features, 100, n_outputs])
+    if sizes[0] != n_features:
+        raise ValueError(f"the input layer has {sizes[0]} units but the data has {n_features} features")
+    if classification and sizes[-1] != n_outputs and not (n_outputs == 2 and sizes[-1] == 1):
+        raise ValueError(f"the output layer has {sizes[-1]} units but the data has {n_outputs} classes; "
+                         f"make the last --layers size {n_outputs}")
+    if not classification and sizes[-1] != n_outputs:
+        raise ValueError(f"the output layer has {sizes[-1]} units but the targets have {n_outputs} columns")
+    activations = config["activations"]
+    n_layers = len(sizes) - 1
+    if activations is None:
+        activations = ["relu"] * (n_layers - 1) + [output_activation(config["loss"], sizes[-1], classification)]
+    elif len(activations) == 1:
+        activations = activations * n_layers
+    return Network(sizes, activations, loss=config["loss"], init=config["init"], seed=config["seed"],
+                   dtype=np.dtype(config["dtype"]), dropout=config["dropout"])
+
+
+def pairing_warnings(network):
+    """Loss/output-activation combinations that train badly: warning lines (not errors)."""
+    loss, output = network.loss.name, network.layers[-1].activation.name
+    warnings = []
+    if loss == "cross-entropy" and output != "softmax":
+        warnings.append(f"cross-entropy expects a softmax output layer, got {output}: its outputs are not "
+                        f"probabilities, so the loss may be meaningless or stall (use --activations ...,softmax)")
+    if loss == "binary-cross-entropy" and output != "sigmoid":
+        warnings.append(f"binary-cross-entropy expects sigmoid outputs in (0, 1), got {output}")
+    if output == "softmax" and network.sizes[-1] == 1:
+        warnings.append("softmax over a single output unit is always 1; use sigmoid")
+    return warnings
+
+
+def warn(command, message):
+    print(f"deltaprop {command}: warning: {message}", file=sys.stderr)

@@ -1,0 +1,71 @@
+"""``deltaprop predict MODEL INPUT``: labels or probabilities for new inputs (IDX, CSV or NPZ)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+from ..data.loaders import read_inputs
+from ..network import outputs_to_labels
+from ..persistence import load_model, read_metadata
+from . import _pipeline
+
+HELP = "predict labels or probabilities for an IDX, CSV or NPZ file of inputs"
+
+
+def add_arguments(parser):
+    parser.add_argument("model", metavar="MODEL", help="a model .npz written by deltaprop train")
+    parser.add_argument("input", metavar="INPUT", help="inputs: IDX (.gz or raw), .csv (a label column is "
+                                                       "ignored) or .npz with an array X")
+    parser.add_argument("--out", metavar="FILE.csv|FILE.npz", help="write here (default: CSV on stdout)")
+    parser.add_argument("--probabilities", action="store_true", help="output the output-layer values, not labels")
+
+
+def run(args):
+    network = load_model(args.model)
+    meta = read_metadata(args.model)["metadata"]
+    X = read_inputs(args.input)
+    X = _pipeline.apply_preprocessing(meta.get("preprocessing"), X, network.dtype)
+    if X.shape[1] != network.sizes[0]:
+        raise ValueError(f"{args.input} has {X.shape[1]} features per sample but the model expects "
+                         f"{network.sizes[0]}")
+    outputs = network.predict(X)
+    classification = network.layers[-1].activation.name in ("softmax", "sigmoid")
+    if args.probabilities or not classification:
+        values, columns = outputs, [f"p{j}" if classification else f"y{j}" for j in range(outputs.shape[1])]
+    else:
+        values, columns = outputs_to_labels(outputs)[:, None], ["label"]
+    if args.out and args.out.lower().endswith(".npz"):
+        key = "labels" if columns == ["label"] else "outputs"
+        _atomic_npz(args.out, **{key: values[:, 0] if key == "labels" else values})
+    elif args.out:
+        with open(args.out, "w") as handle:
+            _write_csv(handle, columns, values)
+    else:
+        _write_csv(sys.stdout, columns, values)
+    if args.out:
+        print(f"deltaprop predict: wrote {len(values)} {'labels' if columns == ['label'] else 'rows'} to {args.out}",
+              file=sys.stderr)
+    return 0
+
+
+def _write_csv(handle, columns, values):
+    handle.write(",".join(columns) + "\n")
+    fmt = "%d" if np.issubdtype(values.dtype, np.integer) else "%.6g"
+    np.savetxt(handle, values, fmt=fmt, delimiter=",")
+
+
+def _atomic_npz(path, **arrays):
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

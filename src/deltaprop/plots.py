@@ -1,0 +1,75 @@
+"""Training curves and confusion matrices as PNG files (matplotlib, the optional ``plot`` extra).
+
+matplotlib is imported only when a plot is asked for, with the non-interactive
+Agg backend; if it is missing the error says how to install it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("plotting needs matplotlib: pip install 'deltaprop[plot]'") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def training_curves(history, path, title=None):
+    """Loss (left) and accuracy (right) per epoch, training and validation.
+
+    Parameters
+    ----------
+    history : list of dict
+        Per-epoch records (``History.epochs``): ``epoch``, ``loss``, and
+        optionally ``accuracy``, ``val_loss``, ``val_accuracy``.
+    path : str
+        Output PNG file.
+    """
+    plt = _pyplot()
+    epochs = [r["epoch"] for r in history]
+    has_accuracy = any("accuracy" in r for r in history)
+    fig, axes = plt.subplots(1, 2 if has_accuracy else 1, figsize=(10 if has_accuracy else 5.5, 4),
+                             squeeze=False)
+    for ax, key, label in zip(axes[0], ("loss", "accuracy"), ("loss", "accuracy")):
+        for prefix, name, style in (("", "training", "-"), ("val_", "validation", "--")):
+            values = [r.get(prefix + key) for r in history]
+            if any(v is not None for v in values):
+                ax.plot(epochs, [np.nan if v is None else v for v in values], style, marker="o", markersize=3,
+                        label=name)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def confusion_matrix_plot(matrix, path, class_names=None, title="confusion matrix"):
+    """A confusion matrix (rows: true class, columns: predicted) as a heat map with counts."""
+    plt = _pyplot()
+    matrix = np.asarray(matrix)
+    k = matrix.shape[0]
+    names = list(class_names) if class_names and len(class_names) == k else [str(i) for i in range(k)]
+    fig, ax = plt.subplots(figsize=(1.0 + 0.6 * k, 0.8 + 0.6 * k))
+    ax.imshow(matrix, cmap="Blues")
+    threshold = matrix.max() / 2 if matrix.size else 0
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8,
+                    color="white" if matrix[i, j] > threshold else "black")
+    ax.set_xticks(range(k), names, rotation=45, ha="right")
+    ax.set_yticks(range(k), names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
