@@ -1,0 +1,300 @@
+// The playground page: configuration (kept in the URL), controls, and drawing the server's state.
+import { drawCurve, drawHeatmap, drawThumbnail } from "./draw.js";
+import { Diagram } from "./diagram.js";
+import { linkPanel, neuronPanel, num, paramsTable } from "./inspect.js";
+
+const $ = (id) => document.getElementById(id);
+const CHOICES = {
+  learning_rate: [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1, 3, 10],
+  batch_size: [1, 2, 5, 10, 20, 30, 50, 100],
+  l2: [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10],
+};
+const NUMERIC = ["samples", "noise", "train_fraction", "learning_rate", "batch_size", "l2", "seed"];
+
+const app = { options: null, config: null, session: null, state: null, data: null, source: null,
+  inspecting: null, inspectTimer: 0 };
+window.playground = app;          // for the curious (and the tests): the latest state is app.state
+
+async function api(path, body, method = body === undefined ? "GET" : "POST") {
+  const response = await fetch(path, { method, headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const payload = await response.json();
+  if (!response.ok) throw new Error(payload.error || `HTTP ${response.status}`);
+  return payload;
+}
+
+function showError(message) {
+  $("error").hidden = !message;
+  $("error").textContent = message || "";
+}
+
+// ----------------------------------------------------------------- URL <-> config
+function configFromHash() {
+  const out = {};
+  for (const [key, value] of new URLSearchParams(location.hash.slice(1))) {
+    if (!(key in app.options.defaults)) continue;
+    if (key === "hidden") out.hidden = value === "" ? [] : value.split(",").map(Number);
+    else if (key === "activations") out.activations = value === "" ? [] : value.split(",");
+    else out[key] = NUMERIC.includes(key) ? Number(value) : value;
+  }
+  return out;
+}
+
+function writeHash() {
+  const c = app.config, params = new URLSearchParams();
+  for (const key of Object.keys(app.options.defaults)) {
+    const value = c[key];
+    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  history.replaceState(null, "", `#${params.toString()}`);
+}
+
+// ----------------------------------------------------------------- sessions
+async function start() {
+  app.options = await api("/api/options");
+  buildControls();
+  let state;
+  try {
+    state = await api("/api/sessions", { ...configFromHash() });
+  } catch (error) {
+    showError(`The link's configuration was refused (${error.message}); using the defaults.`);
+    state = await api("/api/sessions", {});
+  }
+  app.session = state.session;
+  accept(state);
+  connect();
+}
+
+function connect() {
+  if (app.source) app.source.close();
+  app.source = new EventSource(`/api/sessions/${app.session}/events`);
+  app.source.addEventListener("state", (event) => accept(JSON.parse(event.data)));
+}
+
+async function configure(changes) {
+  const config = { ...app.config, ...changes };
+  try {
+    showError("");
+    accept(await api(`/api/sessions/${app.session}/config`, config));
+    closeInspector();
+  } catch (error) {
+    showError(error.message);
+    render();
+  }
+}
+
+async function action(name, body = {}) {
+  try {
+    showError("");
+    accept(await api(`/api/sessions/${app.session}/${name}`, body));
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+// A state from a reply or the stream; older versions are ignored.
+function accept(state) {
+  if (state.data) app.data = state.data;
+  if (app.state && state.version < app.state.version && state.session === app.state.session) return;
+  app.state = state;
+  app.config = state.config;
+  writeHash();
+  render();
+  if (app.inspecting) refreshInspector();
+}
+
+// ----------------------------------------------------------------- controls
+function buildControls() {
+  const o = app.options;
+  for (const [id, values] of Object.entries({ ...CHOICES, optimizer: o.optimizers, loss: o.losses })) {
+    const select = $(id);
+    for (const v of values) select.add(new Option(String(v), String(v)));
+    select.addEventListener("change", () => configure({ [id]: NUMERIC.includes(id) ? Number(select.value) : select.value }));
+  }
+  $("seed").addEventListener("change", () => configure({ seed: Number($("seed").value) }));
+  for (const id of ["train_fraction", "noise", "samples"]) {
+    $(id).addEventListener("input", () => { $(`${id}-out`).textContent = sliderText(id, $(id).value); });
+    $(id).addEventListener("change", () => configure({ [id]: Number($(id).value) }));
+  }
+  for (const name of o.datasets) {
+    const button = document.createElement("button");
+    button.dataset.dataset = name;
+    button.title = name === "upload" ? "Upload a CSV below" : name;
+    const canvas = document.createElement("canvas");
+    button.append(canvas, name);
+    drawThumbnail(canvas, name);
+    button.addEventListener("click", () => (name === "upload" ? $("csv").click() : chooseDataset(name)));
+    $("datasets").appendChild(button);
+  }
+  $("csv").addEventListener("change", upload);
+  $("play").addEventListener("click", () => action(app.state.playing ? "pause" : "play"));
+  $("step").addEventListener("click", () => action("step"));
+  $("epoch-btn").addEventListener("click", () => action("epoch"));
+  $("reset").addEventListener("click", () => action("reset"));
+  $("mazur").addEventListener("click", () => configure({ preset: "mazur" }));
+  $("no-preset").addEventListener("click", () => configure({ preset: "none" }));
+  $("add-layer").addEventListener("click", () => changeLayers(1));
+  $("remove-layer").addEventListener("click", () => changeLayers(-1));
+  $("show-test").addEventListener("change", render);
+  $("share").addEventListener("click", async () => {
+    try { await navigator.clipboard.writeText(location.href); $("share").textContent = "Link copied"; }
+    catch { $("share").textContent = "Copy the address bar"; }
+    setTimeout(() => { $("share").textContent = "Copy shareable link"; }, 2000);
+  });
+  app.diagram = new Diagram($("diagram"), {
+    neuron: (l, j) => inspect({ kind: "neuron", l, j, sample: 0 }),
+    link: (l, to, from) => inspect({ kind: "link", l, to, from }),
+    resize: (l, delta) => {
+      const hidden = [...app.config.hidden];
+      hidden[l - 1] += delta;
+      configure({ hidden });
+    },
+    activation: (l, name) => {
+      const activations = [...app.config.activations];
+      activations[l - 1] = name;
+      configure({ activations });
+    },
+  });
+  window.addEventListener("resize", render);
+}
+
+function chooseDataset(name) {
+  const changes = { dataset: name, preset: "none" };
+  if (name === "regression") changes.loss = "quadratic";
+  else if (app.config.dataset === "regression") changes.loss = "cross-entropy";
+  configure(changes);
+}
+
+function changeLayers(delta) {
+  const hidden = [...app.config.hidden], activations = [...app.config.activations];
+  if (delta > 0) { hidden.push(2); activations.push(activations[activations.length - 1] || "tanh"); }
+  else { hidden.pop(); activations.pop(); }
+  configure({ hidden, activations, preset: "none" });
+}
+
+async function upload() {
+  const file = $("csv").files[0];
+  if (!file) return;
+  if (file.size > app.options.limits.upload_bytes) {
+    showError(`That file is larger than ${app.options.limits.upload_bytes / 1024} KiB.`);
+    return;
+  }
+  try {
+    showError("");
+    const response = await fetch(`/api/sessions/${app.session}/upload`, { method: "POST",
+      headers: { "Content-Type": "text/csv" }, body: await file.text() });
+    const payload = await response.json();
+    if (!response.ok) throw new Error(payload.error);
+    accept(payload);
+  } catch (error) {
+    showError(`CSV refused: ${error.message}`);
+  }
+  $("csv").value = "";
+}
+
+function sliderText(id, value) {
+  return id === "train_fraction" ? `${Math.round(value * 100)}%` : id === "noise" ? Number(value).toFixed(2) : value;
+}
+
+// ----------------------------------------------------------------- inspector
+function inspect(target) {
+  app.inspecting = target;
+  app.diagram.selected = target.kind === "neuron" ? { kind: "neuron", l: target.l, j: target.j } : { ...target };
+  refreshInspector(true);
+}
+
+function closeInspector() {
+  app.inspecting = null;
+  if (app.diagram) app.diagram.selected = null;
+  $("inspector").hidden = true;
+}
+
+async function refreshInspector(now = false) {
+  const t = app.inspecting;
+  if (!t) return;
+  if (!now && app.state.playing) {                 // while playing: at most twice a second
+    if (app.inspectTimer) return;
+    app.inspectTimer = setTimeout(() => { app.inspectTimer = 0; refreshInspector(true); }, 500);
+    return;
+  }
+  const version = app.state.version;
+  try {
+    const body = t.kind === "neuron" ? { layer: t.l, neuron: t.j, sample: t.sample }
+      : { layer: t.l, to: t.to, from: t.from };
+    const report = await api(`/api/sessions/${app.session}/${t.kind}`, body);
+    if (app.inspecting !== t) return;
+    const panel = $("inspector");
+    panel.innerHTML = t.kind === "neuron" ? neuronPanel(app.state, report) : linkPanel(app.state, report);
+    panel.dataset.version = version;
+    panel.hidden = false;
+    wireInspector(panel, t);
+  } catch (error) {
+    showError(error.message);
+    closeInspector();
+  }
+}
+
+function wireInspector(panel, t) {
+  panel.querySelector(".close").addEventListener("click", () => { closeInspector(); render(); });
+  panel.querySelectorAll("tr[data-sample]").forEach((row) => row.addEventListener("click", () => {
+    t.sample = Number(row.dataset.sample);
+    refreshInspector(true);
+  }));
+  const set = (selector, input, body) => panel.querySelector(selector)?.addEventListener("click", () => {
+    const value = Number(panel.querySelector(input).value);
+    if (!Number.isFinite(value)) return showError("Enter a number.");
+    action("weight", { ...body, value });
+  });
+  set(".set-weight", ".weight-input", { layer: t.l, to: t.to, from: t.from });
+  set(".set-bias", ".bias-input", { layer: t.l, to: t.j, from: -1 });
+}
+
+// ----------------------------------------------------------------- render
+function render() {
+  const s = app.state;
+  if (!s) return;
+  const c = s.config, mazur = s.task === "mazur";
+  const fmt = (v) => (v === null || v === undefined ? "–" : mazur ? num(v) : Number(v).toFixed(4));
+  $("epoch").textContent = String(s.epoch).padStart(3, "0");
+  $("steps").textContent = s.steps;
+  $("batch-pos").textContent = `${s.batch_in_epoch + 1} / ${s.batches_per_epoch}`;
+  $("play").textContent = s.playing ? "❚❚" : "▶";
+  $("play").classList.toggle("playing", s.playing);
+  $("test-loss").textContent = fmt(s.losses.test);
+  $("train-loss").textContent = fmt(s.losses.train);
+  $("batch-loss").textContent = fmt(s.losses.batch);
+  $("acc-box").hidden = s.losses.test_accuracy === undefined;
+  if (s.losses.test_accuracy !== undefined) $("test-acc").textContent = `${(100 * s.losses.test_accuracy).toFixed(1)}%`;
+  if (s.error) showError(s.error);
+  for (const id of ["learning_rate", "batch_size", "l2", "optimizer", "loss"]) {
+    const select = $(id), value = String(c[id]);
+    if (![...select.options].some((o) => o.value === value)) select.add(new Option(value, value));
+    select.value = value;
+    select.disabled = mazur;
+  }
+  $("seed").value = c.seed;
+  for (const id of ["train_fraction", "noise", "samples"]) {
+    $(id).value = c[id];
+    $(`${id}-out`).textContent = sliderText(id, c[id]);
+    $(id).disabled = mazur || (id !== "train_fraction" && c.dataset === "upload");
+  }
+  document.querySelectorAll("#datasets button").forEach((b) =>
+    b.classList.toggle("selected", !mazur && b.dataset.dataset === c.dataset));
+  $("mazur").classList.toggle("active", mazur);
+  $("no-preset").hidden = !mazur;
+  const layers = c.hidden.length;
+  $("n-layers").textContent = layers;
+  $("n-layers").nextSibling.textContent = layers === 1 ? " hidden layer" : " hidden layers";
+  $("add-layer").disabled = mazur || layers >= app.options.limits.hidden_layers;
+  $("remove-layer").disabled = mazur || layers === 0;
+  $("net-summary").textContent = `[${s.network.sizes.join(", ")}] · ${s.network.loss}` +
+    (mazur ? " · η = 0.5 · biases fixed" : "");
+  app.diagram.render(s, app.options);
+  drawHeatmap($("heatmap"), s, app.data, $("show-test").checked);
+  drawCurve($("curve"), s.history);
+  $("params").innerHTML = paramsTable(s);
+  $("export-model").href = `/api/sessions/${app.session}/export/model`;
+  $("export-example").href = `/api/sessions/${app.session}/export/example`;
+}
+
+start().catch((error) => showError(`Could not start: ${error.message}`));
