@@ -16,6 +16,7 @@ import sys
 COMMANDS = (
     "demo",
     "gradcheck",
+    "train", "evaluate", "predict", "download",
     "playground",
 )
 
