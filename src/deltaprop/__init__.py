@@ -16,6 +16,7 @@ from .mazur import mazur_data, mazur_network
 from .network import Network
 from .optimizers import OPTIMIZERS, SGD, Optimizer, get_optimizer
 from .training import DivergenceError, History, fit
+from . import explain  # the explainer package, callable: explain(network, x, y) -> Explanation
 
 __version__ = "0.1.0"
 
@@ -23,4 +24,5 @@ __all__ = [
     "ACTIVATIONS", "Activation", "Dense", "DivergenceError", "Gradients", "History", "LOSSES", "Loss",
     "Network", "OPTIMIZERS", "Optimizer", "SGD", "fit", "get_activation", "get_loss", "get_optimizer",
     "gradcheck", "mazur_data", "mazur_network",
+    "explain",
 ]

@@ -16,6 +16,7 @@ import sys
 COMMANDS = (
     "demo",
     "gradcheck",
+    "explain",
     "train", "evaluate", "predict", "download",
     "playground",
 )

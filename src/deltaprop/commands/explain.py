@@ -1,0 +1,69 @@
+"""``deltaprop explain``: one backpropagation step written out with every number.
+
+By default Mazur's 2-2-2 tutorial network; ``--spec FILE.json`` for any small
+network (format in :mod:`deltaprop.explain.spec`).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import mazur
+from ..explain import FORMATS, LANGUAGES, explain
+from ..explain import spec as spec_module
+from ..explain.build import FORMS
+from ..explain.model import MAX_STEPS
+
+HELP = "write out one backprop step with every number (Mazur's example, or any small network)"
+
+
+def _precision(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer from 1 to 17, got {text!r}")
+    if not 1 <= value <= 17:
+        raise argparse.ArgumentTypeError(f"expected an integer from 1 to 17, got {text!r}")
+    return value
+
+
+def _steps(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of steps, got {text!r}")
+    if not 0 <= value <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_STEPS} steps, got {text!r}")
+    return value
+
+
+def add_arguments(parser):
+    parser.add_argument("--spec", metavar="FILE.json",
+                        help="the network, input(s), target(s) and settings (default: Mazur's tutorial network)")
+    parser.add_argument("--form", choices=FORMS, default="neuron",
+                        help="neuron by neuron (default), matrix (tensor form, shapes shown) or both")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language (default en)")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--precision", type=_precision, default=9, metavar="D",
+                        help="decimals shown in text, Markdown and HTML (default 9, as the tutorial)")
+    parser.add_argument("--steps", type=_steps, default=0, metavar="N",
+                        help="also show the error and outputs after N training steps")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def run(args):
+    if args.spec:
+        spec = spec_module.load(args.spec)
+        explanation = explain(spec.network, spec.X, spec.Y, learning_rate=spec.learning_rate,
+                              update_biases=spec.update_biases, steps=args.steps, form=args.form)
+    else:
+        X, Y = mazur.mazur_data()
+        explanation = explain(mazur.mazur_network(), X, Y, learning_rate=mazur.LEARNING_RATE,
+                              update_biases=False, steps=args.steps, form=args.form)
+    output = explanation.render(args.format, lang=args.lang, precision=args.precision)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(output)
+    else:
+        print(output, end="")
+    return 0

@@ -1,0 +1,32 @@
+"""The explainer: one step of backpropagation written out with every number (Mazur's tutorial, any network).
+
+``deltaprop.explain`` is this package *and* the function: calling the module
+calls :func:`~.explanation.explain`, so both ``deltaprop.explain(net, x, y)``
+and ``from deltaprop import explain; explain(net, x, y)`` work, while
+``deltaprop.explain.diagram`` and the other modules stay importable.
+
+Modules: :mod:`.model` (the engine's numbers), :mod:`.neuron` and :mod:`.matrix`
+(the two written forms), :mod:`.build` (the whole document), :mod:`.text`,
+:mod:`.markdown`, :mod:`.html` with :mod:`.mathml` and :mod:`.diagram`
+(renderers), :mod:`.spec` (the JSON network format), :mod:`.i18n` (languages).
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+from .explanation import FORMATS, Explanation, explain
+from .i18n import LANGUAGES
+
+__all__ = ["Explanation", "FORMATS", "LANGUAGES", "explain"]
+
+
+class _CallableModule(types.ModuleType):
+    """This package's module type: ``deltaprop.explain(...)`` calls :func:`explain`."""
+
+    def __call__(self, network, x, y, **options):
+        return explain(network, x, y, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,50 @@
+"""The explanation as a list of language- and format-neutral blocks.
+
+Builders (:mod:`.neuron`, :mod:`.matrix`, :mod:`.build`) emit these; the
+renderers (:mod:`.text`, :mod:`.markdown`, :mod:`.html`) turn them into output.
+Words are stored as translation keys plus arguments (:mod:`.i18n`), numbers as
+:class:`~.expr.Num`, so one document renders in every language and precision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int          # 1 = title, 2 = section, 3 = subsection
+    key: str
+    args: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Para:
+    key: str
+    args: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A highlighted remark (e.g. the tutorial's rounding)."""
+
+    key: str
+    args: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Eq:
+    """One equation; ``tag`` names the equation it applies (``BP1``..``BP4``) or a step label key."""
+
+    tokens: tuple
+    tag: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The network diagram, ``stage`` ``"before"`` or ``"after"`` the update (HTML only)."""
+
+    stage: str
+
+
+BP_TAGS = ("BP1", "BP2", "BP3", "BP4")

@@ -1,0 +1,110 @@
+"""``explain(network, x, y)`` and the :class:`Explanation` it returns."""
+
+from __future__ import annotations
+
+import json
+
+from . import build, html, markdown, text
+from .i18n import check_language
+from .model import Trace
+from .naming import names_for
+
+FORMATS = ("text", "markdown", "html", "json")
+
+
+class Explanation:
+    """One training step of a network, ready to be shown in any language and format.
+
+    Build it with :func:`explain`.  All numbers come from one :class:`~.model.Trace`
+    (the engine's forward, backward and SGD step); the ``to_*`` methods only
+    format them.
+    """
+
+    def __init__(self, trace, names, form="neuron"):
+        self.trace = trace
+        self.names = names
+        self.form = build.check_form(form)
+        build.document(trace, names, form)        # fail now (e.g. too large) rather than at render time
+
+    def blocks(self, form=None):
+        """The language-neutral document (:mod:`.document` blocks)."""
+        return build.document(self.trace, self.names, self.form if form is None else build.check_form(form))
+
+    def to_text(self, lang="en", precision=9, form=None):
+        """Plain Unicode text."""
+        return text.render(self.blocks(form), check_language(lang), _precision(precision))
+
+    def to_markdown(self, lang="en", precision=9, form=None):
+        """Markdown, equations in fenced text blocks."""
+        return markdown.render(self.blocks(form), check_language(lang), _precision(precision))
+
+    def to_html(self, lang="en", precision=9, form=None):
+        """One self-contained HTML page: MathML equations, inline SVG diagrams, no external resources."""
+        from .. import __version__
+        return html.render(self.blocks(form), self.trace, self.names, check_language(lang), _precision(precision),
+                           version=__version__)
+
+    def to_dict(self):
+        """The JSON contract (see :meth:`Trace.to_dict`), full float precision."""
+        return self.trace.to_dict()
+
+    def to_json(self, indent=2):
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def render(self, format="text", lang="en", precision=9, form=None):
+        """Any of :data:`FORMATS` as a string."""
+        if format not in FORMATS:
+            raise ValueError(f"unknown format {format!r}; valid: {', '.join(FORMATS)}")
+        if format == "json":
+            return self.to_json() + "\n"
+        return getattr(self, f"to_{format}")(lang=lang, precision=precision, form=form)
+
+    def _repr_html_(self):
+        return html.fragment(self.blocks(), self.trace, self.names)
+
+    def __repr__(self):
+        t = self.trace
+        return (f"<Explanation of {t.network!r}: loss {t.loss:.9g} → {t.loss_after_update:.9g} "
+                f"after one step (η = {t.learning_rate:g})>")
+
+
+def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form="neuron", naming="auto"):
+    """Explain one step of backpropagation on ``network`` with every number shown.
+
+    Parameters
+    ----------
+    network : Network
+        Not modified (a copy is trained).
+    x : array_like, shape (d_0,) or (n, d_0)
+        One input, or a mini-batch of ``n`` inputs (gradients are then the batch mean).
+    y : array_like, shape (d_L,) or (n, d_L)
+        Target(s).
+    learning_rate : float, default 0.5 (Mazur's)
+    update_biases : bool, optional
+        Whether the step changes the biases; default: each layer's ``train_biases``.
+    steps : int, default 0
+        Also report the loss and outputs after this many SGD steps on ``(x, y)``.
+    form : {"neuron", "matrix", "both"}
+        Neuron by neuron (Mazur), tensor form (seed 002) or both.
+    naming : {"auto", "mazur", "generic"}
+        ``auto`` uses Mazur's names (w1..w8, h1, o1) for a 2-2-2 network.
+
+    Returns
+    -------
+    Explanation
+
+    Examples
+    --------
+    >>> import deltaprop as dp
+    >>> e = dp.explain(dp.mazur_network(), [0.05, 0.10], [0.01, 0.99])
+    >>> round(e.to_dict()["loss"], 9)
+    0.298371109
+    """
+    trace = Trace(network, x, y, learning_rate=learning_rate, update_biases=update_biases, steps=steps)
+    return Explanation(trace, names_for(network, naming), form)
+
+
+def _precision(precision):
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+        raise ValueError(f"precision must be an integer from 1 to 17, got {precision!r}")
+    return precision

@@ -1,0 +1,33 @@
+"""Translations of the explainer's words: ``locales/<lang>.json``, one file per language.
+
+English, Chinese, Japanese and French, the languages of the seeds, with their
+terminology (误差 / 誤差 / erreur for the error δ, 带权输入 / 純入力 for the net
+input, ...).  Every locale has exactly the keys of ``en.json`` (a test checks).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+LANGUAGES = ("en", "zh", "ja", "fr")
+
+
+def check_language(lang):
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
+    return lang
+
+
+@cache
+def messages(lang):
+    """The ``{key: template}`` table of ``lang``."""
+    check_language(lang)
+    text = resources.files(__package__).joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def translate(lang, key, **args):
+    """The template ``key`` of ``lang`` with ``args`` filled in (already formatted strings)."""
+    return messages(lang)[key].format(**args)

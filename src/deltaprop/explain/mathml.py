@@ -1,0 +1,88 @@
+"""Render equations (:mod:`.expr` tokens) as MathML Core, which browsers draw natively."""
+
+from __future__ import annotations
+
+from html import escape
+
+from .expr import Call, Frac, Group, Matrix, Num, Op, Partial, Power, Shape, Sym, Word, format_number
+
+
+def render(tokens, precision, display=True):
+    """``<math>`` element for one equation."""
+    mode = ' display="block"' if display else ""
+    return f'<math{mode}><mrow>{_row(tokens, precision)}</mrow></math>'
+
+
+def _row(tokens, precision):
+    return "".join(_token(token, precision) for token in tokens)
+
+
+def _mi(text):
+    variant = ' mathvariant="normal"' if len(text) > 1 else ""
+    return f"<mi{variant}>{escape(text)}</mi>"
+
+
+def symbol(sym):
+    """``Sym`` → ``<msub>``/``<msup>``/``<msubsup>`` (plain symbols keep Mazur's look: w5, net_h1)."""
+    base = _mi(sym.base)
+    sub = f"<mn>{sym.sub}</mn>" if sym.sub.isdigit() else (f"<mi>{escape(sym.sub)}</mi>" if sym.sub else "")
+    sup = ""
+    if sym.sup:
+        mark = sym.sup[-1] if sym.sup[-1] in "+T" else ""
+        digits = sym.sup[:-1] if mark else sym.sup
+        plus = {"+": "<mo>+</mo>", "T": '<mi mathvariant="normal">T</mi>', "": ""}[mark]
+        sup = f"<mn>{escape(digits)}</mn>" if digits else ""
+        sup = f"<mrow>{sup}{plus}</mrow>" if sup and plus else (sup or plus)
+    if sub and sup:
+        out = f"<msubsup>{base}{sub}{sup}</msubsup>"
+    elif sub:
+        out = f"<msub>{base}{sub}</msub>"
+    elif sup:
+        out = f"<msup>{base}{sup}</msup>"
+    else:
+        out = base
+    if sym.sample is not None:
+        out = f"<mrow>{out}<mo>[</mo><mn>{sym.sample}</mn><mo>]</mo></mrow>"
+    return out
+
+
+def _token(token, precision):
+    if isinstance(token, Num):
+        text = format_number(token.value, precision)
+        if text.startswith("-"):
+            return f"<mrow><mo>−</mo><mn>{text[1:]}</mn></mrow>"
+        return f"<mn>{text}</mn>"
+    if isinstance(token, Op):
+        return f"<mo>{escape(token.symbol)}</mo>"
+    if isinstance(token, Sym):
+        return symbol(token)
+    if isinstance(token, Word):
+        return f"<mtext>{escape(token.text)}</mtext>"
+    if isinstance(token, Shape):
+        return f'<mtext class="shape">\u2002({token.rows}×{token.cols})</mtext>'
+    if isinstance(token, Partial):
+        return (f"<mfrac><mrow><mo>∂</mo>{symbol(token.num)}</mrow>"
+                f"<mrow><mo>∂</mo>{symbol(token.den)}</mrow></mfrac>")
+    if isinstance(token, Call):
+        name = _mi(token.name)
+        if token.prime:
+            name = f"<msup>{name}<mo>′</mo></msup>"
+        return f"<mrow>{name}<mo>(</mo>{_row(token.args, precision)}<mo>)</mo></mrow>"
+    if isinstance(token, Group):
+        return f"<mrow><mo>(</mo>{_row(token.items, precision)}<mo>)</mo></mrow>"
+    if isinstance(token, Power):
+        exp = f"<mn>{escape(token.exp)}</mn>" if isinstance(token.exp, str) else _token(token.exp, precision)
+        return f"<msup>{_token(token.base, precision)}{exp}</msup>"
+    if isinstance(token, Frac):
+        return f"<mfrac><mrow>{_row(token.num, precision)}</mrow><mrow>{_row(token.den, precision)}</mrow></mfrac>"
+    if isinstance(token, Matrix):
+        return _matrix(token, precision)
+    raise TypeError(f"cannot render {token!r}")     # internal: builders only make known tokens
+
+
+def _matrix(matrix, precision):
+    rows = "".join(
+        "<mtr>" + "".join(f"<mtd>{_token(Num(v), precision)}</mtd>" for v in row) + "</mtr>"
+        for row in matrix.values)
+    return (f'<mrow><mo>[</mo><mtable class="matrix" title="{matrix.shape_text}">{rows}</mtable>'
+            f"<mo>]</mo></mrow>")

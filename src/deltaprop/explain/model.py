@@ -1,0 +1,141 @@
+"""Every number the explainer shows, taken from the engine: one forward, one backward, SGD steps.
+
+Nothing here re-derives backpropagation.  :class:`Trace` calls
+:meth:`Network.forward`, :meth:`Network.backward`, the loss's own
+``value``/``per_output``/``gradient``, each activation's ``derivative`` (the
+``σ'(z)`` factor printed in BP1/BP2) and :meth:`Network.train_step` with
+:class:`~deltaprop.optimizers.SGD` on copies of the network.  The renderers
+only format these arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..optimizers import SGD
+from ..validation import check_inputs, check_positive_float, check_targets
+
+MAX_STEPS = 1_000_000
+
+
+class Trace:
+    """One training step of ``network`` on the batch ``(X, Y)``, recorded.
+
+    Parameters
+    ----------
+    network : Network
+        Left untouched; a copy is trained.
+    X : array_like, shape (n, d_0) or (d_0,)
+    Y : array_like, shape (n, d_L) or (d_L,)
+    learning_rate : float
+    update_biases : bool or None
+        None keeps each layer's own ``train_biases`` setting.
+    steps : int
+        Extra SGD steps (on the same batch) whose loss and output are reported.
+
+    Attributes (all arrays are the engine's, batch-first)
+    ----------
+    zs, acts : lists; ``zs[l-1]`` is ``z^l`` ``(n, d_l)``, ``acts[l]`` is ``a^l``, ``acts[0]`` is ``X``
+    loss : float, the batch-mean cost ``C``
+    per_output : (n, d_L) cost of each output unit of each sample
+    loss_gradient : (n, d_L) ``∇_a C_x`` per sample
+    derivatives : list of ``σ'(z^l)`` ``(n, d_l)``, None for softmax layers
+    grads : Gradients (batch-mean ``weights``/``biases``, per-sample ``deltas``)
+    updated : Network after one SGD step
+    """
+
+    def __init__(self, network, X, Y, learning_rate=0.5, update_biases=None, steps=0):
+        self.learning_rate = check_positive_float(learning_rate, "learning_rate")
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be an integer from 0 to {MAX_STEPS:,}, got {steps!r}")
+        self.steps = int(steps)
+        self.network = network.copy()
+        if update_biases is not None:
+            for layer in self.network.layers:
+                layer.train_biases = bool(update_biases)
+        self.update_biases = [layer.train_biases for layer in self.network.layers]
+        self.X = check_inputs(X, network.sizes[0], network.dtype, name="input")
+        self.Y = check_targets(Y, self.X.shape[0], network.sizes[-1], network.dtype, name="target")
+
+        net, X, Y = self.network, self.X, self.Y
+        self.zs, self.acts = net.forward(X)
+        self.loss = float(net.loss.value(self.acts[-1], Y))
+        self.per_output = net.loss.per_output(self.acts[-1], Y)
+        self.loss_gradient = net.loss.gradient(self.acts[-1], Y, np.empty_like(Y))
+        self.derivatives = [layer.activation.derivative(z, a) if layer.activation.elementwise else None
+                            for layer, z, a in zip(net.layers, self.zs, self.acts[1:])]
+        self.grads = net.backward(Y, self.zs, self.acts)
+
+        self.updated = net.copy()
+        self.updated.train_step(X, Y, SGD(self.learning_rate))
+        self.output_after_update = self.updated.predict(X)
+        self.loss_after_update = float(self.updated.compute_loss(X, Y))
+
+        trained = self.updated.copy()
+        if self.steps == 0:
+            trained = net.copy()
+        else:
+            optimizer = SGD(self.learning_rate)
+            for _ in range(self.steps - 1):
+                trained.train_step(X, Y, optimizer)
+        self.output_after_steps = trained.predict(X)
+        self.loss_after_steps = float(trained.compute_loss(X, Y))
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def n(self):
+        """Batch size."""
+        return self.X.shape[0]
+
+    @property
+    def n_layers(self):
+        return len(self.network.layers)
+
+    def fused(self):
+        """True when BP1 collapses to ``δ^L = a^L − y`` (sigmoid + BCE, softmax + CE)."""
+        return self.network.loss.pairs_with == self.network.layers[-1].activation.name
+
+    def error_into(self, l):
+        """``(W^{l+1})ᵀ δ^{l+1}`` per sample, ``(n, d_l)``: the weighted sum inside BP2 for layer ``l < L``.
+
+        The products of engine values that the hidden-layer sums write out.
+        """
+        return self.grads.deltas[l] @ self.network.layers[l].weights
+
+    def loss_after(self, steps):
+        """Loss after ``steps`` SGD steps on this batch (engine training on a fresh copy; cached)."""
+        if steps == self.steps:
+            return self.loss_after_steps
+        cache = self.__dict__.setdefault("_loss_after", {})
+        if steps not in cache:
+            net, optimizer = self.network.copy(), SGD(self.learning_rate)
+            for _ in range(steps):
+                net.train_step(self.X, self.Y, optimizer)
+            cache[steps] = float(net.compute_loss(self.X, self.Y))
+        return cache[steps]
+
+    def to_dict(self):
+        """The JSON contract: layers numbered from 1, full float precision.
+
+        One sample → vectors; a batch → one row per sample (``z``, ``a``,
+        ``delta``, ``output_after_steps``).
+        """
+        single = self.n == 1
+
+        def rows(array):
+            return (array[0] if single else array).tolist()
+
+        L = self.n_layers
+        return {
+            "forward": [{"layer": l, "z": rows(self.zs[l - 1]), "a": rows(self.acts[l])} for l in range(1, L + 1)],
+            "loss": self.loss,
+            "backward": [{"layer": l, "delta": rows(self.grads.deltas[l - 1]),
+                          "grad_weights": self.grads.weights[l - 1].tolist(),
+                          "grad_biases": self.grads.biases[l - 1].tolist()} for l in range(L, 0, -1)],
+            "updated": [{"layer": l, "weights": layer.weights.tolist(), "biases": layer.biases.tolist()}
+                        for l, layer in enumerate(self.updated.layers, start=1)],
+            "loss_after_update": self.loss_after_update,
+            "steps": self.steps,
+            "loss_after_steps": self.loss_after_steps,
+            "output_after_steps": rows(self.output_after_steps),
+        }

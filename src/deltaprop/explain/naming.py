@@ -1,0 +1,124 @@
+"""What each quantity is called: Mazur's names for his 2-2-2 network, Nielsen's otherwise.
+
+Mazur (seed 003): inputs ``i1 i2``, hidden ``net_h1``/``out_h1``, outputs
+``net_o1``/``out_o1``, weights ``w1``..``w8`` numbered row by row, layer by
+layer, errors ``E_o1`` and ``E_total``.  Nielsen (seed 000, any network):
+``x_k``, ``z^l_j``, ``a^l_j``, ``w^l_jk``, ``b^l_j``, ``δ^l_j``, cost ``C``.
+Biases are per neuron in both (``b_h1``): the engine trains each one separately.
+"""
+
+from __future__ import annotations
+
+from .expr import Sym
+
+
+def _index(*numbers):
+    """``(1, 2)`` → ``"12"``; with any index ≥ 10 the parts are comma separated."""
+    return ("," if any(n >= 10 for n in numbers) else "").join(str(n) for n in numbers)
+
+
+class GenericNames:
+    """Nielsen's notation; layers numbered from 1 = first hidden layer, units from 1."""
+
+    mazur = False
+    cost = "C"
+
+    def __init__(self, sizes):
+        self.sizes = list(sizes)
+
+    def _s(self, base, sub="", sup="", sample=None):
+        return Sym(base, sub, sup, plain=False, sample=sample)
+
+    def input(self, k, sample=None):
+        return self._s("x", _index(k + 1), sample=sample)
+
+    def z(self, l, j, sample=None):
+        return self._s("z", _index(j + 1), str(l), sample=sample)
+
+    def a(self, l, j, sample=None):
+        """Activation ``a^l_j``; layer 0 is the input."""
+        if l == 0:
+            return self.input(j, sample)
+        return self._s("a", _index(j + 1), str(l), sample=sample)
+
+    def weight(self, l, j, k):
+        return self._s("w", _index(j + 1, k + 1), str(l))
+
+    def bias(self, l, j):
+        return self._s("b", _index(j + 1), str(l))
+
+    def delta(self, l, j, sample=None):
+        return self._s("δ", _index(j + 1), str(l), sample=sample)
+
+    def target(self, j, sample=None):
+        return self._s("y", _index(j + 1), sample=sample)
+
+    def cost_of(self, j, sample=None):
+        """Cost contributed by output unit ``j``."""
+        return self._s(self.cost, _index(j + 1), sample=sample)
+
+    def total(self, sample=None):
+        return self._s(self.cost, sample=sample)
+
+    def updated(self, sym):
+        """``w⁺``: the parameter after the step."""
+        return Sym(sym.base, sym.sub, (sym.sup + "+") if sym.plain else sym.sup + "+", sym.plain, sym.sample)
+
+    # vectors and matrices of the tensor form
+    def vector(self, base, l):
+        return self._s(base, "", str(l))
+
+    def matrix(self, l):
+        return self._s("W", "", str(l))
+
+
+class MazurNames(GenericNames):
+    """The tutorial's names (only for a 2-2-2 network)."""
+
+    mazur = True
+    cost = "E"
+    _UNIT = {1: "h", 2: "o"}
+
+    def _p(self, base, sub="", sample=None):
+        return Sym(base, sub, "", plain=True, sample=sample)
+
+    def input(self, k, sample=None):
+        return self._p("i", str(k + 1), sample)
+
+    def z(self, l, j, sample=None):
+        return self._p("net", f"{self._UNIT[l]}{j + 1}", sample)
+
+    def a(self, l, j, sample=None):
+        if l == 0:
+            return self.input(j, sample)
+        return self._p("out", f"{self._UNIT[l]}{j + 1}", sample)
+
+    def weight(self, l, j, k):
+        offset = sum(a * b for a, b in zip(self.sizes[:l - 1], self.sizes[1:l]))
+        return self._p("w", str(offset + j * self.sizes[l - 1] + k + 1))
+
+    def bias(self, l, j):
+        return self._p("b", f"{self._UNIT[l]}{j + 1}")
+
+    def delta(self, l, j, sample=None):
+        return self._p("δ", f"{self._UNIT[l]}{j + 1}", sample)
+
+    def target(self, j, sample=None):
+        return self._p("target", f"o{j + 1}", sample)
+
+    def cost_of(self, j, sample=None):
+        return self._p("E", f"o{j + 1}", sample)
+
+    def total(self, sample=None):
+        return self._p("E", "total", sample)
+
+
+def names_for(network, naming="auto"):
+    """``"mazur"``, ``"generic"`` or ``"auto"`` (Mazur's names for a 2-2-2 network)."""
+    if naming not in ("auto", "mazur", "generic"):
+        raise ValueError(f"unknown naming {naming!r}; valid: auto, mazur, generic")
+    if naming == "auto":
+        naming = "mazur" if network.sizes == [2, 2, 2] else "generic"
+    if naming == "mazur" and network.sizes != [2, 2, 2]:
+        raise ValueError(f"Mazur's names (w1..w8, h1, o1) need a 2-2-2 network, got {network.sizes}")
+    return (MazurNames if naming == "mazur" else GenericNames)(network.sizes)
