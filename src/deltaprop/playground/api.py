@@ -25,6 +25,7 @@ DELETE   /api/sessions/ID                        end the session
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 import threading
@@ -52,8 +53,26 @@ class Response:
     headers: dict = field(default_factory=dict)
 
 
+def dumps(payload):
+    """Compact JSON; NaN and infinities (not JSON) become ``null``."""
+    try:
+        return json.dumps(payload, allow_nan=False, separators=(",", ":")).encode()
+    except ValueError:
+        return json.dumps(_finite(payload), allow_nan=False, separators=(",", ":")).encode()
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def json_response(payload, status=200):
-    return Response(status, json.dumps(payload, allow_nan=False, separators=(",", ":")).encode())
+    return Response(status, dumps(payload))
 
 
 def error_response(message, status):

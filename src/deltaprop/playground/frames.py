@@ -32,9 +32,13 @@ def quantise(values, lo=None, hi=None):
     finite = values[np.isfinite(values)]
     lo = float(finite.min()) if lo is None and finite.size else (0.0 if lo is None else lo)
     hi = float(finite.max()) if hi is None and finite.size else (1.0 if hi is None else hi)
+    if not (np.isfinite(lo) and np.isfinite(hi) and hi - lo < np.inf):
+        lo, hi = float(np.nan_to_num(lo)), float(np.nan_to_num(hi))     # overflowing pictures: clip them
+        lo, hi = max(lo, -1e300), min(hi, 1e300)
     if hi <= lo:
         hi = lo + 1e-12
-    scaled = np.nan_to_num((values - lo) / (hi - lo), nan=0.5, posinf=1.0, neginf=0.0)
+    with np.errstate(all="ignore"):
+        scaled = np.nan_to_num((values - lo) / (hi - lo), nan=0.5, posinf=1.0, neginf=0.0)
     data = np.clip(np.rint(scaled * 255), 0, 255).astype(np.uint8)
     return {"lo": lo, "hi": hi, "data": base64.b64encode(data.tobytes()).decode("ascii")}
 

@@ -15,7 +15,6 @@ server keeps serving.
 from __future__ import annotations
 
 import ipaddress
-import json
 import mimetypes
 import socket
 import sys
@@ -27,7 +26,7 @@ from importlib import resources
 from urllib.parse import parse_qsl, urlsplit
 
 from . import schema
-from .api import Api, Response, error_response
+from .api import Api, Response, dumps, error_response
 from .snapshot import snapshot
 
 MAX_CONNECTIONS = 64
@@ -236,7 +235,7 @@ class Handler(BaseHTTPRequestHandler):
                     include = session.data is not sent_data
                     state = {"session": session_id, **snapshot(session, include_data=include)}
                     sent_version, sent_data = session.version, session.data
-                    message = b"event: state\ndata: " + json.dumps(state, separators=(",", ":")).encode() + b"\n\n"
+                    message = b"event: state\ndata: " + dumps(state) + b"\n\n"
             self.wfile.write(message)
             self.wfile.flush()
             session.last_seen = time.monotonic()

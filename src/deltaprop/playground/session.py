@@ -29,6 +29,7 @@ from .schema import RequestError
 HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
 SLICE_SECONDS = 0.02      # training time per lock hold while playing
 IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
+EXPLODED = 1e6            # a parameter this large (or NaN) means training has diverged
 
 
 class Session:
@@ -110,12 +111,14 @@ class Session:
             np.copyto(saved, param)
         loss = self.network.train_step(X, Y, self.optimizer)
         self.batch = {"indices": idx.copy(), "loss": float(loss)}
-        if not math.isfinite(loss) or not all(np.isfinite(p).all() for p in _params(self.network)):
+        if not math.isfinite(loss) or not all(np.abs(p).max() < EXPLODED for p in _params(self.network)):
             for param, saved in zip(_params(self.network), _params(self.before)):
                 np.copyto(param, saved)
             self.playing = False
             self.error = (f"training diverged (the batch loss is {loss}); the last finite weights are kept. "
                           f"Try a smaller learning rate than {self.config['learning_rate']:g}.")
+            self._preview_next_batch()
+            self._touch()
             raise RequestError(self.error, 409)
         self.steps += 1
         self.position += len(idx)
