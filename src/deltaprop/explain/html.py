@@ -48,11 +48,13 @@ math { font-size: 1.12em; }
 .BP1 { --tag: #ea580c; } .BP2 { --tag: #7c3aed; } .BP3 { --tag: #0d9488; } .BP4 { --tag: #2563eb; }
 .shape { color: var(--muted); }
 mtable.matrix mtd { padding: .1em .45em; }
-.legend { display: grid; grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr)); gap: .4rem 1.2rem;
+.legend { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem 1.5rem;
           margin: 1.2rem 0; padding: .8rem 1rem; background: #f8fafc; border: 1px solid var(--line);
           border-radius: .6rem; }
 .legend h2 { grid-column: 1 / -1; font-size: .95rem; margin: 0; border: 0; padding: 0; color: var(--muted); }
-.legend div { display: flex; align-items: center; gap: .7rem; }
+.legend div { display: flex; align-items: center; justify-content: flex-start; gap: .7rem; }
+.legend .tag { margin-left: 0; }
+h4 { font-size: .95rem; margin: 1.1rem 0 .2rem; color: var(--muted); }
 figure { margin: 1.4rem 0; text-align: center; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: .9rem; }

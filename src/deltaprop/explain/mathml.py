@@ -57,7 +57,7 @@ def _token(token, precision):
     if isinstance(token, Sym):
         return symbol(token)
     if isinstance(token, Word):
-        return f"<mtext>{escape(token.text)}</mtext>"
+        return f"<mtext>{escape(token.text).replace(' ', chr(0xA0))}</mtext>"
     if isinstance(token, Shape):
         return f'<mtext class="shape">\u2002({token.rows}×{token.cols})</mtext>'
     if isinstance(token, Partial):

@@ -41,6 +41,10 @@ class GenericNames:
             return self.input(j, sample)
         return self._s("a", _index(j + 1), str(l), sample=sample)
 
+    def unit(self, l, j):
+        """How a neuron is called in headings: ``3`` (generic) or ``h1``/``o2`` (Mazur)."""
+        return str(j + 1)
+
     def weight(self, l, j, k):
         return self._s("w", _index(j + 1, k + 1), str(l))
 
@@ -92,6 +96,9 @@ class MazurNames(GenericNames):
         if l == 0:
             return self.input(j, sample)
         return self._p("out", f"{self._UNIT[l]}{j + 1}", sample)
+
+    def unit(self, l, j):
+        return f"{self._UNIT[l]}{j + 1}"
 
     def weight(self, l, j, k):
         offset = sum(a * b for a, b in zip(self.sizes[:l - 1], self.sizes[1:l]))

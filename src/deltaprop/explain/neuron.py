@@ -51,6 +51,7 @@ def build(trace, names):
         else:
             out.append(Para("hidden_intro"))
         for j in range(trace.network.sizes[l]):
+            out.append(Heading(4, "neuron", {"name": names.unit(l, j)}))
             out += _deltas(trace, names, l, j)
             out += _weights(trace, names, l, j)
         if not trace.update_biases[l - 1]:

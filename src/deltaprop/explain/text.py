@@ -40,8 +40,10 @@ def render(blocks, lang="en", precision=9):
                 out += [title, "=" * _width(title), ""]
             elif block.level == 2:
                 out += ["", title, "-" * _width(title), ""]
-            else:
+            elif block.level == 3:
                 out += ["", f"▸ {title}", ""]
+            else:
+                out += [f"  · {title}"]
         elif isinstance(block, Para):
             text = phrase(block, lang, precision)
             out += (textwrap.wrap(text, WIDTH) if wrap else [text]) + [""]
