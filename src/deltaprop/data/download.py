@@ -9,6 +9,7 @@ name, so a half-downloaded or corrupt file never looks like a good one.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import urllib.error
 import urllib.request
@@ -84,13 +85,19 @@ def download_file(url, dest, checksum=None, *, timeout=30.0, report=None):
             total = (int(length) + (done if resumed else 0)) if length else None
             with open(part, "ab" if resumed else "wb") as out:
                 done = done if resumed else 0
-                for block in iter(lambda: response.read(_CHUNK), b""):
-                    out.write(block)
-                    done += len(block)
-                    if report is not None:
-                        report(done, total)
-                out.flush()
-                os.fsync(out.fileno())
+                try:
+                    for block in iter(lambda: response.read(_CHUNK), b""):
+                        out.write(block)
+                        done += len(block)
+                        if report is not None:
+                            report(done, total)
+                except (http.client.IncompleteRead, OSError) as exc:
+                    out.write(getattr(exc, "partial", b"") or b"")
+                    raise OSError(f"download of {url} was interrupted ({type(exc).__name__}); "
+                                  f"run again to resume") from None
+                finally:
+                    out.flush()
+                    os.fsync(out.fileno())
             if total is not None and done != total:
                 raise OSError(f"download of {url} stopped after {done} of {total} bytes; run again to resume")
     if checksum is not None:
