@@ -53,6 +53,7 @@ function writeHash() {
 async function start() {
   app.options = await api("/api/options");
   buildControls();
+  closeInspector();
   let state;
   try {
     state = await api("/api/sessions", { ...configFromHash() });
@@ -203,10 +204,15 @@ function inspect(target) {
   refreshInspector(true);
 }
 
+const PLACEHOLDER = `<p class="note">Click a neuron to see its z, a and δ for the current mini-batch and the
+  equations BP1–BP4 with the numbers filled in; click a link to see (and edit) its weight and gradient.
+  <b>Step</b> trains exactly one mini-batch.</p>`;
+
 function closeInspector() {
   app.inspecting = null;
   if (app.diagram) app.diagram.selected = null;
-  $("inspector").hidden = true;
+  $("inspector").innerHTML = PLACEHOLDER;
+  $("inspector").hidden = false;
 }
 
 async function refreshInspector(now = false) {

@@ -35,6 +35,7 @@ export class Diagram {
   build(state, options) {
     const sizes = state.network.sizes, n = sizes.length, L = n - 1;
     this.root.innerHTML = "";
+    this.root.style.height = `${TOP + Math.max(...sizes) * GAP + 8}px`;
     const svg = document.createElementNS(SVGNS, "svg");
     svg.setAttribute("width", this.root.clientWidth);
     svg.setAttribute("height", this.root.clientHeight);

@@ -1,0 +1,132 @@
+"""End to end in real headless Chromium: the page drives the real engine and shows its numbers."""
+
+import os
+
+import numpy as np
+import pytest
+
+from deltaprop import SGD, Network, mazur
+
+pytestmark = pytest.mark.browser
+
+# The page ships a strict Content-Security-Policy (no eval); Playwright evaluates its
+# probes with eval, so the tests bypass CSP for their own probes only.
+
+
+@pytest.fixture
+def page(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server.url)
+    page.wait_for_function("window.playground && window.playground.state")
+    yield page
+    page.close()
+    assert not errors, errors
+
+
+def state(page):
+    return page.evaluate("window.playground.state")
+
+
+def train_arrays(page):
+    data = page.evaluate("window.playground.data")
+    X = np.array([p[:2] for p in data["train"]])
+    y = np.array([p[2] for p in data["train"]])
+    return X, y
+
+
+def engine_network(s, weights_key="batch"):
+    source = s["batch"] if weights_key == "batch" else s["network"]
+    return Network.from_weights(source["weights"], source["biases"], s["network"]["activations"],
+                                loss=s["network"]["loss"], train_biases=all(s["network"]["train_biases"]))
+
+
+def numbers(page, selector):
+    return [float(text) for text in page.locator(selector).all_inner_texts()]
+
+
+def test_spirals_play_lowers_the_test_loss_and_changes_the_heatmap(page, output_dir):
+    page.click("#datasets button[data-dataset='spirals']")
+    page.wait_for_function("window.playground.state.config.dataset === 'spirals'")
+    page.click("#add-layer")
+    page.wait_for_function("window.playground.state.config.hidden.length === 3")
+    assert "dataset=spirals" in page.url and "hidden=4%2C2%2C2" in page.url       # the link holds the config
+    before_loss = float(page.inner_text("#test-loss"))
+    before_picture = page.evaluate("document.getElementById('heatmap').toDataURL()")
+    page.click("#play")
+    page.wait_for_function(f"window.playground.state.epoch >= 30 && window.playground.state.losses.test < {before_loss}",
+                           timeout=30_000)
+    page.click("#play")
+    page.wait_for_function("!window.playground.state.playing")
+    page.wait_for_timeout(200)
+    s = state(page)
+    assert float(page.inner_text("#test-loss")) == pytest.approx(s["losses"]["test"], abs=6e-5)
+    assert float(page.inner_text("#test-loss")) < before_loss
+    assert page.evaluate("document.getElementById('heatmap').toDataURL()") != before_picture
+    assert int(page.inner_text("#epoch")) == s["epoch"] >= 30
+    page.screenshot(path=os.path.join(output_dir, "playground-spirals.png"), full_page=True)
+
+
+def test_step_trains_exactly_one_mini_batch_and_the_panel_shows_the_engines_numbers(page, output_dir):
+    page.select_option("#batch_size", "5")
+    page.wait_for_function("window.playground.state.config.batch_size === 5")
+    s0 = state(page)
+    page.click("#step")
+    page.wait_for_function("window.playground.state.steps === 1")
+    assert page.inner_text("#steps") == "1" and page.inner_text("#batch-pos").startswith("2 /")
+    s1 = state(page)
+    X, y = train_arrays(page)
+    idx = s1["batch"]["indices"]
+    assert len(idx) == 5 and s1["batch"]["weights"] == s0["network"]["weights"]
+    replay = engine_network(s0, "network")
+    loss = replay.train_step(X[idx], y[idx], SGD(s0["config"]["learning_rate"]))
+    assert s1["losses"]["batch"] == pytest.approx(loss, rel=1e-12)
+    for got, want in zip(s1["network"]["weights"], replay.weights):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+    page.click(".node[data-layer='1'][data-neuron='2']")
+    page.wait_for_selector("#inspector td.z")
+    net = engine_network(s1)
+    zs, acts = net.forward(X[idx])
+    grads = net.backward(y[idx], zs, acts)
+    np.testing.assert_allclose(numbers(page, "#inspector td.z"), zs[0][:, 2], rtol=5e-9)
+    np.testing.assert_allclose(numbers(page, "#inspector td.a"), acts[1][:, 2], rtol=5e-9)
+    np.testing.assert_allclose(numbers(page, "#inspector td.delta"), grads.deltas[0][:, 2], rtol=5e-9)
+    np.testing.assert_allclose(numbers(page, "#inspector td.grad"), grads.weights[0][2], rtol=5e-9)
+    assert float(page.inner_text("#inspector .eq-bp3")) == pytest.approx(grads.biases[0][2], rel=5e-9)
+    assert "BP2" in page.inner_text("#inspector")
+    page.screenshot(path=os.path.join(output_dir, "playground-neuron-panel.png"), full_page=True)
+
+
+def test_mazur_preset_shows_the_tutorials_numbers(page, output_dir):
+    page.click("#mazur")
+    page.wait_for_function("window.playground.state.task === 'mazur'")
+    assert page.inner_text(".param[data-name='w5']") == "0.400000000"
+    page.click("#step")
+    page.wait_for_function("window.playground.state.steps === 1")
+    assert page.inner_text("#batch-loss") == f"{mazur.PRINTED['E_total']:.9f}"            # 0.298371109
+    for name in ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"):
+        shown = float(page.inner_text(f".param[data-name='{name}']"))
+        assert shown == pytest.approx(mazur.PRINTED[name + "+"], abs=6e-9), name
+    assert page.inner_text(".param[data-name='w5']").startswith("0.35891648")
+    page.click(".node[data-layer='2'][data-neuron='0']")                                  # o1
+    page.wait_for_selector("#inspector td.grad")
+    assert float(page.inner_text("#inspector td.grad >> nth=0")) == pytest.approx(mazur.PRINTED["dE_dw5"], abs=6e-9)
+    assert "BP1" in page.inner_text("#inspector") and "0.358916480" in page.inner_text("#inspector")
+    page.screenshot(path=os.path.join(output_dir, "playground-mazur.png"), full_page=True)
+
+
+def test_the_link_restores_the_configuration_and_a_weight_can_be_edited(browser, server, output_dir):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    page.goto(server.url + "#dataset=moons&hidden=3&activations=relu&learning_rate=0.1&seed=7")
+    page.wait_for_function("window.playground && window.playground.state")
+    s = state(page)
+    assert s["config"]["dataset"] == "moons" and s["config"]["hidden"] == [3] and s["config"]["seed"] == 7
+    assert s["network"]["activations"] == ["relu", "softmax"]
+    page.dispatch_event(".hit[data-layer='1'][data-to='1'][data-from='0']", "click")   # crossing links overlap
+    page.wait_for_selector("#inspector .weight-input")
+    page.fill("#inspector .weight-input", "1.75")
+    page.click("#inspector .set-weight")
+    page.wait_for_function("window.playground.state.network.weights[0][1][0] === 1.75")
+    page.close()
