@@ -117,9 +117,9 @@ def _deltas(trace, names, l, j):
     """δ^l_j for every sample: BP1 on the output layer, BP2 below it."""
     net, out, L = trace.network, [], trace.n_layers
     layer = net.layers[l - 1]
-    cost = names.total()
     for s in range(trace.n):
         S = _sample(trace, s)
+        cost = names.total(S)           # a sample's own cost C_x: δ_x = ∂C_x/∂z_x
         z_sym, a_sym, d_sym = names.z(l, j, S), names.a(l, j, S), names.delta(l, j, S)
         a, z, delta = trace.acts[l][s, j], trace.zs[l - 1][s, j], trace.grads.deltas[l - 1][s, j]
         if l == L and trace.fused():
@@ -158,7 +158,7 @@ def _softmax_delta(trace, names, s, j):
     S, L = _sample(trace, s), trace.n_layers
     d = trace.network.sizes[-1]
     jac = Softmax.jacobian(trace.acts[-1][s])              # ∂a_i/∂z_j, (d, d)
-    cost = names.total()
+    cost = names.total(S)
     out = [] if j else [Eq(equation(Partial(cost, names.a(L, i, S)), "=", Num(trace.loss_gradient[s, i])))
                         for i in range(d)]
     syms = [[Partial(cost, names.a(L, i, S)), "×", Partial(names.a(L, i, S), names.z(L, j, S))] for i in range(d)]

@@ -1,0 +1,133 @@
+"""``deltaprop explain`` as a user runs it: outputs, files, and one-line errors for bad specs."""
+
+import json
+
+import pytest
+
+from deltaprop.cli import main
+
+
+def run(capsys, *argv):
+    code = main(["explain", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write_spec(tmp_path, data, name="spec.json"):
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+GOOD = {"layers": [{"weights": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], "biases": [0.0, 0.1, 0.2],
+                    "activation": "tanh"},
+                   {"weights": [[0.7, 0.8, 0.9]], "biases": [0.3], "activation": "sigmoid"}],
+        "input": [1.0, -1.0], "target": [0.5]}
+
+
+def test_default_is_mazurs_worked_example(capsys):
+    code, out, err = run(capsys)
+    assert code == 0 and err == ""
+    assert "net_h1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 × 1 = 0.3775" in out
+    assert "out_h1 = σ(net_h1) = σ(0.3775) = 0.593269992" in out
+    assert "= 0.74136507 × 0.186815602 × 0.593269992 = 0.082167041" in out
+    assert "w5+ = w5 − η × ∂E_total/∂w5 = 0.4 − 0.5 × 0.082167041 = 0.35891648" in out
+
+
+@pytest.mark.parametrize("lang,word", [("zh", "误差"), ("ja", "誤差"), ("fr", "erreur"), ("en", "error")])
+def test_languages_use_the_seeds_terms(capsys, lang, word):
+    code, out, _ = run(capsys, "--lang", lang)
+    assert code == 0 and word in out
+
+
+def test_json_output_file_steps_and_precision(capsys, tmp_path):
+    target = tmp_path / "out.json"
+    code, out, _ = run(capsys, "--format", "json", "--steps", "3", "-o", str(target))
+    assert code == 0 and out == ""
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["steps"] == 3 and data["loss_after_steps"] < data["loss_after_update"] < data["loss"]
+    code, out, _ = run(capsys, "--precision", "4", "--form", "matrix")
+    assert code == 0 and "0.5933" in out and "0.593269992" not in out and "(2×2)" in out
+
+
+def test_spec_file_in_both_forms(capsys, tmp_path):
+    code, out, _ = run(capsys, "--spec", write_spec(tmp_path, GOOD), "--form", "both", "--format", "markdown")
+    assert code == 0
+    assert "z¹₁ = w¹₁₁ × x₁ + w¹₁₂ × x₂ + b¹₁ × 1" in out
+    assert "δ¹ (3×1) = W²ᵀ (3×1) δ² (1×1) ⊙ tanh'(z¹)" in out
+    assert out.startswith("# ")
+
+
+def test_example_specs_run(capsys):
+    import glob
+    import os
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "examples")
+    files = sorted(glob.glob(os.path.join(root, "explain-*.json")))
+    assert files
+    for path in files:
+        code, out, err = run(capsys, "--spec", path, "--form", "both")
+        assert code == 0 and "(BP4)" in out, (path, err)
+
+
+BAD = [
+    ("{not json", "not valid JSON"),
+    ([1, 2], "must be a JSON object"),
+    ({"input": [1], "target": [1]}, "missing key 'layers'"),
+    ({**GOOD, "colour": "red"}, "unknown key 'colour'"),
+    ({**GOOD, "layers": [{"weights": [[1, 2]], "biases": [0]}]}, "layer 1: missing key 'activation'"),
+    ({**GOOD, "layers": [{"weights": [[1, 2], [3]], "biases": [0, 0], "activation": "relu"}, GOOD["layers"][1]]},
+     "layer 1: weights are ragged: row 1 has 1 numbers but row 0 has 2"),
+    ({**GOOD, "layers": [GOOD["layers"][0], {"weights": [[0.7, 0.8]], "biases": [0.3], "activation": "sigmoid"}]},
+     "layer 2: weights have shape 1×2 but there are 3 outputs of layer 1: expected 1×3"),
+    ({**GOOD, "layers": [{**GOOD["layers"][0], "biases": [0.0]}, GOOD["layers"][1]]},
+     "layer 1: biases have 1 numbers but the layer has 3 neurons"),
+    ({**GOOD, "layers": [{**GOOD["layers"][0], "activation": "swish"}, GOOD["layers"][1]]},
+     "layer 1: unknown activation 'swish'; valid: sigmoid"),
+    ({**GOOD, "loss": "hinge"}, "unknown loss 'hinge'; valid: quadratic"),
+    ({**GOOD, "layers": [{**GOOD["layers"][0], "weights": [[0.1, "a"], [0.3, 0.4], [0.5, 0.6]]}, GOOD["layers"][1]]},
+     'layer 1: weights[0][1] must be a finite number, got "a"'),
+    ({**GOOD, "input": [1.0, 2.0, 3.0]}, "layer 1: weights have shape 3×2 but there are 3 inputs: expected 3×3"),
+    ({**GOOD, "target": [0.5, 0.5]}, "target has 2 numbers but the network has 1 the last layer's neurons"),
+    ({**GOOD, "learning_rate": -1}, "'learning_rate' must be a positive number"),
+    ({**GOOD, "update_biases": "yes"}, "'update_biases' must be true or false"),
+    ({**GOOD, "inputs": [[1, 2]], "targets": [[1]]}, "either 'input'/'target'"),
+]
+
+
+@pytest.mark.parametrize("data,message", BAD)
+def test_bad_specs_give_one_clear_line(capsys, tmp_path, data, message):
+    code, out, err = run(capsys, "--spec", write_spec(tmp_path, data))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("deltaprop explain: error: ") and message in err, err
+
+
+def test_missing_file(capsys, tmp_path):
+    code, _, err = run(capsys, "--spec", str(tmp_path / "nope.json"))
+    assert code == 2 and err.count("\n") == 1 and "nope.json" in err
+
+
+def test_large_network_refused_for_neuron_form_but_explained_as_matrices(capsys, tmp_path):
+    big = {"layers": [{"weights": [[0.01 * (i + j) for j in range(9)] for i in range(8)], "biases": [0.0] * 8,
+                       "activation": "relu"},
+                      {"weights": [[0.1] * 8], "biases": [0.0], "activation": "linear"}],
+           "input": [0.5] * 9, "target": [1.0]}
+    path = write_spec(tmp_path, big)
+    code, _, err = run(capsys, "--spec", path)
+    assert code == 2 and err.count("\n") == 1
+    assert "layer 1 has 72 weights" in err and "--form matrix" in err
+    code, out, _ = run(capsys, "--spec", path, "--form", "matrix", "--format", "html")
+    assert code == 0 and "<math" in out and "<svg" in out
+    huge = {**big, "layers": [{"weights": [[0.0] * 100] * 50, "biases": [0.0] * 50, "activation": "relu"},
+                              {"weights": [[0.1] * 50], "biases": [0.0], "activation": "linear"}],
+            "input": [0.5] * 100}
+    code, _, err = run(capsys, "--spec", write_spec(tmp_path, huge, "huge.json"), "--form", "matrix")
+    assert code == 2 and "at most 4096" in err
+
+
+@pytest.mark.parametrize("argv", [["--precision", "0"], ["--steps", "-1"], ["--lang", "de"], ["--format", "pdf"]])
+def test_bad_flags(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["explain", *argv])
+    _, err = capsys.readouterr()
+    assert exit_info.value.code == 2 and err.count("\n") == 1

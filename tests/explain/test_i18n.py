@@ -1,0 +1,67 @@
+"""Every language has every key, and every language renders the whole explanation."""
+
+import json
+import re
+import string
+from importlib import resources
+
+import pytest
+
+import deltaprop
+from deltaprop import mazur
+from deltaprop.explain import LANGUAGES
+from deltaprop.explain.document import Heading, Note, Para
+from deltaprop.explain.i18n import messages, translate
+
+
+def fields(template):
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_locale_files_are_exactly_the_languages():
+    files = sorted(p.name for p in resources.files("deltaprop.explain").joinpath("locales").iterdir()
+                   if p.name.endswith(".json"))
+    assert files == sorted(f"{lang}.json" for lang in LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_language_has_every_key_with_the_same_placeholders(lang):
+    english, other = messages("en"), messages(lang)
+    assert set(other) == set(english)
+    for key, template in english.items():
+        assert fields(other[key]) == fields(template), (lang, key)
+        assert other[key].strip(), (lang, key)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("form", ["neuron", "matrix"])
+def test_every_key_the_document_uses_renders(lang, form):
+    X, Y = mazur.mazur_data()
+    e = deltaprop.explain(mazur.mazur_network(), X, Y, update_biases=False, steps=2, form=form)
+    used = [b for b in e.blocks() if isinstance(b, (Heading, Para, Note))]
+    assert used
+    for block in used:
+        text = translate(lang, block.key, **{k: str(v) for k, v in block.args.items()})
+        assert "{" not in text
+    output = e.to_text(lang=lang)
+    assert not re.search(r"\{[a-z_]+\}", output)
+    if lang != "en":      # translated, not English left behind
+        assert messages("en")["forward_pass"] not in output and messages(lang)["forward_pass"] in output
+
+
+def test_seed_terminology():
+    assert "误差" in messages("zh")["errors"] and "誤差" in messages("ja")["errors"]
+    assert "erreur" in messages("fr")["errors"] and "rétropropagation" in messages("fr")["backward_pass"].lower()
+
+
+def test_unknown_language_is_refused():
+    X, Y = mazur.mazur_data()
+    e = deltaprop.explain(mazur.mazur_network(), X, Y)
+    with pytest.raises(ValueError, match="unknown language 'de'; valid: en, zh, ja, fr"):
+        e.to_text(lang="de")
+
+
+def test_locale_files_are_valid_utf8_json():
+    for lang in LANGUAGES:
+        text = resources.files("deltaprop.explain").joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
+        assert isinstance(json.loads(text), dict)
