@@ -53,3 +53,11 @@ def server():
 @pytest.fixture
 def client(server):
     return Client(server.url)
+
+
+@pytest.fixture(autouse=True)
+def fresh_sessions(server):
+    """Each test starts with no sessions (the server allows only a bounded number)."""
+    server.api.close_all()
+    yield
+    server.api.close_all()

@@ -89,7 +89,14 @@ async function action(name, body = {}) {
     showError("");
     accept(await api(`/api/sessions/${app.session}/${name}`, body));
   } catch (error) {
-    showError(error.message);
+    if (!error.message.startsWith("no such session")) return showError(error.message);
+    // The server was restarted or dropped this idle session: start a fresh one with the same configuration.
+    const state = await api("/api/sessions", app.config).catch((e) => showError(e.message));
+    if (!state) return;
+    app.session = state.session;
+    accept(state);
+    connect();
+    showError("The session had expired; started a fresh one with the same configuration.");
   }
 }
 
