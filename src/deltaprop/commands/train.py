@@ -106,11 +106,13 @@ def run(args):
 
     bar.start_epoch()
     try:
-        history = fit(network, X, y, config["epochs"], config["batch_size"], optimizer, seed=config["seed"],
-                      validation_data=None if X_val is None else (X_val, y_val), callback=on_epoch,
-                      weight_decay=config["weight_decay"], schedule=config["schedule"],
-                      early_stopping=config["early_stopping"], checkpoint=args.checkpoint_dir and on_checkpoint,
-                      progress=bar if bar.enabled else None, resume=resume)
+        with np.errstate(over="ignore", invalid="ignore"):     # a diverging run reports itself, in one line
+            history = fit(network, X, y, config["epochs"], config["batch_size"], optimizer, seed=config["seed"],
+                          validation_data=None if X_val is None else (X_val, y_val), callback=on_epoch,
+                          weight_decay=config["weight_decay"], schedule=config["schedule"],
+                          early_stopping=config["early_stopping"],
+                          checkpoint=args.checkpoint_dir and on_checkpoint,
+                          progress=bar if bar.enabled else None, resume=resume)
     except DivergenceError as exc:
         bar.end_epoch()
         print(f"deltaprop train: error: {exc}", file=sys.stderr)
