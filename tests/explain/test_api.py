@@ -74,6 +74,8 @@ def test_bad_arguments(kwargs, message):
 def test_wrong_length_input():
     with pytest.raises(ValueError, match="input has 3 features but the network's input layer expects 2"):
         deltaprop.explain(mazur.mazur_network(), [0.1, 0.2, 0.3], [0.1, 0.2])
+    with pytest.raises(ValueError, match="target has 3 columns but the output layer has 2 units"):
+        deltaprop.explain(mazur.mazur_network(), [0.1, 0.2], [0.1, 0.2, 0.3])
 
 
 def test_precision_is_checked():

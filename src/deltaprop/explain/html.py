@@ -43,11 +43,18 @@ math { font-size: 1.12em; }
 .eq:hover { background: #f1f5f9; }
 .eq math { margin: .25rem 0; text-align: left; }
 .eq.tagged { border-left-color: var(--tag); }
-.tag { flex: none; margin-left: auto; font: 600 .75rem/1 system-ui, sans-serif; padding: .3rem .5rem;
+.tag { flex: none; margin-left: auto; position: sticky; right: 0; font: 600 .75rem/1 system-ui, sans-serif; padding: .3rem .5rem;
        border-radius: 999px; color: #fff; background: var(--tag); }
 .BP1 { --tag: #ea580c; } .BP2 { --tag: #7c3aed; } .BP3 { --tag: #0d9488; } .BP4 { --tag: #2563eb; }
 .shape { color: var(--muted); }
-mtable.matrix mtd { padding: .1em .45em; }
+mtable.matrix { margin: 0 .25em; padding: .1em .2em; border-left: 1.5px solid; border-right: 1.5px solid;
+  background: linear-gradient(currentColor, currentColor) left top / .3em 1.5px no-repeat,
+              linear-gradient(currentColor, currentColor) left bottom / .3em 1.5px no-repeat,
+              linear-gradient(currentColor, currentColor) right top / .3em 1.5px no-repeat,
+              linear-gradient(currentColor, currentColor) right bottom / .3em 1.5px no-repeat; }
+mtable.aligned mtd { padding: .12em 0; text-align: left; }
+mtable.aligned mtd:first-child { text-align: right; }
+mtable.matrix mtd { padding: .08em .4em; }
 .legend { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem 1.5rem;
           margin: 1.2rem 0; padding: .8rem 1rem; background: #f8fafc; border: 1px solid var(--line);
           border-radius: .6rem; }

@@ -4,13 +4,37 @@ from __future__ import annotations
 
 from html import escape
 
+from . import textmath
+
 from .expr import Call, Frac, Group, Matrix, Num, Op, Partial, Power, Shape, Sym, Word, format_number
 
 
-def render(tokens, precision, display=True):
-    """``<math>`` element for one equation."""
+def render(tokens, precision, display=True, max_chars=96):
+    """``<math>`` element for one equation.
+
+    MathML has no automatic line breaking, so an equation longer than about
+    ``max_chars`` characters (matrices excepted) is set as aligned rows, one
+    per ``=``: ``lhs = a`` / ``= b`` / ``= c``.
+    """
     mode = ' display="block"' if display else ""
+    parts = _split(tokens)
+    if len(parts) > 2 and not any(isinstance(t, Matrix) for t in tokens) \
+            and len(textmath.render(tokens, precision)) > max_chars:
+        rows = [f"<mtr><mtd>{_row(parts[0], precision)}</mtd><mtd><mo>=</mo>{_row(parts[1], precision)}</mtd></mtr>"]
+        rows += [f"<mtr><mtd></mtd><mtd><mo>=</mo>{_row(part, precision)}</mtd></mtr>" for part in parts[2:]]
+        return f'<math{mode}><mtable class="aligned">{"".join(rows)}</mtable></math>'
     return f'<math{mode}><mrow>{_row(tokens, precision)}</mrow></math>'
+
+
+def _split(tokens):
+    """Top-level pieces between ``=`` signs."""
+    parts = [[]]
+    for token in tokens:
+        if isinstance(token, Op) and token.symbol == "=":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return parts
 
 
 def _row(tokens, precision):
@@ -84,5 +108,6 @@ def _matrix(matrix, precision):
     rows = "".join(
         "<mtr>" + "".join(f"<mtd>{_token(Num(v), precision)}</mtd>" for v in row) + "</mtr>"
         for row in matrix.values)
-    return (f'<mrow><mo>[</mo><mtable class="matrix" title="{matrix.shape_text}">{rows}</mtable>'
-            f"<mo>]</mo></mrow>")
+    # The brackets are drawn by CSS (class "matrix"): stretchy <mo>[</mo> needs a math font with
+    # an OpenType MATH table, which many systems lack.
+    return f'<mtable class="matrix" title="{matrix.shape_text}">{rows}</mtable>'

@@ -54,7 +54,8 @@ class Trace:
             for layer in self.network.layers:
                 layer.train_biases = bool(update_biases)
         self.update_biases = [layer.train_biases for layer in self.network.layers]
-        self.X = check_inputs(X, network.sizes[0], network.dtype, name="input")
+        self.X = check_inputs(_rows(X, "input"), network.sizes[0], network.dtype, name="input")
+        Y = _rows(Y, "target") if self.X.shape[0] == 1 else Y
         self.Y = check_targets(Y, self.X.shape[0], network.sizes[-1], network.dtype, name="target")
 
         net, X, Y = self.network, self.X, self.Y
@@ -139,3 +140,12 @@ class Trace:
             "loss_after_steps": self.loss_after_steps,
             "output_after_steps": rows(self.output_after_steps),
         }
+
+
+def _rows(values, name):
+    """One sample given as a flat list → a one-row batch, so a wrong length is reported as such."""
+    try:
+        array = np.asarray(values)
+    except ValueError:
+        raise ValueError(f"{name} must be a rectangular array of numbers") from None
+    return array[None, :] if array.ndim == 1 else array

@@ -1,0 +1,74 @@
+"""The HTML explanation in real headless Chromium: it renders, with MathML and SVG, and is not blank."""
+
+import io
+import os
+import re
+
+import numpy as np
+import pytest
+
+import deltaprop
+from deltaprop import mazur
+from deltaprop.explain import spec
+
+pytestmark = pytest.mark.browser
+
+
+def pixel_spread(png_bytes):
+    from PIL import Image
+    image = np.asarray(Image.open(io.BytesIO(png_bytes)).convert("L"), dtype=float)
+    return float(image.std())
+
+
+def test_page_is_self_contained():
+    X, Y = mazur.mazur_data()
+    page = deltaprop.explain(mazur.mazur_network(), X, Y, form="both").to_html()
+    assert "<script" not in page and not re.search(r"(src|href)\s*=", page)
+    assert set(re.findall(r"https?://[^\s\"'<>]+", page)) <= {"http://www.w3.org/2000/svg"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mazur_page_in_chromium(browser, output_dir, lang):
+    X, Y = mazur.mazur_data()
+    html = deltaprop.explain(mazur.mazur_network(), X, Y, form="both").to_html(lang=lang)
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})
+    try:
+        page.set_content(html, wait_until="load")
+        assert page.locator("math").count() > 60
+        assert page.locator("svg.deltaprop-network").count() == 2          # before and after the update
+        # MathML is laid out by the browser (real boxes, fractions stacked), not shown as raw text
+        frac = page.locator("mfrac").first.bounding_box()
+        assert frac and frac["height"] > 20
+        svg = page.locator("svg.deltaprop-network").first.bounding_box()
+        assert svg and svg["width"] > 300 and svg["height"] > 150
+        labels = page.locator("svg.deltaprop-network").first.locator("g.label text").all_text_contents()
+        assert "w5 = 0.4" in labels and "b_h1 = 0.35" in labels
+        after = page.locator("svg.deltaprop-network").nth(1).locator("g.label text").all_text_contents()
+        assert "w5 = 0.358916" in after
+        shot = page.screenshot()
+        with open(os.path.join(output_dir, f"explain-mazur-{lang}.png"), "wb") as f:
+            f.write(shot)
+        assert pixel_spread(shot) > 10
+        full = page.screenshot(full_page=True)
+        with open(os.path.join(output_dir, f"explain-mazur-{lang}-full.png"), "wb") as f:
+            f.write(full)
+    finally:
+        page.close()
+
+
+def test_batch_matrix_page_in_chromium(browser, output_dir):
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "examples")
+    s = spec.load(os.path.join(root, "explain-batch.json"))
+    html = deltaprop.explain(s.network, s.X, s.Y, learning_rate=s.learning_rate, update_biases=s.update_biases,
+                             form="matrix").to_html(lang="fr", precision=5)
+    page = browser.new_page(viewport={"width": 1100, "height": 1400})
+    try:
+        page.set_content(html, wait_until="load")
+        assert page.locator("mtable.matrix").count() > 10
+        assert page.locator("svg.deltaprop-network").count() == 2
+        shot = page.screenshot(full_page=True)
+        with open(os.path.join(output_dir, "explain-batch-matrix-fr.png"), "wb") as f:
+            f.write(shot)
+        assert pixel_spread(shot) > 10
+    finally:
+        page.close()
