@@ -14,8 +14,10 @@ from .layers import Dense
 from .losses import LOSSES, Loss, get_loss
 from .mazur import mazur_data, mazur_network
 from .network import Network
-from .optimizers import OPTIMIZERS, SGD, Optimizer, get_optimizer
-from .training import DivergenceError, History, fit
+from .optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, get_optimizer
+from .training import DivergenceError, History, TrainingState, fit
+from .persistence import load_checkpoint, load_model, read_metadata, save_checkpoint, save_model
+from .schedules import get_schedule
 from . import explain  # the explainer package, callable: explain(network, x, y) -> Explanation
 
 __version__ = "0.1.0"
@@ -25,4 +27,6 @@ __all__ = [
     "Network", "OPTIMIZERS", "Optimizer", "SGD", "fit", "get_activation", "get_loss", "get_optimizer",
     "gradcheck", "mazur_data", "mazur_network",
     "explain",
+    "Adam", "Momentum", "Nesterov", "TrainingState", "get_schedule", "load_checkpoint", "load_model",
+    "read_metadata", "save_checkpoint", "save_model",
 ]
