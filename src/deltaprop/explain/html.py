@@ -52,6 +52,7 @@ mtable.matrix { margin: 0 .25em; padding: .1em .2em; border-left: 1.5px solid; b
               linear-gradient(currentColor, currentColor) left bottom / .3em 1.5px no-repeat,
               linear-gradient(currentColor, currentColor) right top / .3em 1.5px no-repeat,
               linear-gradient(currentColor, currentColor) right bottom / .3em 1.5px no-repeat; }
+mtable.aligned { math-style: normal; }
 mtable.aligned mtd { padding: .12em 0; text-align: left; }
 mtable.aligned mtd:first-child { text-align: right; }
 mtable.matrix mtd { padding: .08em .4em; }
