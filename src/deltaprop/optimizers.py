@@ -128,11 +128,8 @@ class SGD(Optimizer):
     name = "sgd"
 
     def update(self, index, param, grad):
-        scaled = self._scratch.get(index)
-        if scaled is None or scaled.shape != grad.shape:
-            scaled = self._scratch[index] = np.empty_like(grad)
-        np.multiply(grad, self.learning_rate, out=scaled)   # η ∂C/∂w
-        param -= scaled                                       # descend: minus, never plus
+        grad *= self.learning_rate      # η ∂C/∂w, in place: no scratch array (step() may modify grads)
+        param -= grad                   # descend: minus, never plus
 
 
 class Momentum(Optimizer):

@@ -13,6 +13,7 @@ stopped: the result equals an uninterrupted run bit for bit.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -149,6 +150,7 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         optimizer.weight_decay = _check_decay(weight_decay) / n
     dropout_rng = rng if any(layer.dropout for layer in network.layers) else None
     classification = is_classification(Y)
+    labels = outputs_to_labels(Y) if classification else None      # (n,) true classes, computed once
     batch_size = min(batch_size, n)
     x_buf = np.empty((batch_size, X.shape[1]), network.dtype)    # gathered batches land here
     y_buf = np.empty((batch_size, Y.shape[1]), network.dtype)
@@ -160,16 +162,17 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         optimizer.learning_rate = schedule.rate(epoch, state.base_learning_rate)
         snapshot = [p.copy() for p in _parameters(network)]      # last known finite weights
         order = rng.permutation(n) if shuffle else None
+        epoch_labels = labels[order] if classification and shuffle else labels
         loss_sum, correct = 0.0, 0
         for start in range(0, n, batch_size):
             stop = min(start + batch_size, n)
             if shuffle:
-                xb = np.take(X, order[start:stop], axis=0, out=x_buf[:stop - start])
-                yb = np.take(Y, order[start:stop], axis=0, out=y_buf[:stop - start])
+                xb = X.take(order[start:stop], axis=0, out=x_buf[:stop - start])
+                yb = Y.take(order[start:stop], axis=0, out=y_buf[:stop - start])
             else:
                 xb, yb = X[start:stop], Y[start:stop]                # views, no copy
             loss = network._train_batch(xb, yb, optimizer, dropout_rng)
-            if not np.isfinite(loss):
+            if not math.isfinite(loss):
                 _restore_finite(network, snapshot)
                 raise DivergenceError(
                     f"training diverged at epoch {epoch}, batch {start // batch_size + 1}: the loss is {loss}; "
@@ -178,7 +181,7 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
             loss_sum += loss * (stop - start)
             if classification:
                 output = network._workspace(stop - start, dropout_rng is not None).a[-1]
-                correct += int(np.count_nonzero(outputs_to_labels(output) == outputs_to_labels(yb)))
+                correct += int(np.count_nonzero(outputs_to_labels(output) == epoch_labels[start:stop]))
             if progress is not None:
                 progress(epoch, stop, n, loss_sum, correct)
         if not all(np.isfinite(p).all() for p in _parameters(network)):
