@@ -42,6 +42,7 @@ def training_curves(history, path, title=None):
                 ax.plot(epochs, [np.nan if v is None else v for v in values], style, marker="o", markersize=3,
                         label=name)
         ax.set_xlabel("epoch")
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
         ax.legend()
