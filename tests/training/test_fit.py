@@ -86,6 +86,7 @@ def test_progress_hook_runs_per_batch(blobs):
     assert all(c[3] > 0 and 0 <= c[4] <= c[1] for c in calls)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_divergence_keeps_last_finite_weights():
     X, y = make_dataset("regression", 64, seed=0)
     net = Network([2, 32, 1], ["relu", "linear"], loss="quadratic", seed=0)
