@@ -73,7 +73,7 @@ def test_resume_equals_an_uninterrupted_run(mnist_dir, tmp_path, capsys):
               "--validation", "0.2", "--early-stopping", "10", "--weight-decay", "1", "--quiet", "--seed", "3"]
     assert run(capsys, *common, "--out", tmp_path / "full.npz", "--json", tmp_path / "full.json",
                "--checkpoint-dir", tmp_path / "ck")[0] == 0
-    code, _, err = run(capsys, "train", "--data", "mnist", "--resume", tmp_path / "ck" / "epoch-002.npz",
+    code, _, err = run(capsys, "train", "--resume", tmp_path / "ck" / "epoch-002.npz",
                        "--out", tmp_path / "resumed.npz", "--json", tmp_path / "resumed.json", "--quiet")
     assert code == 0, err
     full, resumed = load_model(tmp_path / "full.npz"), load_model(tmp_path / "resumed.npz")
@@ -81,8 +81,13 @@ def test_resume_equals_an_uninterrupted_run(mnist_dir, tmp_path, capsys):
         np.testing.assert_array_equal(a, b)
     first, second = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("full", "resumed"))
     assert first["history"] == second["history"] and first["metrics"]["test_loss"] == second["metrics"]["test_loss"]
-    code, _, err = run(capsys, "train", "--data", "mnist", "--resume", tmp_path / "ck" / "epoch-004.npz")
+    code, _, err = run(capsys, "train", "--resume", tmp_path / "ck" / "epoch-004.npz")
     assert code == 2 and "pass --epochs N with N > 4" in err
+    code, _, err = run(capsys, "train", "--resume", tmp_path / "ck" / "epoch-004.npz", "--lr", "0.1")
+    assert code == 2 and "drop --lr" in err
+    code, _, err = run(capsys, "train", "--resume", tmp_path / "ck" / "epoch-002.npz", "--epochs", "5",
+                       "--out", tmp_path / "longer.npz", "--quiet")
+    assert code == 0 and load_model(tmp_path / "longer.npz").sizes == [784, 24, 10]
 
 
 @pytest.mark.parametrize("recipe", sorted(RECIPES))

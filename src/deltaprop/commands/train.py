@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from ..cli import EXIT_FAILED
+from ..cli import EXIT_FAILED, CommandError
 from ..data.loaders import load_data
 from ..data.preprocessing import train_validation_split
 from ..optimizers import OPTIMIZERS, get_optimizer
@@ -33,8 +33,9 @@ HELP = "train a network on mnist, fashion-mnist, a synthetic set, or a CSV/NPZ f
 
 def add_arguments(parser):
     data = parser.add_argument_group("data")
-    data.add_argument("--data", required=True, metavar="NAME|PATH",
-                      help="mnist, fashion-mnist, xor, circles, moons, spirals, blobs, or a .csv/.npz file")
+    data.add_argument("--data", metavar="NAME|PATH",
+                      help="mnist, fashion-mnist, xor, circles, moons, spirals, blobs, or a .csv/.npz file "
+                           "(required unless --resume)")
     data.add_argument("--data-dir", metavar="DIR", help="directory with the four IDX files of mnist/fashion-mnist")
     data.add_argument("--label-column", metavar="NAME|INDEX", help="CSV label column (default: the one named label)")
     data.add_argument("--samples", type=positive_int, default=1000, help="points per synthetic set (default 1000)")
@@ -62,7 +63,9 @@ def add_arguments(parser):
     out = parser.add_argument_group("output")
     out.add_argument("--out", metavar="MODEL.npz", help="save the trained model here")
     out.add_argument("--checkpoint-dir", metavar="DIR", help="write a checkpoint after every epoch")
-    out.add_argument("--resume", metavar="CHECKPOINT", help="continue from a checkpoint (bit-identical result)")
+    out.add_argument("--resume", metavar="CHECKPOINT",
+                     help="continue from a checkpoint with its data and settings (bit-identical result); "
+                          "only --epochs and the output flags may be given")
     out.add_argument("--plot", metavar="CURVES.png", help="loss and accuracy curves (needs matplotlib)")
     out.add_argument("--json", metavar="FILE", help="final metrics and per-epoch history as JSON")
     out.add_argument("--quiet", action="store_true", help="no progress bar and no per-epoch lines")
@@ -141,6 +144,10 @@ def run(args):
 def _configure(args):
     """``(config, network or None, resume state or None)``."""
     if args.resume:
+        fixed = [key for key in TRAINING_KEYS if key != "epochs" and getattr(args, key, None) is not None]
+        fixed += [flag for flag in ("data", "data_dir", "label_column", "recipe") if getattr(args, flag) is not None]
+        if fixed:
+            raise CommandError(f"--resume takes its settings from the checkpoint; drop --{fixed[0].replace('_', '-')}")
         network, state, header = load_checkpoint(args.resume)
         config = dict(header["metadata"].get("training") or {})
         if set(config) != set(TRAINING_KEYS) | {"data", "data_dir", "label_column", "samples"}:
@@ -150,6 +157,8 @@ def _configure(args):
         if state.epoch >= config["epochs"]:
             raise ValueError(f"{args.resume} is at epoch {state.epoch} already; pass --epochs N with N > {state.epoch}")
         return config, network, state
+    if not args.data:
+        raise CommandError("--data NAME|PATH is required (or --resume CHECKPOINT)")
     given = {key: getattr(args, key, None) for key in TRAINING_KEYS}
     config, _ = resolve(args.recipe, given)
     config.update(data=args.data, data_dir=args.data_dir, label_column=args.label_column, samples=args.samples)
