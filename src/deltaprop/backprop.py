@@ -95,11 +95,14 @@ def forward_pass(layers, X, ws, rng=None):
     return ws.a[-1]
 
 
-def backward_pass(layers, loss, Y, ws, grads):
+def backward_pass(layers, loss, Y, ws, grads, scale=1.0):
     """Backpropagate the batch in ``ws`` (after :func:`forward_pass`) against targets ``Y``.
 
     Fills ``grads`` with the batch-mean gradients and ``ws.delta`` with
-    ``Δ^l`` (rows ``δ^l_x / n``).  ``Y`` is ``(n, d_L)``.
+    ``Δ^l`` (rows ``δ^l_x / n``).  ``Y`` is ``(n, d_L)``.  With ``scale``
+    (the trainer passes ``η`` for plain SGD) every ``Δ^l`` and gradient comes
+    out multiplied by it: BP2–BP4 are linear in ``Δ^L``, so this costs nothing
+    and saves the optimiser a pass over every weight matrix.
     """
     L = len(layers)
     z, a, delta = ws.z, ws.a, ws.delta
@@ -112,7 +115,7 @@ def backward_pass(layers, loss, Y, ws, grads):
     else:
         loss.gradient(a[L], Y, out=delta[L])                        # ∇_a C
         output.backward(z[L], ws.act[L], delta[L], out=delta[L])    # ⊙ σ'(z^L)  (softmax: × Jacobian)
-    delta[L] *= 1.0 / ws.n                                          # C is the batch mean
+    delta[L] *= scale / ws.n                                        # C is the batch mean
 
     for l in range(L, 0, -1):
         # BP3 — ∂C/∂b^l = δ^l, summed over the batch: 1ᵀΔ^l                   (d_l,)

@@ -241,8 +241,12 @@ class Network:
         loss = self.loss.value(output, Y)
         if self._grads is None:
             self._grads = Gradients(self.layers, self.dtype)
-        grads = backward_pass(self.layers, self.loss, Y, ws, self._grads)
-        optimizer.step(*self._trainable(grads))
+        scale = optimizer.prescale()        # plain SGD: η, folded into BP1 (saves a pass over every W)
+        grads = backward_pass(self.layers, self.loss, Y, ws, self._grads, scale=1.0 if scale is None else scale)
+        if scale is None:
+            optimizer.step(*self._trainable(grads))
+        else:
+            optimizer.step_prescaled(*self._trainable(grads))       # grads hold η ∂C/∂w
         return loss
 
     def fit(self, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, **options):

@@ -65,6 +65,14 @@ class Optimizer:
         """Change ``param`` in place using ``grad`` (and ``self.state[index]``)."""
         raise NotImplementedError  # abstract
 
+    def prescale(self):
+        """Factor ``s`` for :meth:`step_prescaled` (gradients arriving as ``s · ∂C/∂w``), or None.
+
+        Only plain SGD supports it; the network then folds ``η`` into BP1 so
+        the gradients come out of BP3/BP4 already multiplied by ``η``.
+        """
+        return None
+
     # ----------------------------------------------------------- checkpoints
     def state_dict(self):
         """Everything needed to resume: plain numbers, strings and arrays (copies)."""
@@ -130,6 +138,17 @@ class SGD(Optimizer):
     def update(self, index, param, grad):
         grad *= self.learning_rate      # η ∂C/∂w, in place: no scratch array (step() may modify grads)
         param -= grad                   # descend: minus, never plus
+
+    def prescale(self):
+        # η can be folded into BP1 unless weight decay or a subclass's own update needs the raw gradient
+        plain = not self.weight_decay and type(self).update is SGD.update
+        return self.learning_rate if plain else None
+
+    def step_prescaled(self, params, scaled_grads):
+        """:meth:`step` for gradients already multiplied by ``η``: ``w ← w − (η ∂C/∂w)``, one pass."""
+        self.steps += 1
+        for param, scaled in zip(params, scaled_grads):
+            param -= scaled
 
 
 class Momentum(Optimizer):
