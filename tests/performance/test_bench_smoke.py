@@ -1,0 +1,53 @@
+"""``benchmarks/bench.py --quick`` runs end to end on small synthetic data (a smoke test, no timing assertions)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BENCH = os.path.join(ROOT, "benchmarks", "bench.py")
+
+
+def _bench(tmp_path, *args):
+    out = tmp_path / "bench.json"
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    proc = subprocess.run([sys.executable, BENCH, "--quick", "--data", "synthetic", "--samples", "300",
+                           "--json", str(out), *args], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout, json.loads(out.read_text())
+
+
+def test_quick_bench_numpy_engines(tmp_path):
+    stdout, report = _bench(tmp_path, "--configs", "A/10,B/32", "--engines", "deltaprop,nielsen,floor")
+    assert report["meta"]["data"] == "synthetic" and report["meta"]["n_train"] == 300
+    a, b = report["runs"]
+    assert set(a["seconds"]) == {"deltaprop", "nielsen", "floor"}
+    assert set(b["seconds"]) == {"deltaprop", "floor"}                # Nielsen's loop is config A only
+    assert all(s > 0 for run in report["runs"] for s in run["seconds"].values())
+    assert a["details"]["deltaprop"]["predict_ms"] > 0
+    assert a["memory"]["peak_rss_mb"] > a["memory"]["data_mb"] > 0
+    statuses = {t["target"]: t["status"] for t in report["targets"]}
+    assert statuses["A/10: deltaprop ≤ 0.15 × PyTorch"] == "SKIP"     # torch not run
+    assert {"PASS", "MISS"} & set(statuses.values())
+    assert "| A | 10 |" in stdout and "targets met" in stdout
+
+
+def test_quick_bench_reference_engines(tmp_path, torch):
+    pytest.importorskip("sklearn")
+    _, report = _bench(tmp_path, "--configs", "A/10", "--engines", "deltaprop,torch,sklearn")
+    run = report["runs"][0]
+    assert set(run["seconds"]) == {"deltaprop", "torch", "sklearn"}
+    assert run["details"]["torch"]["threads"] >= 1
+    assert "softmax" in run["details"]["sklearn"]["note"]
+    names = [t["target"] for t in report["targets"]]
+    assert "A/10: deltaprop ≤ 0.5 × scikit-learn" in names
+
+
+def test_bad_config_is_one_line_error(tmp_path):
+    proc = subprocess.run([sys.executable, BENCH, "--quick", "--configs", "Z/10"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode != 0
+    assert "bad config 'Z/10'" in proc.stderr and "Traceback" not in proc.stderr
