@@ -68,6 +68,7 @@ def worker(args):
     result["n_train"] = int(X.shape[0])
     result["data_mb"] = (X.nbytes + X_test.nbytes) / 2**20
     result["median_s"] = statistics.median(result["epoch_times"])
+    result["min_s"] = min(result["epoch_times"])
     print("RESULT " + json.dumps(result, default=float))
 
 

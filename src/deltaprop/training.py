@@ -158,9 +158,10 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     for record in state.history:
         history.append(dict(record))
 
+    snapshot = None
     for epoch in range(state.epoch + 1, epochs + 1):
         optimizer.learning_rate = schedule.rate(epoch, state.base_learning_rate)
-        snapshot = [p.copy() for p in _parameters(network)]      # last known finite weights
+        snapshot = _copy_into(snapshot, _parameters(network))      # last known finite weights
         order = rng.permutation(n) if shuffle else None
         epoch_labels = labels[order] if classification and shuffle else labels
         loss_sum, correct = 0.0, 0
@@ -233,6 +234,15 @@ def _check_decay(value):
 
 def _parameters(network):
     return [array for layer in network.layers for array in (layer.weights, layer.biases)]
+
+
+def _copy_into(saved, params):
+    """Copy ``params`` into the reused arrays ``saved`` (allocated on first use): no per-epoch allocation."""
+    if saved is None or [a.shape for a in saved] != [p.shape for p in params]:
+        return [p.copy() for p in params]
+    for array, param in zip(saved, params):
+        np.copyto(array, param)
+    return saved
 
 
 def _restore_finite(network, snapshot):
