@@ -44,3 +44,17 @@ def positive_int(text):
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return value
+
+
+def int_in_range(low, high, what="an integer"):
+    """An argparse type accepting integers ``low <= value <= high``."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what} from {low} to {high}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {what} from {low} to {high}, got {text!r}")
+        return value
+    parse.__name__ = what.replace(" ", "_")     # argparse names the type in some messages
+    return parse

@@ -6,35 +6,14 @@ network (format in :mod:`deltaprop.explain.spec`).
 
 from __future__ import annotations
 
-import argparse
-
 from .. import mazur
 from ..explain import FORMATS, LANGUAGES, explain
 from ..explain import spec as spec_module
 from ..explain.build import FORMS
 from ..explain.model import MAX_STEPS
+from ._args import int_in_range
 
 HELP = "write out one backprop step with every number (Mazur's example, or any small network)"
-
-
-def _precision(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer from 1 to 17, got {text!r}")
-    if not 1 <= value <= 17:
-        raise argparse.ArgumentTypeError(f"expected an integer from 1 to 17, got {text!r}")
-    return value
-
-
-def _steps(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of steps, got {text!r}")
-    if not 0 <= value <= MAX_STEPS:
-        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_STEPS} steps, got {text!r}")
-    return value
 
 
 def add_arguments(parser):
@@ -44,9 +23,9 @@ def add_arguments(parser):
                         help="neuron by neuron (default), matrix (tensor form, shapes shown) or both")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language (default en)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
-    parser.add_argument("--precision", type=_precision, default=9, metavar="D",
+    parser.add_argument("--precision", type=int_in_range(1, 17, "a number of digits"), default=9, metavar="D",
                         help="decimals shown in text, Markdown and HTML (default 9, as the tutorial)")
-    parser.add_argument("--steps", type=_steps, default=0, metavar="N",
+    parser.add_argument("--steps", type=int_in_range(0, MAX_STEPS, "a number of steps"), default=0, metavar="N",
                         help="also show the error and outputs after N training steps")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 

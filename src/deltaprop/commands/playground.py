@@ -6,12 +6,14 @@ import sys
 import webbrowser
 
 from ..cli import CommandError
+from ._args import int_in_range
 
 HELP = "open a local web page to watch and step backprop as a network learns"
 
 
 def add_arguments(parser):
-    parser.add_argument("--port", type=_port, default=0, help="port to listen on (default: a free one)")
+    parser.add_argument("--port", type=int_in_range(0, 65535, "a port number"), default=0,
+                        help="port to listen on (default: a free one)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default 127.0.0.1; anything else exposes the page to your network)")
     parser.add_argument("--open", action="store_true", help="open the page in your web browser")
@@ -39,14 +41,3 @@ def run(args):
         server.api.close_all()
         server.server_close()
     return 0
-
-
-def _port(text):
-    import argparse
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number 0..65535, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number 0..65535, got {value}")
-    return value
