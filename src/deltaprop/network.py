@@ -8,6 +8,7 @@ import numpy as np
 
 from .backprop import Gradients, Workspace, backward_pass, forward_pass
 from .initializers import check_initializer, initialize
+from .labels import is_classification, outputs_to_labels
 from .layers import Dense
 from .losses import get_loss
 from .validation import check_inputs, check_positive_int, check_targets
@@ -282,20 +283,6 @@ class Network:
     def _repr_html_(self):
         from .explain.diagram import network_svg
         return network_svg(self)
-
-
-def is_classification(Y):
-    """True when ``Y`` holds class targets: one-hot rows, or 0/1 for a single output."""
-    if not np.all((Y == 0) | (Y == 1)):
-        return False
-    return Y.shape[1] == 1 or bool(np.all(Y.sum(axis=1) == 1))
-
-
-def outputs_to_labels(outputs):
-    """Class labels ``(n,)`` from outputs or one-hot targets ``(n, d)``."""
-    if outputs.shape[1] == 1:
-        return (outputs[:, 0] >= 0.5).astype(np.int64)
-    return outputs.argmax(axis=1)
 
 
 def _per_hidden_layer(dropout, n_layers):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import is_classification, outputs_to_labels
+from .labels import is_classification, outputs_to_labels
 from .optimizers import get_optimizer
 from .schedules import get_schedule
 from .validation import check_inputs, check_positive_int, check_targets

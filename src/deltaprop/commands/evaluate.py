@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from ..data.loaders import load_data
-from ..network import outputs_to_labels
+from ..labels import outputs_to_labels
 from ..persistence import load_model, read_metadata
 from . import _pipeline
 from ._args import positive_int

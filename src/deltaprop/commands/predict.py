@@ -9,7 +9,7 @@ import tempfile
 import numpy as np
 
 from ..data.loaders import read_inputs
-from ..network import outputs_to_labels
+from ..labels import outputs_to_labels
 from ..persistence import load_model, read_metadata
 from . import _pipeline
 

@@ -21,7 +21,8 @@ import time
 import numpy as np
 
 from .. import mazur
-from ..network import Network, is_classification
+from ..labels import is_classification
+from ..network import Network
 from ..optimizers import get_optimizer
 from .datasets import build_dataset, output_layer
 from .schema import RequestError
