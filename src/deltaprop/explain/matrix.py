@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import Softmax
-from . import formulas
+from . import formulas, model
 from .document import Eq, Heading, Para
 from .expr import ETA, Matrix, Num, Partial, Shape, Sym, Word, call, equation, frac
 
@@ -20,12 +20,7 @@ MAX_SAMPLES = 64
 
 def check_size(trace):
     """Refuse networks whose matrices would not fit on a page."""
-    for l, layer in enumerate(trace.network.layers, start=1):
-        if layer.weights.size > MAX_WEIGHTS:
-            raise ValueError(f"layer {l} has {layer.weights.size} weights ({layer.n_out}×{layer.n_in}); the matrix "
-                             f"form prints at most {MAX_WEIGHTS} per layer")
-    if trace.n > MAX_SAMPLES:
-        raise ValueError(f"the batch has {trace.n} samples; the matrix form prints at most {MAX_SAMPLES}")
+    model.check_size(trace, MAX_WEIGHTS, MAX_SAMPLES, "matrix")
 
 
 def _col(array):

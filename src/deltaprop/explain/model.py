@@ -142,6 +142,17 @@ class Trace:
         }
 
 
+def check_size(trace, max_weights, max_samples, form, hint=""):
+    """Refuse a network or batch too large for ``form``: more than ``max_weights`` per layer or
+    ``max_samples`` samples; ``hint`` (e.g. ``": use --form matrix"``) ends the message."""
+    for l, layer in enumerate(trace.network.layers, start=1):
+        if layer.weights.size > max_weights:
+            raise ValueError(f"layer {l} has {layer.weights.size} weights ({layer.n_out}×{layer.n_in}); the {form} "
+                             f"form shows at most {max_weights} per layer{hint}")
+    if trace.n > max_samples:
+        raise ValueError(f"the batch has {trace.n} samples; the {form} form shows at most {max_samples}{hint}")
+
+
 def _rows(values, name):
     """One sample given as a flat list → a one-row batch, so a wrong length is reported as such."""
     try:

@@ -11,7 +11,7 @@ of a sum whose total the engine computed.
 from __future__ import annotations
 
 from ..activations import Softmax
-from . import formulas
+from . import formulas, model
 from .document import Eq, Heading, Para
 from .expr import ETA, Num, Partial, Power, Word, call, equation, frac, join, paren
 
@@ -21,13 +21,7 @@ MAX_SAMPLES = 16
 
 def check_size(trace):
     """Refuse networks too large to write out weight by weight."""
-    for l, layer in enumerate(trace.network.layers, start=1):
-        if layer.weights.size > MAX_WEIGHTS:
-            raise ValueError(f"layer {l} has {layer.weights.size} weights ({layer.n_out}×{layer.n_in}); the neuron "
-                             f"form explains at most {MAX_WEIGHTS} per layer: use --form matrix")
-    if trace.n > MAX_SAMPLES:
-        raise ValueError(f"the batch has {trace.n} samples; the neuron form explains at most {MAX_SAMPLES}: "
-                         f"use --form matrix")
+    model.check_size(trace, MAX_WEIGHTS, MAX_SAMPLES, "neuron", ": use --form matrix")
     for l, layer in enumerate(trace.network.layers[:-1], start=1):
         if not layer.activation.elementwise:
             raise ValueError(f"layer {l} uses {layer.activation.name}; only the output layer may use it")
