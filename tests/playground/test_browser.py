@@ -130,3 +130,22 @@ def test_the_link_restores_the_configuration_and_a_weight_can_be_edited(browser,
     page.click("#inspector .set-weight")
     page.wait_for_function("window.playground.state.network.weights[0][1][0] === 1.75")
     page.close()
+
+
+def test_a_weight_being_typed_survives_new_states(browser, server, client):
+    """States streamed while the user types a weight must not wipe the input (it used to be re-rendered)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    page.goto(server.url + "#dataset=moons&hidden=3&seed=7")
+    page.wait_for_function("window.playground && window.playground.state")
+    page.dispatch_event(".hit[data-layer='1'][data-to='1'][data-from='0']", "click")
+    page.wait_for_selector("#inspector .weight-input")
+    page.fill("#inspector .weight-input", "1.75")
+    session, version = page.evaluate("[window.playground.session, window.playground.state.version]")
+    status, _ = client.post(f"/api/sessions/{session}/step")          # another state arrives over the stream
+    assert status == 200
+    page.wait_for_function(f"window.playground.state.version > {version}")
+    page.wait_for_timeout(300)                                        # let any inspector refresh land
+    assert page.input_value("#inspector .weight-input") == "1.75"
+    page.click("#inspector .set-weight")
+    page.wait_for_function("window.playground.state.network.weights[0][1][0] === 1.75")
+    page.close()

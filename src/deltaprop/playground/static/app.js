@@ -222,9 +222,16 @@ function closeInspector() {
   $("inspector").hidden = false;
 }
 
+// True while the inspector holds a number being typed (focused, or changed and not yet submitted).
+function editing() {
+  const panel = $("inspector"), active = document.activeElement;
+  return (panel.contains(active) && active.tagName === "INPUT") || Boolean(panel.querySelector("input[data-dirty]"));
+}
+
 async function refreshInspector(now = false) {
   const t = app.inspecting;
   if (!t) return;
+  if (!now && editing()) return;                   // never wipe a weight the user is typing
   if (!now && app.state.playing) {                 // while playing: at most twice a second
     if (app.inspectTimer) return;
     app.inspectTimer = setTimeout(() => { app.inspectTimer = 0; refreshInspector(true); }, 500);
@@ -235,7 +242,7 @@ async function refreshInspector(now = false) {
     const body = t.kind === "neuron" ? { layer: t.l, neuron: t.j, sample: t.sample }
       : { layer: t.l, to: t.to, from: t.from };
     const report = await api(`/api/sessions/${app.session}/${t.kind}`, body);
-    if (app.inspecting !== t) return;
+    if (app.inspecting !== t || (!now && editing())) return;
     const panel = $("inspector");
     panel.innerHTML = t.kind === "neuron" ? neuronPanel(app.state, report) : linkPanel(app.state, report);
     panel.dataset.version = version;
@@ -253,8 +260,14 @@ function wireInspector(panel, t) {
     t.sample = Number(row.dataset.sample);
     refreshInspector(true);
   }));
+  panel.querySelectorAll("input").forEach((field) => field.addEventListener("input", () => {
+    field.dataset.dirty = "1";
+  }));
   const set = (selector, input, body) => panel.querySelector(selector)?.addEventListener("click", () => {
-    const value = Number(panel.querySelector(input).value);
+    const field = panel.querySelector(input);
+    delete field.dataset.dirty;                    // submitted: later states may refresh the panel again
+    field.blur();
+    const value = Number(field.value);
     if (!Number.isFinite(value)) return showError("Enter a number.");
     action("weight", { ...body, value });
   });
