@@ -233,13 +233,17 @@ class Network:
         """One gradient step on the batch ``(X, Y)``; returns the batch loss *before* the step."""
         X = check_inputs(X, self.sizes[0], self.dtype)
         Y = check_targets(Y, X.shape[0], self.sizes[-1], self.dtype)
-        return self._train_batch(X, Y, optimizer, rng)
+        output = self._train_batch(X, Y, optimizer, rng)             # computed before the step
+        return self.loss.value(output, Y)
 
     def _train_batch(self, X, Y, optimizer, rng=None):
-        """Hot path of :meth:`train_step` for already validated arrays of ``self.dtype``."""
+        """Hot path of :meth:`train_step` for validated arrays of ``self.dtype``.
+
+        Returns the output ``a^L`` computed before the step, ``(n, d_L)``: a
+        workspace array, overwritten by the next batch of the same size.
+        """
         ws = self._workspace(X.shape[0], training=rng is not None)
         output = forward_pass(self.layers, X, ws, rng)              # (n, d_L)
-        loss = self.loss.value(output, Y)
         if self._grads is None:
             self._grads = Gradients(self.layers, self.dtype)
         scale = optimizer.prescale()        # plain SGD: η, folded into BP1 (saves a pass over every W)
@@ -248,7 +252,7 @@ class Network:
             optimizer.step(*self._trainable(grads))
         else:
             optimizer.step_prescaled(*self._trainable(grads))       # grads hold η ∂C/∂w
-        return loss
+        return output
 
     def fit(self, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, **options):
         """Train by mini-batch gradient descent; see :func:`deltaprop.training.fit`."""

@@ -1,7 +1,7 @@
 """A tiny dependency-free progress bar and the per-epoch summary line.
 
 The bar goes to stderr and only when it is a terminal (or when forced); it
-redraws at most ten times a second, so its cost per batch is one clock read.
+redraws at most ten times a second, so its cost per call is one clock read.
 """
 
 from __future__ import annotations

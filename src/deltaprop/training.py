@@ -1,8 +1,9 @@
 """The training loop: epochs of shuffled mini-batches, one gradient step per batch.
 
 Read it top to bottom: validate and cast the data once, then for each epoch
-set the epoch's learning rate, draw a permutation, gather each batch into a
-reused buffer, take a step, and record the epoch's numbers; then evaluate,
+set the epoch's learning rate, draw a permutation, gather the rows a chunk of
+batches at a time into a reused buffer, take one step per batch, keep the
+books once per chunk, and record the epoch's numbers; then evaluate,
 check early stopping and hand a :class:`TrainingState` to the checkpoint
 hook.  The Python loop runs over batches, never over samples.
 
@@ -107,7 +108,7 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     checkpoint : callable(TrainingState), optional
         Called after every epoch (after ``callback``) with the state to save.
     progress : callable(epoch, samples_done, n_samples, loss_sum, correct), optional
-        Called after every batch (a progress bar).
+        Called after every chunk of batches (about 1 MB of inputs; a progress bar).
     resume : TrainingState, optional
         Continue a run: ``network`` must hold the checkpoint's weights.
 
@@ -152,8 +153,10 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     classification = is_classification(Y)
     labels = outputs_to_labels(Y) if classification else None      # (n,) true classes, computed once
     batch_size = min(batch_size, n)
-    x_buf = np.empty((batch_size, X.shape[1]), network.dtype)    # gathered batches land here
-    y_buf = np.empty((batch_size, Y.shape[1]), network.dtype)
+    chunk = _chunk_rows(batch_size, n, X.shape[1] * X.itemsize)
+    buffers = (np.empty((chunk, X.shape[1]), network.dtype),    # gathered rows land here
+               np.empty((chunk, Y.shape[1]), network.dtype),
+               np.empty((chunk, Y.shape[1]), network.dtype))    # each batch's output, for the books
     history = History()
     for record in state.history:
         history.append(dict(record))
@@ -164,27 +167,15 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         snapshot = _copy_into(snapshot, _parameters(network))      # last known finite weights
         order = rng.permutation(n) if shuffle else None
         epoch_labels = labels[order] if classification and shuffle else labels
-        loss_sum, correct = 0.0, 0
-        for start in range(0, n, batch_size):
-            stop = min(start + batch_size, n)
-            if shuffle:
-                xb = X.take(order[start:stop], axis=0, out=x_buf[:stop - start])
-                yb = Y.take(order[start:stop], axis=0, out=y_buf[:stop - start])
-            else:
-                xb, yb = X[start:stop], Y[start:stop]                # views, no copy
-            loss = network._train_batch(xb, yb, optimizer, dropout_rng)
-            if not math.isfinite(loss):
-                _restore_finite(network, snapshot)
-                raise DivergenceError(
-                    f"training diverged at epoch {epoch}, batch {start // batch_size + 1}: the loss is {loss}; "
-                    f"kept the last finite weights; try a smaller learning rate "
-                    f"(it was {optimizer.learning_rate:g})")
-            loss_sum += loss * (stop - start)
-            if classification:
-                output = network._workspace(stop - start, dropout_rng is not None).a[-1]
-                correct += int(np.count_nonzero(outputs_to_labels(output) == epoch_labels[start:stop]))
-            if progress is not None:
-                progress(epoch, stop, n, loss_sum, correct)
+        try:
+            loss_sum, correct = _train_epoch(network, X, Y, epoch_labels, order, batch_size, optimizer,
+                                             dropout_rng, buffers, epoch, progress)
+        except _Diverged as bad:
+            _restore_finite(network, snapshot)
+            raise DivergenceError(
+                f"training diverged at epoch {epoch}, batch {bad.batch}: the loss is {bad.loss}; "
+                f"kept the last finite weights; try a smaller learning rate "
+                f"(it was {optimizer.learning_rate:g})") from None
         if not all(np.isfinite(p).all() for p in _parameters(network)):
             _restore_finite(network, snapshot)
             raise DivergenceError(f"training diverged in epoch {epoch}: the weights became NaN or infinite; "
@@ -217,6 +208,58 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
             np.copyto(param, best)
         history.best_epoch = state.best_epoch
     return history
+
+
+CHUNK_BYTES = 1 << 20      # inputs gathered per shuffle step: about 1 MB, a whole number of batches
+
+
+def _chunk_rows(batch_size, n, row_bytes):
+    """Rows per chunk: whole batches filling about :data:`CHUNK_BYTES` (at least one batch, at most ``n``)."""
+    return min(n, batch_size * max(1, CHUNK_BYTES // (batch_size * row_bytes)))
+
+
+class _Diverged(Exception):
+    def __init__(self, batch, loss):
+        super().__init__(batch, loss)
+        self.batch, self.loss = batch, loss
+
+
+def _train_epoch(network, X, Y, labels, order, batch_size, optimizer, dropout_rng, buffers, epoch, progress):
+    """One pass over the data in ``order`` (None: as stored); returns ``(loss_sum, correct)``.
+
+    Rows are gathered a chunk at a time (whole batches, about 1 MB) into the
+    reused ``buffers``, and the books -- batch losses, accuracy, the
+    divergence check, the progress hook -- are kept once per chunk,
+    vectorised over the outputs each batch produced before its step.  Per
+    batch there is only the gradient step.  ``labels`` are the true classes
+    in visiting order (None for regression).
+    """
+    n = X.shape[0]
+    x_buf, y_buf, out_buf = buffers
+    loss_sum, correct = 0.0, 0
+    for start in range(0, n, x_buf.shape[0]):
+        stop = min(start + x_buf.shape[0], n)
+        m = stop - start
+        if order is None:
+            xc, yc = X[start:stop], Y[start:stop]                    # views, no copy
+        else:
+            xc = X.take(order[start:stop], axis=0, out=x_buf[:m])    # (m, d_0)
+            yc = Y.take(order[start:stop], axis=0, out=y_buf[:m])    # (m, d_L)
+        outputs = out_buf[:m]                                         # (m, d_L)
+        for i in range(0, m, batch_size):
+            outputs[i:i + batch_size] = network._train_batch(xc[i:i + batch_size], yc[i:i + batch_size],
+                                                             optimizer, dropout_rng)
+        loss = network.loss.value(outputs, yc)          # mean of the chunk's per-sample losses
+        if not math.isfinite(loss):
+            i = next(i for i in range(0, m, batch_size)
+                     if not math.isfinite(network.loss.value(outputs[i:i + batch_size], yc[i:i + batch_size])))
+            raise _Diverged((start + i) // batch_size + 1, loss)
+        loss_sum += loss * m
+        if labels is not None:
+            correct += int(np.count_nonzero(outputs_to_labels(outputs) == labels[start:stop]))
+        if progress is not None:
+            progress(epoch, stop, n, loss_sum, correct)
+    return loss_sum, correct
 
 
 def trainable_parameters(network):

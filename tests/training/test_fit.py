@@ -3,6 +3,7 @@ import pytest
 
 from deltaprop import Network
 from deltaprop.data import make_dataset
+from deltaprop import training
 from deltaprop.training import DivergenceError, TrainingState, fit
 
 
@@ -77,13 +78,31 @@ def test_schedule_sets_each_epochs_rate(blobs):
     assert history["learning_rate"] == [0.8, 0.8, 0.4, 0.4]
 
 
-def test_progress_hook_runs_per_batch(blobs):
-    X, y, _, _ = blobs
+def test_progress_hook_runs_per_chunk_of_batches(blobs, monkeypatch):
+    X, y, _, _ = blobs                  # 180 samples of 2 float64 features: 16 bytes a row
     calls = []
     fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0)
-    assert [c[:3] for c in calls] == [(1, 50, 180), (1, 100, 180), (1, 150, 180), (1, 180, 180),
-                                      (2, 50, 180), (2, 100, 180), (2, 150, 180), (2, 180, 180)]
+    assert [c[:3] for c in calls] == [(1, 180, 180), (2, 180, 180)]     # all 180 rows fit one 1 MB chunk
+    monkeypatch.setattr(training, "CHUNK_BYTES", 100 * 16)              # chunks of 2 batches of 50
+    calls.clear()
+    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0)
+    assert [c[:3] for c in calls] == [(1, 100, 180), (1, 180, 180), (2, 100, 180), (2, 180, 180)]
     assert all(c[3] > 0 and 0 <= c[4] <= c[1] for c in calls)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 16 * 16, 1 << 20])
+def test_chunk_size_does_not_change_the_run(blobs, monkeypatch, chunk_bytes):
+    """Chunks are whole batches, so the batches, the weights and the books are the same for any chunk size."""
+    X, y, _, _ = blobs
+    reference = _net(dropout=None)
+    ref_history = fit(reference, X, y, 2, 16, "sgd", 0.5, seed=3)      # 180 = 11 × 16 + 4
+    monkeypatch.setattr(training, "CHUNK_BYTES", chunk_bytes)
+    net = _net(dropout=None)
+    history = fit(net, X, y, 2, 16, "sgd", 0.5, seed=3)
+    for a, b in zip(net.weights + net.biases, reference.weights + reference.biases):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(history["loss"], ref_history["loss"], rtol=1e-12)
+    assert history["accuracy"] == ref_history["accuracy"]
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
