@@ -125,3 +125,13 @@ def test_spec_renders_every_gradient_it_computed(name):
         assert "x₁" in text and "w¹₁₁" in text          # Nielsen's names
     for fmt in ("markdown", "html"):
         assert equations(e.render(fmt, precision=6), fmt)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_single_output_cost_is_not_spelled_as_a_sum(fmt):
+    """With one output the sample's cost is that output's term: "C = C₁ = value", not "C = C₁ = v = v"."""
+    s = spec.parse(SPECS["tanh hidden, sigmoid output"])
+    e = deltaprop.explain(s.network, s.X, s.Y, learning_rate=s.learning_rate)
+    eqs = equations(e.render(fmt, precision=6), fmt)
+    total = [eq.replace("₁", "1") for eq in eqs if eq.startswith(("C=C1=", "C=C₁="))]   # HTML subscripts as 1
+    assert total == ["C=C1=" + format_number(e.to_dict()["loss"], 6)]

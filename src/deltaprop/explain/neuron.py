@@ -98,8 +98,11 @@ def _errors(trace, names):
             out.append(Eq(equation(names.cost_of(j, S), "=", sym, "=", num, "=", Num(trace.per_output[s, j]))))
         per_unit = [names.cost_of(j, S) for j in range(d)]
         total = trace.loss if n == 1 else float(trace.per_output[s].sum())
-        out.append(Eq(equation(names.total(S), "=", join(per_unit, "+"), "=",
-                               join([Num(v) for v in trace.per_output[s]], "+"), "=", Num(total))))
+        if d == 1:                      # one output: its term is the whole cost, no sum to spell out
+            out.append(Eq(equation(names.total(S), "=", per_unit[0], "=", Num(total))))
+        else:
+            out.append(Eq(equation(names.total(S), "=", join(per_unit, "+"), "=",
+                                   join([Num(v) for v in trace.per_output[s]], "+"), "=", Num(total))))
     if n > 1:
         out.append(Para("batch_mean", {"n": n}))
         out.append(Eq(equation(names.total(), "=", frac(Num(1), Num(n)), paren(join(
