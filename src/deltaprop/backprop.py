@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import blas
+
 
 class Workspace:
     """Buffers for one batch size: ``z[l]``, ``a[l]``, ``delta[l]`` for ``l = 1..L``.
@@ -95,7 +97,7 @@ def forward_pass(layers, X, ws, rng=None):
     return ws.a[-1]
 
 
-def backward_pass(layers, loss, Y, ws, grads, scale=1.0):
+def backward_pass(layers, loss, Y, ws, grads, scale=1.0, descend=False):
     """Backpropagate the batch in ``ws`` (after :func:`forward_pass`) against targets ``Y``.
 
     Fills ``grads`` with the batch-mean gradients and ``ws.delta`` with
@@ -103,6 +105,13 @@ def backward_pass(layers, loss, Y, ws, grads, scale=1.0):
     (the trainer passes ``η`` for plain SGD) every ``Δ^l`` and gradient comes
     out multiplied by it: BP2–BP4 are linear in ``Δ^L``, so this costs nothing
     and saves the optimiser a pass over every weight matrix.
+
+    With ``descend=True`` (plain SGD, ``scale = η``) the step is taken here,
+    layer by layer, as soon as BP2 no longer needs the layer's weights:
+    ``W^l ← W^l − η ∂C/∂W^l`` and ``b^l ← b^l − η ∂C/∂b^l`` (biases only where
+    ``train_biases``).  Large weight matrices then take BP4 and the step in
+    one BLAS call (:mod:`deltaprop.blas`) and their ``grads.weights`` entry is
+    left unfilled.
     """
     L = len(layers)
     z, a, delta = ws.z, ws.a, ws.delta
@@ -118,16 +127,23 @@ def backward_pass(layers, loss, Y, ws, grads, scale=1.0):
     delta[L] *= scale / ws.n                                        # C is the batch mean
 
     for l in range(L, 0, -1):
-        # BP3 — ∂C/∂b^l = δ^l, summed over the batch: 1ᵀΔ^l                   (d_l,)
-        np.matmul(ws.ones, delta[l], out=grads.biases[l - 1])
-        # BP4 — ∂C/∂W^l = δ^l (a^{l-1})ᵀ, summed over the batch               (d_l, d_{l-1})
-        np.matmul(delta[l].T, a[l - 1], out=grads.weights[l - 1])
+        layer = layers[l - 1]
         if l > 1:
             # BP2 — δ^{l-1} = ((W^l)ᵀ δ^l) ⊙ σ'(z^{l-1})                         (n, d_{l-1})
-            np.matmul(delta[l], layers[l - 1].weights, out=delta[l - 1])  # (n, d_l) @ (d_l, d_{l-1})
+            np.matmul(delta[l], layer.weights, out=delta[l - 1])   # (n, d_l) @ (d_l, d_{l-1})
             if ws.mask[l - 1] is not None:
                 delta[l - 1] *= ws.mask[l - 1]      # dropped units pass no error back
             layers[l - 2].activation.backward(z[l - 1], ws.act[l - 1], delta[l - 1], out=delta[l - 1])
+        # BP3 — ∂C/∂b^l = δ^l, summed over the batch: 1ᵀΔ^l                   (d_l,)
+        np.matmul(ws.ones, delta[l], out=grads.biases[l - 1])
+        if descend and layer.train_biases:
+            layer.biases -= grads.biases[l - 1]
+        # BP4 — ∂C/∂W^l = δ^l (a^{l-1})ᵀ, summed over the batch               (d_l, d_{l-1})
+        if descend and blas.gemm_tn_accumulate(layer.weights, delta[l], a[l - 1], -1.0):
+            continue                                # W^l −= Δ^lᵀ A^{l-1}: BP4 and the step in one call
+        np.matmul(delta[l].T, a[l - 1], out=grads.weights[l - 1])
+        if descend:
+            layer.weights -= grads.weights[l - 1]
     return grads
 
 

@@ -246,12 +246,13 @@ class Network:
         output = forward_pass(self.layers, X, ws, rng)              # (n, d_L)
         if self._grads is None:
             self._grads = Gradients(self.layers, self.dtype)
-        scale = optimizer.prescale()        # plain SGD: η, folded into BP1 (saves a pass over every W)
-        grads = backward_pass(self.layers, self.loss, Y, ws, self._grads, scale=1.0 if scale is None else scale)
-        if scale is None:
+        eta = optimizer.prescale()          # plain SGD: η, folded into BP1, and the step taken inside backprop
+        if eta is None:
+            grads = backward_pass(self.layers, self.loss, Y, ws, self._grads)
             optimizer.step(*self._trainable(grads))
         else:
-            optimizer.step_prescaled(*self._trainable(grads))       # grads hold η ∂C/∂w
+            backward_pass(self.layers, self.loss, Y, ws, self._grads, scale=eta, descend=True)
+            optimizer.count_fused_step()
         return output
 
     def fit(self, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, **options):

@@ -66,12 +66,18 @@ class Optimizer:
         raise NotImplementedError  # abstract
 
     def prescale(self):
-        """Factor ``s`` for :meth:`step_prescaled` (gradients arriving as ``s · ∂C/∂w``), or None.
+        """``η`` if the network may take this optimiser's step itself, inside backprop; else None.
 
-        Only plain SGD supports it; the network then folds ``η`` into BP1 so
-        the gradients come out of BP3/BP4 already multiplied by ``η``.
+        Only plain SGD allows it: the network folds ``η`` into BP1, so BP3/BP4
+        produce ``η ∂C/∂w``, subtracts those from the parameters as they come
+        (see :func:`deltaprop.backprop.backward_pass`, ``descend``) and then
+        calls :meth:`count_fused_step`.
         """
         return None
+
+    def count_fused_step(self):
+        """Keep the books for a step the network took inside backprop (:meth:`prescale`)."""
+        self.steps += 1
 
     # ----------------------------------------------------------- checkpoints
     def state_dict(self):
@@ -143,12 +149,6 @@ class SGD(Optimizer):
         # η can be folded into BP1 unless weight decay or a subclass's own update needs the raw gradient
         plain = not self.weight_decay and type(self).update is SGD.update
         return self.learning_rate if plain else None
-
-    def step_prescaled(self, params, scaled_grads):
-        """:meth:`step` for gradients already multiplied by ``η``: ``w ← w − (η ∂C/∂w)``, one pass."""
-        self.steps += 1
-        for param, scaled in zip(params, scaled_grads):
-            param -= scaled
 
 
 class Momentum(Optimizer):
