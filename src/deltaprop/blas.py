@@ -67,6 +67,8 @@ def available():
 def gemm_tn_accumulate(c, a, b, alpha):
     """``c += alpha · aᵀ @ b`` in place, in one GEMM call; False (nothing done) if not possible here.
 
+    ``c`` must not share memory with ``a`` or ``b``.
+
     Parameters
     ----------
     c : ndarray, shape (m, k)
@@ -80,7 +82,7 @@ def gemm_tn_accumulate(c, a, b, alpha):
         True if ``c`` was updated; False if the caller must do it with NumPy.
     """
     gemm = _GEMM.get(c.dtype)
-    if (gemm is None or c.size < MIN_SIZE or a.dtype != c.dtype or b.dtype != c.dtype
+    if (gemm is None or c.size < MIN_SIZE or a.dtype != c.dtype or b.dtype != c.dtype or not c.flags.writeable
             or not (c.flags.c_contiguous and a.flags.c_contiguous and b.flags.c_contiguous)):
         return False
     (n, m), k = a.shape, c.shape[1]

@@ -43,6 +43,9 @@ def test_gemm_declines_what_it_cannot_do(rng):
     assert not blas.gemm_tn_accumulate(c[:, ::2], a, b[:, ::2], -1.0)             # strided output
     assert not blas.gemm_tn_accumulate(c, np.asfortranarray(a), b, -1.0)          # not C-contiguous
     assert not blas.gemm_tn_accumulate(c, a.astype(np.float32), b, -1.0)          # mixed dtypes
+    frozen = c.copy()
+    frozen.flags.writeable = False
+    assert not blas.gemm_tn_accumulate(frozen, a, b, -1.0)                        # read-only output
     small = rng.normal(size=(4, 5))
     assert not blas.gemm_tn_accumulate(small, a[:, :4], b[:, :5], -1.0)           # below MIN_SIZE
     np.testing.assert_array_equal(c, before)
