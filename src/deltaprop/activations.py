@@ -32,6 +32,7 @@ class Activation:
 
     name = "activation"
     elementwise = True
+    bounds = (-np.inf, np.inf)      # the range of σ; (0, 1) means the outputs read as probabilities
 
     def forward(self, z, out):
         """Write ``σ(z)`` into ``out`` (shape ``(n, d)``) and return it."""
@@ -57,6 +58,11 @@ class Activation:
         """JSON-able description, inverse of :func:`get_activation`."""
         return self.name
 
+    @property
+    def gives_probabilities(self):
+        """True when every output lies in (0, 1) (sigmoid, softmax): drawn on a fixed [0, 1] scale."""
+        return self.bounds == (0.0, 1.0)
+
 
 class Sigmoid(Activation):
     """Logistic function ``σ(z) = 1 / (1 + e^{-z})``.
@@ -68,6 +74,7 @@ class Sigmoid(Activation):
     """
 
     name = "sigmoid"
+    bounds = (0.0, 1.0)
 
     def forward(self, z, out):
         limit = _EXP_LIMIT[np.dtype(out.dtype)]
@@ -98,6 +105,7 @@ class Tanh(Activation):
     """Hyperbolic tangent; ``tanh'(z) = 1 − tanh²(z) = 1 − a²``."""
 
     name = "tanh"
+    bounds = (-1.0, 1.0)
 
     def forward(self, z, out):
         return np.tanh(z, out=out)
@@ -120,6 +128,7 @@ class ReLU(Activation):
     (0 at the kink, as PyTorch)."""
 
     name = "relu"
+    bounds = (0.0, np.inf)
 
     def forward(self, z, out):
         # max against a zeros array of z's shape: NumPy's SIMD loop, 2-5x faster than against the scalar 0.0
@@ -188,6 +197,7 @@ class Softmax(Activation):
     """
 
     name = "softmax"
+    bounds = (0.0, 1.0)
     elementwise = False
 
     def forward(self, z, out):

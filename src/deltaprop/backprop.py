@@ -1,7 +1,8 @@
 """The forward pass and the four equations of backpropagation, over a whole mini-batch.
 
 This is the engine's heart; everything else (training, the explainer, the
-playground) calls these two functions.
+playground) calls these two functions, or, for plain SGD, the fused twin of
+``backward_pass`` in :mod:`deltaprop.fused`, tested equal to it.
 
 Conventions (batch-first, as PyTorch): a batch ``X`` is ``(n, d_0)``; layer
 ``l`` (numbered from 1 = first hidden layer to ``L`` = output) has weights
@@ -23,6 +24,10 @@ So that BP3 and BP4 come out as that mean with no extra pass over the
 (large) gradient arrays, ``Δ^L`` is scaled by ``1/n`` once, right after BP1:
 inside this module row ``x`` of ``Δ^l`` is ``δ^l_x / n``.
 
+BP1's first factor and the matched pairs (sigmoid + binary cross-entropy,
+softmax + cross-entropy, where BP1 is ``a − y``) belong to the loss:
+:func:`deltaprop.losses.output_error`.
+
 All arrays live in a :class:`Workspace` allocated once per batch size and
 reused, and every product writes into it with ``np.matmul(..., out=)``.
 """
@@ -31,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import blas
+from .losses import output_error
 
 
 class Workspace:
@@ -97,53 +102,33 @@ def forward_pass(layers, X, ws, rng=None):
     return ws.a[-1]
 
 
-def backward_pass(layers, loss, Y, ws, grads, scale=1.0, descend=False):
-    """Backpropagate the batch in ``ws`` (after :func:`forward_pass`) against targets ``Y``.
+def backward_pass(layers, loss, Y, ws, grads):
+    """Backpropagate the batch in ``ws`` (after :func:`forward_pass`) against targets ``Y``: BP1–BP4.
 
-    Fills ``grads`` with the batch-mean gradients and ``ws.delta`` with
-    ``Δ^l`` (rows ``δ^l_x / n``).  ``Y`` is ``(n, d_L)``.  With ``scale``
-    (the trainer passes ``η`` for plain SGD) every ``Δ^l`` and gradient comes
-    out multiplied by it: BP2–BP4 are linear in ``Δ^L``, so this costs nothing
-    and saves the optimiser a pass over every weight matrix.
-
-    With ``descend=True`` (plain SGD, ``scale = η``) the step is taken here,
-    layer by layer, as soon as BP2 no longer needs the layer's weights:
-    ``W^l ← W^l − η ∂C/∂W^l`` and ``b^l ← b^l − η ∂C/∂b^l`` (biases only where
-    ``train_biases``).  Large weight matrices then take BP4 and the step in
-    one BLAS call (:mod:`deltaprop.blas`) and their ``grads.weights`` entry is
-    left unfilled.
+    ``Y`` is ``(n, d_L)`` and has passed ``loss.check_targets``.  Fills
+    ``ws.delta`` with ``Δ^l`` (rows ``δ^l_x / n``) and ``grads`` with the
+    batch-mean gradients; returns ``grads``.  Nothing else happens here: the
+    optimiser applies the gradients (plain SGD's fused version of this
+    function is :func:`deltaprop.fused.backward_pass_sgd`).
     """
     L = len(layers)
     z, a, delta = ws.z, ws.a, ws.delta
-    output = layers[-1].activation
 
-    # BP1 — output error: δ^L = ∇_a C ⊙ σ'(z^L)                              (n, d_L)
-    if loss.pairs_with == output.name:
-        # sigmoid + binary CE, softmax + CE: the product simplifies to a − y
-        np.subtract(a[L], Y, out=delta[L])
-    else:
-        loss.gradient(a[L], Y, out=delta[L])                        # ∇_a C
-        output.backward(z[L], ws.act[L], delta[L], out=delta[L])    # ⊙ σ'(z^L)  (softmax: × Jacobian)
-    delta[L] *= scale / ws.n                                        # C is the batch mean
+    # BP1 — output error: δ^L = ∇_a C ⊙ σ'(z^L)                                 (n, d_L)
+    output_error(loss, layers[-1].activation, z[L], ws.act[L], Y, out=delta[L])
+    delta[L] *= 1.0 / ws.n                                         # C is the batch mean
 
     for l in range(L, 0, -1):
-        layer = layers[l - 1]
-        if l > 1:
-            # BP2 — δ^{l-1} = ((W^l)ᵀ δ^l) ⊙ σ'(z^{l-1})                         (n, d_{l-1})
-            np.matmul(delta[l], layer.weights, out=delta[l - 1])   # (n, d_l) @ (d_l, d_{l-1})
-            if ws.mask[l - 1] is not None:
-                delta[l - 1] *= ws.mask[l - 1]      # dropped units pass no error back
-            layers[l - 2].activation.backward(z[l - 1], ws.act[l - 1], delta[l - 1], out=delta[l - 1])
-        # BP3 — ∂C/∂b^l = δ^l, summed over the batch: 1ᵀΔ^l                   (d_l,)
+        # BP3 — ∂C/∂b^l = δ^l, summed over the batch: 1ᵀΔ^l                      (d_l,)
         np.matmul(ws.ones, delta[l], out=grads.biases[l - 1])
-        if descend and layer.train_biases:
-            layer.biases -= grads.biases[l - 1]
-        # BP4 — ∂C/∂W^l = δ^l (a^{l-1})ᵀ, summed over the batch               (d_l, d_{l-1})
-        if descend and blas.gemm_tn_accumulate(layer.weights, delta[l], a[l - 1], -1.0):
-            continue                                # W^l −= Δ^lᵀ A^{l-1}: BP4 and the step in one call
+        # BP4 — ∂C/∂W^l = δ^l (a^{l-1})ᵀ, summed over the batch: Δ^lᵀ A^{l-1}     (d_l, d_{l-1})
         np.matmul(delta[l].T, a[l - 1], out=grads.weights[l - 1])
-        if descend:
-            layer.weights -= grads.weights[l - 1]
+        if l > 1:
+            # BP2 — δ^{l-1} = ((W^l)ᵀ δ^l) ⊙ σ'(z^{l-1})                            (n, d_{l-1})
+            np.matmul(delta[l], layers[l - 1].weights, out=delta[l - 1])    # (n, d_l) @ (d_l, d_{l-1})
+            if ws.mask[l - 1] is not None:
+                delta[l - 1] *= ws.mask[l - 1]          # dropped units pass no error back
+            layers[l - 2].activation.backward(z[l - 1], ws.act[l - 1], delta[l - 1], out=delta[l - 1])
     return grads
 
 

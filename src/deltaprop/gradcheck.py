@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_inputs, check_targets
+from .validation import check_inputs, check_positive_float
 
 
 def relative_error(analytic, numeric, floor=1e-4):
@@ -65,9 +65,10 @@ def gradcheck(network, X, Y, h=1e-5):
         One per layer (from 1): ``{"layer", "weights", "biases"}`` worst
         relative errors; below ~1e-6 means the gradients agree.
     """
+    h = check_positive_float(h, "h (the finite-difference step)")
     net = network.astype(np.float64)
     X = check_inputs(X, net.sizes[0], np.float64)
-    Y = check_targets(Y, X.shape[0], net.sizes[-1], np.float64)
+    Y = net.check_targets(Y, X.shape[0])
     analytic = net.gradients(X, Y)
     numeric_w, numeric_b = numerical_gradients(net, X, Y, h)
     report = []

@@ -11,6 +11,8 @@ from .initializers import check_initializer, initialize
 from .labels import is_classification, outputs_to_labels
 from .layers import Dense
 from .losses import get_loss
+from .step import train_batch
+from .training import fit
 from .validation import check_inputs, check_positive_int, check_targets
 
 
@@ -21,7 +23,7 @@ class Network:
     ----------
     sizes : sequence of int
         Units per layer, input first: ``[784, 30, 10]`` is 784 inputs, a hidden
-        layer of 30 and an output layer of 10 (seed 001's ``layers``).
+        layer of 30 and an output layer of 10 (Nielsen's ``sizes``).
     activations : str or sequence of str, optional
         One per weight layer (``len(sizes) - 1``); a single name is used for all.
         Default: sigmoid everywhere.
@@ -116,6 +118,7 @@ class Network:
             raise ValueError("the output layer cannot use dropout")
         self.layers = layers
         self.loss = get_loss(loss)
+        self.loss.check_output(layers[-1].activation)      # e.g. cross-entropy needs outputs in (0, 1)
         self.dtype = dtypes.pop()
         self._workspaces = {}       # (batch size, training) -> Workspace, reused across batches
         self._grads = None
@@ -140,6 +143,25 @@ class Network:
     def biases(self):
         """List of ``b^l``, ``(n_out,)`` each (live arrays)."""
         return [layer.biases for layer in self.layers]
+
+    def parameters(self):
+        """Every parameter array, live, in layer order: ``[W1, b1, W2, b2, ...]``."""
+        return [array for layer in self.layers for array in (layer.weights, layer.biases)]
+
+    def trainable_parameters(self):
+        """The arrays an optimiser updates, in its order: ``W1, (b1,) W2, (b2,) ...`` (frozen biases left out)."""
+        return [array for layer in self.layers
+                for array in ((layer.weights, layer.biases) if layer.train_biases else (layer.weights,))]
+
+    def check_targets(self, Y, n_samples, name="Y"):
+        """``Y`` as ``(n_samples, d_L)`` of this network's dtype, refused unless the loss is defined for it.
+
+        Integer labels ``(n,)`` are one-hot encoded; the loss then checks its
+        own rules (:meth:`deltaprop.losses.Loss.check_targets`: e.g.
+        cross-entropy rows must sum to 1).  Raises ``ValueError``/``TypeError``.
+        """
+        Y = check_targets(Y, n_samples, self.sizes[-1], self.dtype, name=name)
+        return self.loss.check_targets(Y, name)
 
     def copy(self):
         """An independent deep copy."""
@@ -188,7 +210,7 @@ class Network:
             averaged over the batch, and ``.deltas[l-1]`` = per-sample δ^l ``(n, d_l)``.
         """
         n = activations[0].shape[0]
-        Y = check_targets(Y, n, self.sizes[-1], self.dtype)
+        Y = self.check_targets(Y, n)
         ws = Workspace(self.layers, n, self.dtype)
         ws.z[1:], ws.a = list(zs), list(activations)
         ws.act = ws.a
@@ -202,12 +224,13 @@ class Network:
         return self.backward(Y, zs, activations)
 
     def predict(self, X, batch_size=4096):
-        """Output activations ``a^L`` for ``X``: ``(n, d_L)``, computed in chunks."""
+        """Output activations ``a^L`` for ``X``: ``(n, d_L)``, computed in chunks of ``batch_size`` rows."""
+        batch_size = check_positive_int(batch_size, "batch_size")
         X = check_inputs(X, self.sizes[0], self.dtype)
         out = np.empty((X.shape[0], self.sizes[-1]), self.dtype)
         for start in range(0, X.shape[0], batch_size):
             chunk = X[start:start + batch_size]
-            out[start:start + chunk.shape[0]] = forward_pass(self.layers, chunk, self._workspace(chunk.shape[0]))
+            out[start:start + chunk.shape[0]] = forward_pass(self.layers, chunk, self.workspace(chunk.shape[0]))
         return out
 
     def classify(self, X, batch_size=4096):
@@ -221,7 +244,7 @@ class Network:
     def evaluate(self, X, Y, batch_size=4096):
         """``{"loss": C, "accuracy": ...}`` on ``(X, Y)``; accuracy only for class targets."""
         X = check_inputs(X, self.sizes[0], self.dtype)
-        Y = check_targets(Y, X.shape[0], self.sizes[-1], self.dtype)
+        Y = self.check_targets(Y, X.shape[0])
         outputs = self.predict(X, batch_size)
         result = {"loss": self.loss.value(outputs, Y)}
         if is_classification(Y):
@@ -230,47 +253,25 @@ class Network:
 
     # ---------------------------------------------------------------- training
     def train_step(self, X, Y, optimizer, rng=None):
-        """One gradient step on the batch ``(X, Y)``; returns the batch loss *before* the step."""
+        """One gradient step on the batch ``(X, Y)`` (:func:`deltaprop.step.train_batch`); returns the batch
+        loss *before* the step."""
         X = check_inputs(X, self.sizes[0], self.dtype)
-        Y = check_targets(Y, X.shape[0], self.sizes[-1], self.dtype)
-        output = self._train_batch(X, Y, optimizer, rng)             # computed before the step
+        Y = self.check_targets(Y, X.shape[0])
+        output = train_batch(self, X, Y, optimizer, rng)             # computed before the step
         return self.loss.value(output, Y)
-
-    def _train_batch(self, X, Y, optimizer, rng=None):
-        """Hot path of :meth:`train_step` for validated arrays of ``self.dtype``.
-
-        Returns the output ``a^L`` computed before the step, ``(n, d_L)``: a
-        workspace array, overwritten by the next batch of the same size.
-        """
-        ws = self._workspace(X.shape[0], training=rng is not None)
-        output = forward_pass(self.layers, X, ws, rng)              # (n, d_L)
-        if self._grads is None:
-            self._grads = Gradients(self.layers, self.dtype)
-        eta = optimizer.prescale()          # plain SGD: η, folded into BP1, and the step taken inside backprop
-        if eta is None:
-            grads = backward_pass(self.layers, self.loss, Y, ws, self._grads)
-            optimizer.step(*self._trainable(grads))
-        else:
-            backward_pass(self.layers, self.loss, Y, ws, self._grads, scale=eta, descend=True)
-            optimizer.count_fused_step()
-        return output
 
     def fit(self, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, **options):
         """Train by mini-batch gradient descent; see :func:`deltaprop.training.fit`."""
-        from .training import fit
         return fit(self, X, Y, epochs, batch_size, optimizer=optimizer, learning_rate=learning_rate, **options)
 
-    def _trainable(self, grads):
-        params, gradients = [], []
-        for layer, gw, gb in zip(self.layers, grads.weights, grads.biases):
-            params.append(layer.weights)
-            gradients.append(gw)
-            if layer.train_biases:
-                params.append(layer.biases)
-                gradients.append(gb)
-        return params, gradients
+    def gradient_buffers(self):
+        """The reused :class:`Gradients` that training steps fill."""
+        if self._grads is None:
+            self._grads = Gradients(self.layers, self.dtype)
+        return self._grads
 
-    def _workspace(self, n, training=False):
+    def workspace(self, n, training=False):
+        """The reused :class:`Workspace` for batches of ``n`` rows (with dropout masks when ``training``)."""
         dropout = training and any(layer.dropout for layer in self.layers)
         key = (n, dropout)
         ws = self._workspaces.get(key)
@@ -285,9 +286,11 @@ class Network:
         acts = ", ".join(self.activations)
         return f"Network({self.sizes}, activations=[{acts}], loss={self.loss.name}, dtype={self.dtype.name})"
 
+    html_renderer = None    # set by the explainer (deltaprop.explain): draws the network in Jupyter
+
     def _repr_html_(self):
-        from .explain.diagram import network_svg
-        return network_svg(self)
+        renderer = Network.html_renderer
+        return None if renderer is None else renderer(self)
 
 
 def _per_hidden_layer(dropout, n_layers):

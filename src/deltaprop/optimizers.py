@@ -43,6 +43,7 @@ class Optimizer:
         self.learning_rate = check_positive_float(learning_rate, "learning_rate")
         self.weight_decay = _non_negative(weight_decay, "weight_decay")
         self.steps = 0          # number of completed step() calls
+        self.schedule, self.base_learning_rate = None, self.learning_rate
         self.state = {}         # index -> {name: array} (momentum buffers etc.)
         self._scratch = {}      # index -> reusable work array (not state)
         self._decay_scratch = {}
@@ -65,19 +66,31 @@ class Optimizer:
         """Change ``param`` in place using ``grad`` (and ``self.state[index]``)."""
         raise NotImplementedError  # abstract
 
-    def prescale(self):
-        """``η`` if the network may take this optimiser's step itself, inside backprop; else None.
+    def fusable_learning_rate(self):
+        """``η`` if this optimiser's step may be fused into backprop; else None.
 
-        Only plain SGD allows it: the network folds ``η`` into BP1, so BP3/BP4
-        produce ``η ∂C/∂w``, subtracts those from the parameters as they come
-        (see :func:`deltaprop.backprop.backward_pass`, ``descend``) and then
-        calls :meth:`count_fused_step`.
+        Only plain SGD allows it: :func:`deltaprop.fused.backward_pass_sgd`
+        folds ``η`` into BP1 and subtracts ``η ∂C/∂w`` from the parameters as
+        they come; the trainer then calls :meth:`count_fused_step`.
         """
         return None
 
     def count_fused_step(self):
-        """Keep the books for a step the network took inside backprop (:meth:`prescale`)."""
+        """Keep the books for a step taken by the fused pass (:meth:`fusable_learning_rate`)."""
         self.steps += 1
+
+    # ------------------------------------------------------------- schedule
+    def set_schedule(self, schedule, base_learning_rate=None):
+        """Follow ``schedule`` (:mod:`deltaprop.schedules`) from ``base_learning_rate`` (default: the current η)."""
+        self.schedule = schedule
+        self.base_learning_rate = check_positive_float(
+            self.learning_rate if base_learning_rate is None else base_learning_rate, "base learning_rate")
+
+    def start_epoch(self, epoch):
+        """Set ``η`` for ``epoch`` (1-based) from the schedule, if one was set."""
+        if self.schedule is not None:
+            self.learning_rate = check_positive_float(self.schedule.rate(epoch, self.base_learning_rate),
+                                                      "scheduled learning_rate")
 
     # ----------------------------------------------------------- checkpoints
     def state_dict(self):
@@ -145,7 +158,7 @@ class SGD(Optimizer):
         grad *= self.learning_rate      # η ∂C/∂w, in place: no scratch array (step() may modify grads)
         param -= grad                   # descend: minus, never plus
 
-    def prescale(self):
+    def fusable_learning_rate(self):
         # η can be folded into BP1 unless weight decay or a subclass's own update needs the raw gradient
         plain = not self.weight_decay and type(self).update is SGD.update
         return self.learning_rate if plain else None

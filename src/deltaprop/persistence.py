@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 
 import numpy as np
 
+from .atomic import atomic_write
 from .layers import Dense
 from .network import Network
-from .training import TrainingState, trainable_parameters
+from .training import TrainingState
 
 FORMAT = "deltaprop-model"
 FORMAT_VERSION = 1
@@ -91,13 +91,13 @@ def load_checkpoint(path):
         np.random.default_rng().bit_generator.state = state.rng_state     # validates the RNG state
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: damaged training state in checkpoint ({type(exc).__name__}: {exc})") from None
-    params = [p for layer in network.layers for p in (layer.weights, layer.biases)]
+    params = network.parameters()
     if best and [(b.shape, b.dtype) for b in best] != [(p.shape, p.dtype) for p in params]:
         raise ValueError(f"{path}: the early-stopping weights do not match the network's shapes")
     try:
         from .optimizers import get_optimizer
         get_optimizer(optimizer["name"], optimizer["learning_rate"]).load_state_dict(
-            optimizer, trainable_parameters(network))
+            optimizer, network.trainable_parameters())
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: bad optimizer state in checkpoint ({exc})") from None
     return network, state, header
@@ -124,19 +124,8 @@ def _write(path, header, arrays):
     path = os.fspath(path)
     text = json.dumps(header, default=_jsonable, allow_nan=False)
     arrays = {"__metadata__": np.frombuffer(text.encode("utf-8"), dtype=np.uint8), **arrays}
-    directory = os.path.dirname(os.path.abspath(path))
-    handle = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp",
-                                         delete=False)
-    try:
-        with handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)            # atomic: old file or new file, never half of one
-    except BaseException:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
-        raise
+    with atomic_write(path) as handle:          # atomic: old file or new file, never half of one
+        np.savez(handle, **arrays)
 
 
 def _jsonable(value):

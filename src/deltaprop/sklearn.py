@@ -21,6 +21,7 @@ try:
 except ImportError as exc:          # pragma: no cover - depends on the environment
     raise ImportError("deltaprop.sklearn needs scikit-learn >= 1.6: pip install 'deltaprop[sklearn]'") from exc
 
+from .losses import default_output
 from .network import Network
 from .optimizers import get_optimizer
 from .training import fit as _fit
@@ -46,8 +47,8 @@ class _DeltapropBase(BaseEstimator):
         self.dtype = dtype
         self.random_state = random_state
 
-    # subclasses set these
-    _output_activation = None
+    # subclasses set these; the output activation is the loss module's choice for the task
+    _classification = None
     _loss = None
 
     def _seed(self):
@@ -60,7 +61,8 @@ class _DeltapropBase(BaseEstimator):
         hidden = [int(h) for h in np.atleast_1d(self.hidden_layer_sizes)] if self.hidden_layer_sizes is not None \
             else []
         sizes = [n_features, *hidden, n_outputs]
-        activations = [self.activation] * len(hidden) + [self._output_activation]
+        activations = [self.activation] * len(hidden) + [default_output(self._loss, n_outputs,
+                                                                        self._classification)]
         self._fit_seed_ = self._seed()
         self._epochs_done_ = 0
         dropout = float(self.dropout) if hidden else None
@@ -134,7 +136,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropBase):
     loss_curve_ : list of float
     """
 
-    _output_activation = "softmax"
+    _classification = True
     _loss = "cross-entropy"
 
     def fit(self, X, y):
@@ -184,7 +186,7 @@ class DeltapropRegressor(RegressorMixin, _DeltapropBase):
     ``(n, k)``; :meth:`predict` returns the same shape.
     """
 
-    _output_activation = "linear"
+    _classification = False
     _loss = "quadratic"
 
     def __sklearn_tags__(self):

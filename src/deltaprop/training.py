@@ -7,6 +7,11 @@ books once per chunk, and record the epoch's numbers; then evaluate,
 check early stopping and hand a :class:`TrainingState` to the checkpoint
 hook.  The Python loop runs over batches, never over samples.
 
+The loop needs only a model's public parts (``layers``, ``loss``,
+``parameters()``, ``workspace()``, ``check_targets()``): this module never
+imports :mod:`deltaprop.network`, and ``Network.fit`` is a one-line
+convenience over :func:`fit`.  One step on one batch is :func:`train_batch`.
+
 Resuming from a :class:`TrainingState` (random generator state, optimiser
 state, epoch, history, early-stopping books) continues exactly where the run
 stopped: the result equals an uninterrupted run bit for bit.
@@ -19,14 +24,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .batches import BatchWalk
 from .labels import is_classification, outputs_to_labels
 from .optimizers import get_optimizer
 from .schedules import get_schedule
-from .validation import check_inputs, check_positive_int, check_targets
+from .step import DivergenceError, check_divergence, train_batch
+from .validation import check_inputs, check_positive_int
 
-
-class DivergenceError(FloatingPointError):
-    """Training produced a non-finite loss; the network keeps its last finite weights."""
+__all__ = ["BatchWalk", "DivergenceError", "EarlyStopping", "History", "TrainingState", "check_divergence",
+           "fit", "train_batch"]
 
 
 class History:
@@ -73,6 +79,27 @@ class TrainingState:
     best_parameters: list = field(default_factory=list)
 
 
+class EarlyStopping:
+    """Stop when the validation loss has not improved for ``patience`` epochs; remember the best weights."""
+
+    def __init__(self, patience, state):
+        self.patience = check_positive_int(patience, "early_stopping patience")
+        self.state = state                      # keeps best_loss/best_epoch/best_parameters for checkpoints
+
+    def update(self, epoch, val_loss, network):
+        """Record ``epoch``'s validation loss; True when the run should stop."""
+        if val_loss < self.state.best_loss:
+            self.state.best_loss, self.state.best_epoch = val_loss, epoch
+            self.state.best_parameters = [p.copy() for p in network.parameters()]
+        return epoch - self.state.best_epoch >= self.patience
+
+    def restore_best(self, network, history):
+        if self.state.best_parameters:
+            for param, best in zip(network.parameters(), self.state.best_parameters):
+                np.copyto(param, best)
+            history.best_epoch = self.state.best_epoch
+
+
 def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *, shuffle=True,
         seed=None, validation_data=None, callback=None, weight_decay=0.0, schedule=None,
         early_stopping=None, checkpoint=None, progress=None, resume=None):
@@ -98,10 +125,10 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     callback : callable(epoch, record), optional
         Called after every epoch with the epoch's record.
     weight_decay : float, default 0
-        L2 regularisation ``λ`` in Nielsen's form: the cost gains
+        L2 regularisation ``λ`` in Nielsen's form (ch. 3, eq. 85): the cost gains
         ``(λ/2n) Σ w²`` with ``n = len(X)``; biases are not decayed.
     schedule : str or Schedule, optional
-        Learning-rate schedule (:mod:`deltaprop.schedules`), e.g. ``"cosine"``.
+        Learning-rate schedule (:mod:`deltaprop.schedules`), e.g. ``"cosine"``; the optimiser applies it.
     early_stopping : int, optional
         Patience: stop when the validation loss has not improved for this many
         epochs, and restore the weights of the best epoch.  Needs ``validation_data``.
@@ -123,37 +150,25 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     Raises
     ------
     DivergenceError
-        When a batch loss is NaN or infinite.  The weights are then the last
-        finite ones: the current ones if they are all finite, else those from
-        the start of the epoch.
+        When a batch loss or a weight is NaN or infinite (:func:`check_divergence`).
+        The weights are then the last finite ones: the current ones if they
+        are all finite, else those from the start of the epoch.
     """
     epochs = check_positive_int(epochs, "epochs")
-    batch_size = check_positive_int(batch_size, "batch_size")
     X = check_inputs(X, network.sizes[0], network.dtype)                  # (n, d_0), cast once
-    Y = check_targets(Y, X.shape[0], network.sizes[-1], network.dtype)   # (n, d_L)
-    if validation_data is not None:
-        X_val = check_inputs(validation_data[0], network.sizes[0], network.dtype, name="validation X")
-        Y_val = check_targets(validation_data[1], X_val.shape[0], network.sizes[-1], network.dtype,
-                              name="validation Y")
-    elif early_stopping is not None:
-        raise ValueError("early stopping watches the validation loss: give validation data too")
-    patience = None if early_stopping is None else check_positive_int(early_stopping, "early_stopping patience")
-    optimizer = get_optimizer(optimizer, learning_rate)
+    Y = network.check_targets(Y, X.shape[0])                              # (n, d_L), accepted by the loss
+    validation = _validation_set(network, validation_data, early_stopping)
     n = X.shape[0]
-    optimizer.weight_decay = _check_decay(weight_decay) / n       # Nielsen's λ/n
-    schedule = get_schedule(schedule, epochs)
+    optimizer = get_optimizer(optimizer, learning_rate)
     rng = np.random.default_rng(seed)
-    state = TrainingState(0, rng.bit_generator.state, {}, [], optimizer.learning_rate)
-    if resume is not None:
-        state = resume
-        rng.bit_generator.state = state.rng_state
-        optimizer.load_state_dict(state.optimizer, trainable_parameters(network))
-        optimizer.weight_decay = _check_decay(weight_decay) / n
+    state = _start_state(network, optimizer, rng, resume)
+    optimizer.weight_decay = _check_decay(weight_decay) / n               # Nielsen's λ/n
+    optimizer.set_schedule(get_schedule(schedule, epochs), state.base_learning_rate)
+    stopper = None if early_stopping is None else EarlyStopping(early_stopping, state)
+    walk = BatchWalk(n, batch_size, rng, shuffle)
     dropout_rng = rng if any(layer.dropout for layer in network.layers) else None
-    classification = is_classification(Y)
-    labels = outputs_to_labels(Y) if classification else None      # (n,) true classes, computed once
-    batch_size = min(batch_size, n)
-    chunk = _chunk_rows(batch_size, n, X.shape[1] * X.itemsize)
+    labels = outputs_to_labels(Y) if is_classification(Y) else None      # (n,) true classes, or None
+    chunk = _chunk_rows(walk.batch_size, n, X.shape[1] * X.itemsize)
     buffers = (np.empty((chunk, X.shape[1]), network.dtype),    # gathered rows land here
                np.empty((chunk, Y.shape[1]), network.dtype),
                np.empty((chunk, Y.shape[1]), network.dtype))    # each batch's output, for the books
@@ -163,37 +178,21 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
 
     snapshot = None
     for epoch in range(state.epoch + 1, epochs + 1):
-        optimizer.learning_rate = schedule.rate(epoch, state.base_learning_rate)
-        snapshot = _copy_into(snapshot, _parameters(network))      # last known finite weights
-        order = rng.permutation(n) if shuffle else None
-        epoch_labels = labels[order] if classification and shuffle else labels
-        try:
-            loss_sum, correct = _train_epoch(network, X, Y, epoch_labels, order, batch_size, optimizer,
-                                             dropout_rng, buffers, epoch, progress)
-        except _Diverged as bad:
-            _restore_finite(network, snapshot)
-            raise DivergenceError(
-                f"training diverged at epoch {epoch}, batch {bad.batch}: the loss is {bad.loss}; "
-                f"kept the last finite weights; try a smaller learning rate "
-                f"(it was {optimizer.learning_rate:g})") from None
-        if not all(np.isfinite(p).all() for p in _parameters(network)):
-            _restore_finite(network, snapshot)
-            raise DivergenceError(f"training diverged in epoch {epoch}: the weights became NaN or infinite; "
-                                  f"kept the last finite weights; try a smaller learning rate "
-                                  f"(it was {optimizer.learning_rate:g})")
+        optimizer.start_epoch(epoch)
+        snapshot = _copy_into(snapshot, network.parameters())      # last known finite weights
+        order = walk.start_epoch()
+        epoch_labels = labels[order] if labels is not None and order is not None else labels
+        loss_sum, correct = _train_epoch(network, X, Y, epoch_labels, order, walk.batch_size, optimizer,
+                                         dropout_rng, buffers, epoch, progress, snapshot)
+        check_divergence(network, loss_sum, snapshot, f"in epoch {epoch}")
 
         record = {"epoch": epoch, "loss": loss_sum / n, "learning_rate": optimizer.learning_rate}
-        if classification:
+        if labels is not None:
             record["accuracy"] = correct / n
-        if validation_data is not None:
-            record.update({f"val_{k}": v for k, v in network.evaluate(X_val, Y_val).items()})
+        if validation is not None:
+            record.update({f"val_{k}": v for k, v in network.evaluate(*validation).items()})
         history.append(record)
-        stop_now = False
-        if patience is not None:
-            if record["val_loss"] < state.best_loss:
-                state.best_loss, state.best_epoch = record["val_loss"], epoch
-                state.best_parameters = [p.copy() for p in _parameters(network)]
-            stop_now = epoch - state.best_epoch >= patience
+        stop_now = stopper is not None and stopper.update(epoch, record["val_loss"], network)
         state.epoch, state.history = epoch, history.epochs
         state.rng_state, state.optimizer = rng.bit_generator.state, optimizer.state_dict()
         if callback is not None:
@@ -203,11 +202,29 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         if stop_now:
             history.stopped_epoch = epoch
             break
-    if patience is not None and state.best_parameters:
-        for param, best in zip(_parameters(network), state.best_parameters):
-            np.copyto(param, best)
-        history.best_epoch = state.best_epoch
+    if stopper is not None:
+        stopper.restore_best(network, history)
     return history
+
+
+def _validation_set(network, validation_data, early_stopping):
+    """``(X_val, Y_val)`` checked against the network, or None."""
+    if validation_data is None:
+        if early_stopping is not None:
+            raise ValueError("early stopping watches the validation loss: give validation data too")
+        return None
+    X_val = check_inputs(validation_data[0], network.sizes[0], network.dtype, name="validation X")
+    return X_val, network.check_targets(validation_data[1], X_val.shape[0], name="validation Y")
+
+
+def _start_state(network, optimizer, rng, resume):
+    """A fresh :class:`TrainingState`, or ``resume``'s with the generator and optimiser set back to it."""
+    if resume is None:
+        return TrainingState(epoch=0, rng_state=rng.bit_generator.state, optimizer={}, history=[],
+                             base_learning_rate=optimizer.learning_rate)
+    rng.bit_generator.state = resume.rng_state
+    optimizer.load_state_dict(resume.optimizer, network.trainable_parameters())
+    return resume
 
 
 CHUNK_BYTES = 1 << 20      # inputs gathered per shuffle step: about 1 MB, a whole number of batches
@@ -218,13 +235,8 @@ def _chunk_rows(batch_size, n, row_bytes):
     return min(n, batch_size * max(1, CHUNK_BYTES // (batch_size * row_bytes)))
 
 
-class _Diverged(Exception):
-    def __init__(self, batch, loss):
-        super().__init__(batch, loss)
-        self.batch, self.loss = batch, loss
-
-
-def _train_epoch(network, X, Y, labels, order, batch_size, optimizer, dropout_rng, buffers, epoch, progress):
+def _train_epoch(network, X, Y, labels, order, batch_size, optimizer, dropout_rng, buffers, epoch, progress,
+                 snapshot):
     """One pass over the data in ``order`` (None: as stored); returns ``(loss_sum, correct)``.
 
     Rows are gathered a chunk at a time (whole batches, about 1 MB) into the
@@ -247,25 +259,19 @@ def _train_epoch(network, X, Y, labels, order, batch_size, optimizer, dropout_rn
             yc = Y.take(order[start:stop], axis=0, out=y_buf[:m])    # (m, d_L)
         outputs = out_buf[:m]                                         # (m, d_L)
         for i in range(0, m, batch_size):
-            outputs[i:i + batch_size] = network._train_batch(xc[i:i + batch_size], yc[i:i + batch_size],
-                                                             optimizer, dropout_rng)
+            outputs[i:i + batch_size] = train_batch(network, xc[i:i + batch_size], yc[i:i + batch_size],
+                                                    optimizer, dropout_rng)
         loss = network.loss.value(outputs, yc)          # mean of the chunk's per-sample losses
         if not math.isfinite(loss):
             i = next(i for i in range(0, m, batch_size)
                      if not math.isfinite(network.loss.value(outputs[i:i + batch_size], yc[i:i + batch_size])))
-            raise _Diverged((start + i) // batch_size + 1, loss)
+            check_divergence(network, loss, snapshot, f"at epoch {epoch}, batch {(start + i) // batch_size + 1}")
         loss_sum += loss * m
         if labels is not None:
             correct += int(np.count_nonzero(outputs_to_labels(outputs) == labels[start:stop]))
         if progress is not None:
             progress(epoch, stop, n, loss_sum, correct)
     return loss_sum, correct
-
-
-def trainable_parameters(network):
-    """The arrays the optimiser updates, in its order: ``W1, (b1,) W2, (b2,) ...``."""
-    return [array for layer in network.layers
-            for array in ((layer.weights, layer.biases) if layer.train_biases else (layer.weights,))]
 
 
 def _check_decay(value):
@@ -275,10 +281,6 @@ def _check_decay(value):
     return value
 
 
-def _parameters(network):
-    return [array for layer in network.layers for array in (layer.weights, layer.biases)]
-
-
 def _copy_into(saved, params):
     """Copy ``params`` into the reused arrays ``saved`` (allocated on first use): no per-epoch allocation."""
     if saved is None or [a.shape for a in saved] != [p.shape for p in params]:
@@ -286,10 +288,3 @@ def _copy_into(saved, params):
     for array, param in zip(saved, params):
         np.copyto(array, param)
     return saved
-
-
-def _restore_finite(network, snapshot):
-    params = _parameters(network)
-    if not all(np.isfinite(p).all() for p in params):
-        for param, saved in zip(params, snapshot):
-            np.copyto(param, saved)

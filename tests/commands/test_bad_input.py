@@ -83,12 +83,12 @@ def test_labels_out_of_range_for_the_model(csv, tmp_path, capsys):
     assert "range over 0..4 but the output layer has 3 unit(s)" in line
 
 
-def test_loss_activation_mismatch_is_a_warning(tmp_path, capsys):
-    result = main(["train", "--data", "blobs", "--samples", "60", "--epochs", "1", "--loss", "cross-entropy",
-                   "--activations", "relu,relu", "--layers", "2,8,3", "--quiet"])
-    err = capsys.readouterr().err
-    assert result == 0
-    assert err.count("\n") == 1 and "warning: cross-entropy expects a softmax output layer, got relu" in err
+def test_loss_activation_mismatch_is_refused(tmp_path, capsys):
+    """Cross-entropy takes ln a: a relu output (which can be 0 or above 1) would give wrong gradients."""
+    line = fails(capsys, "train", "--data", "blobs", "--samples", "60", "--epochs", "1", "--loss", "cross-entropy",
+                 "--activations", "relu,relu", "--layers", "2,8,3", "--quiet")
+    assert "cross-entropy takes ln a, so the output layer must give values in (0, 1)" in line
+    assert "got relu" in line
 
 
 @pytest.mark.parametrize("flags, message", [

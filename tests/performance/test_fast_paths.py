@@ -11,6 +11,8 @@ import pytest
 from deltaprop import Network
 from deltaprop.activations import ReLU, Softmax, get_activation
 from deltaprop.backprop import Gradients, backward_pass, forward_pass
+from deltaprop.fused import backward_pass_sgd
+from deltaprop.step import train_batch
 from deltaprop.losses import CrossEntropy, get_loss
 from deltaprop.optimizers import SGD, Momentum
 from deltaprop.reference import scalar_backprop
@@ -64,35 +66,35 @@ def test_bp3_ones_matmul_equals_row_sum(rng):
         np.testing.assert_allclose(grad_b, delta.sum(axis=0) / 9, **F64)
 
 
-def test_backward_scale_multiplies_every_gradient(rng):
-    """``backward_pass(scale=η)`` (the folded SGD path) gives exactly η × the unscaled gradients."""
+def test_fused_pass_gradients_are_eta_times_backward_pass(rng):
+    """``backward_pass_sgd`` (η folded into BP1) leaves exactly η × ``backward_pass``'s gradients."""
     net = Network([6, 5, 4, 3], ["tanh", "relu", "softmax"], loss="cross-entropy", seed=2)
     X, Y = _data(rng, 8, [6, 5, 4, 3], "cross-entropy")
     plain = Gradients(net.layers, net.dtype)
     scaled = Gradients(net.layers, net.dtype)
-    ws = net._workspace(8)
+    ws = net.workspace(8)
     forward_pass(net.layers, X, ws)
     backward_pass(net.layers, net.loss, Y, ws, plain)
-    backward_pass(net.layers, net.loss, Y, ws, scaled, scale=0.25)
+    backward_pass_sgd(net.layers, net.loss, Y, ws, scaled, 0.25)
     for (pw, pb), (sw, sb) in zip(plain, scaled):
         np.testing.assert_allclose(sw, 0.25 * pw, **F64)
         np.testing.assert_allclose(sb, 0.25 * pb, **F64)
 
 
 class _UnfusedSGD(SGD):
-    """Same maths as SGD but through the generic ``step`` → ``update`` path (prescale() is None)."""
+    """Same maths as SGD but through the generic ``step`` → ``update`` path (fusable_learning_rate() is None)."""
 
     def update(self, index, param, grad):
         param -= self.learning_rate * grad
 
 
-def test_prescale_only_for_plain_sgd():
-    assert SGD(0.5).prescale() == 0.5
-    assert _UnfusedSGD(0.5).prescale() is None          # a subclass's own update() is respected
-    assert Momentum(0.5).prescale() is None
+def test_fusion_only_for_plain_sgd():
+    assert SGD(0.5).fusable_learning_rate() == 0.5
+    assert _UnfusedSGD(0.5).fusable_learning_rate() is None          # a subclass's own update() is respected
+    assert Momentum(0.5).fusable_learning_rate() is None
     decayed = SGD(0.5)
     decayed.weight_decay = 1e-3
-    assert decayed.prescale() is None                   # weight decay needs the raw gradient
+    assert decayed.fusable_learning_rate() is None                   # weight decay needs the raw gradient
 
 
 @pytest.mark.parametrize("dtype, tol", [(np.float64, dict(rtol=1e-10, atol=1e-13)), (np.float32, F32)])
@@ -151,14 +153,14 @@ def test_workspaces_are_reused_across_batch_sizes(rng):
     net = Network([5, 4, 3], ["sigmoid", "sigmoid"], seed=0)
     X, Y = _data(rng, 16, [5, 4, 3], "quadratic")
     opt = SGD(0.1)
-    net._train_batch(X, Y, opt)
-    ws16 = net._workspace(16)
-    net._train_batch(X[:3], Y[:3], opt)
-    ws3 = net._workspace(3)
-    net._train_batch(X, Y, opt)
-    assert net._workspace(16) is ws16 and net._workspace(3) is ws3 and ws16 is not ws3
+    train_batch(net, X, Y, opt)
+    ws16 = net.workspace(16)
+    train_batch(net, X[:3], Y[:3], opt)
+    ws3 = net.workspace(3)
+    train_batch(net, X, Y, opt)
+    assert net.workspace(16) is ws16 and net.workspace(3) is ws3 and ws16 is not ws3
     grads = net._grads
-    net._train_batch(X[:3], Y[:3], opt)
+    train_batch(net, X[:3], Y[:3], opt)
     assert net._grads is grads                          # one Gradients for every batch size
 
 

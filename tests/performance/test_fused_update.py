@@ -12,6 +12,7 @@ import pytest
 
 from deltaprop import Network, blas
 from deltaprop.backprop import Gradients, Workspace, backward_pass, forward_pass
+from deltaprop.fused import backward_pass_sgd
 from deltaprop.optimizers import SGD
 
 BUNDLED = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "libscipy_openblas64_*"))
@@ -96,8 +97,8 @@ def test_fused_step_on_a_real_sized_layer_matches_float64_reference(rng):
         np.testing.assert_allclose(w, w_ref, rtol=2e-3, atol=2e-5)
 
 
-def test_descend_on_a_strided_batch_falls_back_to_numpy(rng, monkeypatch):
-    """backward_pass(descend=True) on a batch that is a strided view (every other row) cannot hand it
+def test_fused_pass_on_a_strided_batch_falls_back_to_numpy(rng, monkeypatch):
+    """backward_pass_sgd on a batch that is a strided view (every other row) cannot hand it
     to GEMM as row-major: NumPy takes the step, with the same result as on a contiguous copy."""
     monkeypatch.setattr(blas, "MIN_SIZE", 0)
     X = rng.normal(size=(18, 6))
@@ -107,9 +108,41 @@ def test_descend_on_a_strided_batch_falls_back_to_numpy(rng, monkeypatch):
     for network, batch in ((net, X[::2]), (twin, np.ascontiguousarray(X[::2]))):
         ws = Workspace(network.layers, 9, np.float64)
         forward_pass(network.layers, batch, ws)
-        backward_pass(network.layers, network.loss, Y, ws, Gradients(network.layers, np.float64),
-                      scale=0.3, descend=True)
+        backward_pass_sgd(network.layers, network.loss, Y, ws, Gradients(network.layers, np.float64), 0.3)
     assert not X[::2].flags.c_contiguous
     for w, w_ref in zip(net.weights + net.biases, twin.weights + twin.biases):
         np.testing.assert_allclose(w, w_ref, **TOL[np.float64])
     assert not np.allclose(net.weights[0], Network([6, 5, 3], seed=2).weights[0])   # a step was taken
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sizes, activations", [
+    ([6, 5, 4, 3], ["tanh", "relu", "softmax"]),            # small layers: NumPy products
+    ([300, 256, 10], ["sigmoid", "softmax"]),                # 256 × 300 ≥ MIN_SIZE: one GEMM where BLAS is bundled
+])
+@pytest.mark.parametrize("train_biases", [True, False])
+def test_backward_pass_sgd_equals_backward_pass_then_sgd(rng, dtype, sizes, activations, train_biases):
+    """The fused function is "BP1–BP4 (backward_pass), then SGD's update", to rounding."""
+    net = Network(sizes, activations, loss="cross-entropy", seed=3, dtype=dtype)
+    for layer in net.layers:
+        layer.train_biases = train_biases
+    twin = net.copy()
+    X = rng.normal(size=(11, sizes[0]))
+    Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], 11)]
+    X, Y = X.astype(dtype), Y.astype(dtype)
+
+    ws = net.workspace(11)
+    forward_pass(net.layers, X, ws)
+    backward_pass_sgd(net.layers, net.loss, Y, ws, Gradients(net.layers, dtype), 0.7)
+
+    ws = twin.workspace(11)
+    forward_pass(twin.layers, X, ws)
+    grads = backward_pass(twin.layers, twin.loss, Y, ws, Gradients(twin.layers, dtype))
+    trainable = [g for layer, gw, gb in zip(twin.layers, grads.weights, grads.biases)
+                 for g in ((gw, gb) if layer.train_biases else (gw,))]
+    SGD(0.7).step(twin.trainable_parameters(), trainable)
+
+    for w, w_ref in zip(net.parameters(), twin.parameters()):
+        np.testing.assert_allclose(w, w_ref, **TOL[dtype])
+    assert not np.allclose(net.weights[0], Network(sizes, activations, loss="cross-entropy", seed=3,
+                                                   dtype=dtype).weights[0])

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 
 from ..data.preprocessing import Standardizer
+from ..losses import default_output
 from ..network import Network
 
 SCALINGS = ("auto", "unit", "standardize", "none")
@@ -71,14 +72,6 @@ def check_labels(y, n_outputs, what="labels"):
                          f"(labels 0..{top}); change the last --layers size")
 
 
-def output_activation(loss, n_outputs, classification):
-    if loss == "cross-entropy" and n_outputs > 1:
-        return "softmax"
-    if classification or loss == "binary-cross-entropy":
-        return "sigmoid"
-    return "linear"
-
-
 def build_network(config, n_features, n_outputs, classification):
     """A fresh :class:`Network` from a resolved training config."""
     sizes = list(config["layers"] or [n_features, 100, n_outputs])
@@ -92,7 +85,7 @@ def build_network(config, n_features, n_outputs, classification):
     activations = config["activations"]
     n_layers = len(sizes) - 1
     if activations is None:
-        activations = ["relu"] * (n_layers - 1) + [output_activation(config["loss"], sizes[-1], classification)]
+        activations = ["relu"] * (n_layers - 1) + [default_output(config["loss"], sizes[-1], classification)]
     elif len(activations) == 1:
         activations = activations * n_layers
     return Network(sizes, activations, loss=config["loss"], init=config["init"], seed=config["seed"],
@@ -100,14 +93,13 @@ def build_network(config, n_features, n_outputs, classification):
 
 
 def pairing_warnings(network):
-    """Loss/output-activation combinations that train badly: warning lines (not errors)."""
-    loss, output = network.loss.name, network.layers[-1].activation.name
+    """Loss/output-activation combinations that are valid but train badly: warning lines.
+
+    (Combinations a cost is not defined for are refused by the loss itself,
+    :meth:`deltaprop.losses.Loss.check_output`, when the network is built.)
+    """
+    output = network.layers[-1].activation.name
     warnings = []
-    if loss == "cross-entropy" and output != "softmax":
-        warnings.append(f"cross-entropy expects a softmax output layer, got {output}: its outputs are not "
-                        f"probabilities, so the loss may be meaningless or stall (use --activations ...,softmax)")
-    if loss == "binary-cross-entropy" and output != "sigmoid":
-        warnings.append(f"binary-cross-entropy expects sigmoid outputs in (0, 1), got {output}")
     if output == "softmax" and network.sizes[-1] == 1:
         warnings.append("softmax over a single output unit is always 1; use sigmoid")
     return warnings

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
 import numpy as np
 
+from ..atomic import atomic_write
 from ..data.loaders import read_inputs
 from ..labels import outputs_to_labels
 from ..persistence import load_model, read_metadata
@@ -33,16 +32,17 @@ def run(args):
         raise ValueError(f"{args.input} has {X.shape[1]} features per sample but the model expects "
                          f"{network.sizes[0]}")
     outputs = network.predict(X)
-    classification = network.layers[-1].activation.name in ("softmax", "sigmoid")
+    classification = network.layers[-1].activation.gives_probabilities
     if args.probabilities or not classification:
         values, columns = outputs, [f"p{j}" if classification else f"y{j}" for j in range(outputs.shape[1])]
     else:
         values, columns = outputs_to_labels(outputs)[:, None], ["label"]
     if args.out and args.out.lower().endswith(".npz"):
         key = "labels" if columns == ["label"] else "outputs"
-        _atomic_npz(args.out, **{key: values[:, 0] if key == "labels" else values})
+        with atomic_write(args.out) as handle:
+            np.savez(handle, **{key: values[:, 0] if key == "labels" else values})
     elif args.out:
-        with open(args.out, "w") as handle:
+        with atomic_write(args.out, "w") as handle:
             _write_csv(handle, columns, values)
     else:
         _write_csv(sys.stdout, columns, values)
@@ -57,15 +57,3 @@ def _write_csv(handle, columns, values):
     fmt = "%d" if np.issubdtype(values.dtype, np.integer) else "%.6g"
     np.savetxt(handle, values, fmt=fmt, delimiter=",")
 
-
-def _atomic_npz(path, **arrays):
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -16,8 +16,12 @@ from __future__ import annotations
 import sys
 import types
 
+from ..network import Network
+from .diagram import network_svg
 from .explanation import FORMATS, Explanation, explain
 from .i18n import LANGUAGES
+
+Network.html_renderer = network_svg     # a Network in Jupyter draws as this diagram (the core never imports us)
 
 __all__ = ["Explanation", "FORMATS", "LANGUAGES", "explain"]
 

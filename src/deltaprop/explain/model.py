@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..optimizers import SGD
-from ..validation import check_inputs, check_positive_float, check_targets
+from ..validation import check_inputs, check_positive_float
 
 MAX_STEPS = 1_000_000
 
@@ -56,7 +56,7 @@ class Trace:
         self.update_biases = [layer.train_biases for layer in self.network.layers]
         self.X = check_inputs(_rows(X, "input"), network.sizes[0], network.dtype, name="input")
         Y = _rows(Y, "target") if self.X.shape[0] == 1 else Y
-        self.Y = check_targets(Y, self.X.shape[0], network.sizes[-1], network.dtype, name="target")
+        self.Y = network.check_targets(Y, self.X.shape[0], name="target")
 
         net, X, Y = self.network, self.X, self.Y
         self.zs, self.acts = net.forward(X)
@@ -81,6 +81,20 @@ class Trace:
                 trained.train_step(X, Y, optimizer)
         self.output_after_steps = trained.predict(X)
         self.loss_after_steps = float(trained.compute_loss(X, Y))
+        self._check_finite()
+
+    def _check_finite(self):
+        """Refuse to explain numbers that overflowed: every value shown must be finite."""
+        named = [("the weighted inputs z", self.zs), ("the activations a", self.acts[1:]),
+                 ("the cost", [self.loss, self.per_output]), ("∂C/∂a", [self.loss_gradient]),
+                 ("the errors δ", self.grads.deltas), ("∂C/∂w", self.grads.weights), ("∂C/∂b", self.grads.biases),
+                 ("the updated weights", self.updated.parameters()),
+                 ("the outputs after the update", [self.output_after_update, self.loss_after_update]),
+                 ("the outputs after the steps", [self.output_after_steps, self.loss_after_steps])]
+        for what, arrays in named:
+            if not all(np.isfinite(np.asarray(a)).all() for a in arrays):
+                raise ValueError(f"{what} overflow to infinity or NaN for these numbers (float64 holds about "
+                                 f"±1.8e308): use smaller weights, inputs or learning rate")
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -94,7 +108,7 @@ class Trace:
 
     def fused(self):
         """True when BP1 collapses to ``δ^L = a^L − y`` (sigmoid + BCE, softmax + CE)."""
-        return self.network.loss.pairs_with == self.network.layers[-1].activation.name
+        return self.network.loss.fuses_with(self.network.layers[-1].activation)
 
     def error_into(self, l):
         """``(W^{l+1})ᵀ δ^{l+1}`` per sample, ``(n, d_l)``: the weighted sum inside BP2 for layer ``l < L``.

@@ -123,6 +123,7 @@ def parse(data):
     _check_length(X, d_in, in_key, "the first layer's inputs (columns of its weights)")
     _check_length(Y, d_out, out_key, "the last layer's neurons (rows of its weights)")
     network = Network.from_weights(weights, biases, activations, loss=loss, train_biases=update_biases)
+    network.check_targets(Y, len(Y), name=out_key)          # the cost's own rules (e.g. rows summing to 1)
     return Spec(network, X, Y, float(learning_rate), update_biases)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import mazur
+from ..losses import default_output
 from ..data import make_dataset
 from ..data.preprocessing import train_validation_split
 from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, RequestError
@@ -109,12 +110,14 @@ def build_dataset(config, upload=None):
 
 
 def output_layer(n_classes, loss):
-    """``(units, activation)`` of the output layer for a task and a loss."""
-    if n_classes == 0:
-        return 1, "linear"
-    if loss == "cross-entropy":
-        return n_classes, "softmax"
-    return (1 if n_classes == 2 else n_classes), "sigmoid"
+    """``(units, activation)`` of the output layer for a task (``n_classes``, 0 = regression) and a loss.
+
+    One unit for regression and for two classes (except with cross-entropy,
+    which needs a unit per class); the activation is the loss module's choice
+    (:func:`deltaprop.losses.default_output`).
+    """
+    units = 1 if n_classes == 0 or (n_classes == 2 and loss != "cross-entropy") else n_classes
+    return units, default_output(loss, units, classification=n_classes > 0)
 
 
 def targets(labels, n_classes, loss):

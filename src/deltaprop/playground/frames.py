@@ -50,7 +50,7 @@ def output_frame(network, extent, size=OUTPUT_GRID):
     output uses its own minimum and maximum.
     """
     outputs = network.predict(grid_points(extent, size))           # (size², d_L)
-    probabilities = network.layers[-1].activation.name in ("sigmoid", "softmax")
+    probabilities = network.layers[-1].activation.gives_probabilities
     channels = [quantise(outputs[:, j], *((0.0, 1.0) if probabilities else (None, None)))
                 for j in range(outputs.shape[1])]
     return {"size": size, "extent": extent, "channels": channels}

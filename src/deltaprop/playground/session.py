@@ -14,23 +14,23 @@ weight it is the next batch to be trained, with the current weights.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 
 import numpy as np
 
 from .. import mazur
+from ..batches import BatchWalk
 from ..labels import is_classification
 from ..network import Network
 from ..optimizers import get_optimizer
+from ..step import DivergenceError, check_divergence
 from .datasets import build_dataset, output_layer
 from .schema import RequestError
 
 HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
 SLICE_SECONDS = 0.02      # training time per lock hold while playing
 IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
-EXPLODED = 1e6            # a parameter this large (or NaN) means training has diverged
 
 
 class Session:
@@ -76,9 +76,10 @@ class Session:
             decay = config["l2"] / len(self.data.X_train)         # Nielsen's λ/n
             self.optimizer = get_optimizer(config["optimizer"], config["learning_rate"], weight_decay=decay)
             self.before = self.network.copy()                      # weights before the current batch
-            self.rng = np.random.default_rng(config["seed"])
-            self.epoch, self.steps, self.position = 0, 0, 0
-            self.order = self.rng.permutation(len(self.data.X_train))
+            # the same mini-batch walk as fit(): a fresh permutation per epoch from the seed
+            self.walk = BatchWalk(len(self.data.X_train), config["batch_size"], np.random.default_rng(config["seed"]))
+            self.walk.start_epoch()
+            self.epoch, self.steps = 0, 0
             self.history, self.error = [], None
             self._preview_next_batch()
             self._record()
@@ -87,7 +88,12 @@ class Session:
     # ------------------------------------------------------------ training
     @property
     def batch_size(self):
-        return min(self.config["batch_size"], len(self.data.X_train))
+        return self.walk.batch_size
+
+    @property
+    def position(self):
+        """Index of the next sample in this epoch's order."""
+        return self.walk.position
 
     def step(self):
         """Train exactly one mini-batch (the next one of this epoch); returns its loss before the step."""
@@ -106,35 +112,33 @@ class Session:
             self._touch()
 
     def _step(self):
-        idx = self.order[self.position:self.position + self.batch_size]
+        idx = self.walk.next_indices()
         X, Y = self.data.X_train[idx], self.data.Y_train[idx]
-        for saved, param in zip(_params(self.before), _params(self.network)):
+        for saved, param in zip(self.before.parameters(), self.network.parameters()):
             np.copyto(saved, param)
         loss = self.network.train_step(X, Y, self.optimizer)
         self.batch = {"indices": idx.copy(), "loss": float(loss)}
-        if not math.isfinite(loss) or not all(np.abs(p).max() < EXPLODED for p in _params(self.network)):
-            for param, saved in zip(_params(self.network), _params(self.before)):
+        try:            # fit()'s rule: a non-finite loss or weight; the weights before the step are kept
+            check_divergence(self.network, loss, self.before.parameters(), f"at step {self.steps + 1}")
+        except DivergenceError as exc:
+            for param, saved in zip(self.network.parameters(), self.before.parameters()):
                 np.copyto(param, saved)
             self.playing = False
-            self.error = (f"training diverged (the batch loss is {loss}); the last finite weights are kept. "
-                          f"Try a smaller learning rate than {self.config['learning_rate']:g}.")
+            self.error = f"{exc} (it is {self.config['learning_rate']:g})."
             self._preview_next_batch()
             self._touch()
-            raise RequestError(self.error, 409)
+            raise RequestError(self.error, 409) from None
         self.steps += 1
-        self.position += len(idx)
-        if self.position >= len(self.order):
+        if self.walk.advance():
             self.epoch += 1
-            self.position = 0
-            self.order = self.rng.permutation(len(self.order))
             self._record()
         return float(loss)
 
     def _preview_next_batch(self):
         """Make the next batch the current one, with the current weights (nothing trained)."""
-        for saved, param in zip(_params(self.before), _params(self.network)):
+        for saved, param in zip(self.before.parameters(), self.network.parameters()):
             np.copyto(saved, param)
-        idx = self.order[self.position:self.position + self.batch_size]
+        idx = self.walk.next_indices()
         self.batch = {"indices": idx.copy(), "loss": None}
 
     def current_batch(self):
@@ -202,7 +206,7 @@ class Session:
     def _record(self):
         """Append a point ``[epoch (fractional), train loss, test loss]`` to the loss curves."""
         losses = self.losses()
-        point = [self.epoch + self.position / len(self.order), losses["train"], losses["test"]]
+        point = [self.epoch + self.walk.position / self.walk.n, losses["train"], losses["test"]]
         if self.history and self.history[-1][0] == point[0]:
             self.history[-1] = point
         else:
@@ -217,6 +221,3 @@ class Session:
         self.version += 1
         self.changed.notify_all()
 
-
-def _params(network):
-    return [array for layer in network.layers for array in (layer.weights, layer.biases)]
