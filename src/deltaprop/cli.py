@@ -21,12 +21,7 @@ COMMANDS = (
     "playground",
 )
 
-EXIT_USAGE = 2          # bad input: flags, files, values
-EXIT_FAILED = 1         # the command ran and reports failure (e.g. gradcheck above threshold)
-
-
-class CommandError(Exception):
-    """A user-facing failure; the message is printed as is."""
+from .commands.errors import EXIT_FAILED, EXIT_USAGE, CommandError  # noqa: F401  (re-exported)
 
 
 class _Parser(argparse.ArgumentParser):

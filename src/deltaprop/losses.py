@@ -162,7 +162,7 @@ class BinaryCrossEntropy(Loss):
         bad = ((Y < 0) | (Y > 1)).any(axis=1)
         if bad.any():
             row = _first_row(bad)
-            raise ValueError(f"{name} row {row} has {_worst(Y[row], lambda v: v < 0 or v > 1)}: binary cross-entropy "
+            raise ValueError(f"{name} row {row} has {_worst(Y[row], lambda v: v < 0 or v > 1)}: binary-cross-entropy "
                              f"targets must lie in [0, 1]")
         return Y
 

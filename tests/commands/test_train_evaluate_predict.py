@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from deltaprop.cli import main
-from deltaprop.data.idx import write_idx
 from deltaprop.persistence import load_model, read_metadata
 from deltaprop.recipes import RECIPES
 

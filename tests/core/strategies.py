@@ -30,10 +30,7 @@ def problems(draw, pair=None, max_layers=3):
     net = Network(sizes, hidden + [output], loss=loss, init="normal", seed=seed)
     rng = np.random.default_rng(seed + 1)
     X = rng.standard_normal((n, sizes[0]))
-    if loss == "cross-entropy":
-        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], n)]
-    else:
-        Y = rng.uniform(0.05, 0.95, (n, sizes[-1]))
+    Y = draw(targets(loss, n, sizes[-1], rng))
     zs, acts = net.forward(X)
     # keep central differences (step 1e-5) off the relu kinks
     for z, act in zip(zs, net.activations):
@@ -43,3 +40,40 @@ def problems(draw, pair=None, max_layers=3):
     if loss != "quadratic":
         assume(np.min(acts[-1]) > 1e-6 and np.max(acts[-1]) < 1 - 1e-6)
     return net, X, Y
+
+
+@st.composite
+def targets(draw, loss, n, d, rng):
+    """Targets the cost accepts: probability rows (one-hot or soft) for cross-entropy, [0, 1] for binary
+    cross-entropy (0 and 1 included), any reals for the quadratic cost."""
+    if loss == "cross-entropy":
+        if draw(st.booleans()):
+            return np.eye(d)[rng.integers(0, d, n)]
+        return rng.dirichlet(np.full(d, 0.7), size=n)              # soft labels, rows sum to 1
+    if loss == "binary-cross-entropy":
+        Y = rng.uniform(0.0, 1.0, (n, d))
+        Y[rng.random((n, d)) < 0.3] = rng.integers(0, 2)            # some exact 0s and 1s
+        return Y
+    return rng.normal(0.0, 2.0, (n, d))
+
+
+@st.composite
+def refused_targets(draw, loss, n, d):
+    """Targets the cost is not defined for, and a fragment of the documented error."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**31 - 1)))
+    row = draw(st.integers(0, n - 1))
+    if loss == "cross-entropy":
+        Y = np.eye(d)[rng.integers(0, d, n)]
+        kind = draw(st.sampled_from(["sum", "negative"]))
+        if kind == "sum":
+            Y[row] = rng.uniform(0.0, 1.0, d)
+            Y[row, 0] += draw(st.sampled_from([0.3, -0.3])) if Y[row].sum() < 1.5 else 0.5
+            assume(abs(Y[row].sum() - 1.0) > 1e-3 and (Y[row] >= 0).all())
+            return Y, f"row {row} sums to"
+        Y[row] = rng.dirichlet(np.ones(d))
+        Y[row, 0] -= 1.5
+        Y[row, 1] += 1.5
+        return Y, f"row {row} has the value"
+    Y = rng.uniform(0.0, 1.0, (n, d))
+    Y[row, draw(st.integers(0, d - 1))] = draw(st.sampled_from([-0.5, 1.5, 5.0, -1e-3]))
+    return Y, f"row {row} has the value"

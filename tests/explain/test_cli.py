@@ -131,3 +131,44 @@ def test_bad_flags(capsys, argv):
         main(["explain", *argv])
     _, err = capsys.readouterr()
     assert exit_info.value.code == 2 and err.count("\n") == 1
+
+
+SOFTMAX_CE = {"layers": [{"weights": [[0.1, 0.2], [0.3, 0.4]], "biases": [0.1, 0.1], "activation": "tanh"},
+                         {"weights": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], "biases": [0, 0, 0],
+                          "activation": "softmax"}],
+              "input": [1.0, 0.5], "loss": "cross-entropy"}
+MAZUR_SHAPE = [{"weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.35], "activation": "sigmoid"},
+               {"weights": [[0.4, 0.45], [0.5, 0.55]], "biases": [0.6, 0.6], "activation": "sigmoid"}]
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({**SOFTMAX_CE, "target": [1, 1, 0]},
+     "target row 0 sums to 2: cross-entropy targets are probability rows summing to 1"),
+    ({**SOFTMAX_CE, "target": [0.5, 0.2, 0.1]}, "target row 0 sums to 0.8"),
+    ({**SOFTMAX_CE, "inputs": [[1, 0], [0, 1]], "targets": [[0, 1, 0], [1.5, -0.5, 0]], "input": None},
+     "targets row 1 has the value -0.5: cross-entropy targets are probabilities"),
+    ({"layers": [{"weights": [[0.1, 0.2]], "biases": [0.1], "activation": "sigmoid"}], "input": [1.0, 0.5],
+      "target": [5], "loss": "binary-cross-entropy"},
+     "target row 0 has the value 5: binary-cross-entropy targets must lie in [0, 1]"),
+    ({"layers": [{"weights": [[1e308, 1e308], [1e308, 1e308]], "biases": [0.35, 0.35], "activation": "sigmoid"},
+                 MAZUR_SHAPE[1]], "input": [1.0, 1.0], "target": [0.01, 0.99]},     # z = 2e308 + 0.35
+     "the weighted inputs z overflow to infinity or NaN"),
+    ({"layers": [{**MAZUR_SHAPE[0], "activation": "relu"}, {**MAZUR_SHAPE[1], "activation": "relu"}],
+      "input": [0.05, 0.1], "target": [0.01, 0.99], "loss": "cross-entropy"},
+     "cross-entropy takes ln a, so the output layer must give values in (0, 1)"),
+])
+@pytest.mark.parametrize("form", ["neuron", "matrix"])
+def test_specs_the_maths_does_not_cover_are_refused(tmp_path, capsys, spec, message, form):
+    """Never a plausible-looking wrong δ, negative cost or inf: one line, exit 2, no traceback, no output."""
+    spec = {k: v for k, v in spec.items() if v is not None}
+    code, out, err = run(capsys, "--spec", write_spec(tmp_path, spec), "--form", form)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err and "Warning" not in err, err
+    assert message in err, err
+
+
+def test_huge_but_finite_weights_still_explain(tmp_path, capsys):
+    spec = {"layers": [{**MAZUR_SHAPE[0], "weights": [[1e3, -1e3], [2e3, 1e2]]}, MAZUR_SHAPE[1]],
+            "input": [0.05, 0.1], "target": [0.01, 0.99]}
+    code, out, err = run(capsys, "--spec", write_spec(tmp_path, spec))
+    assert code == 0 and err == "" and "inf" not in out and "nan" not in out.lower()

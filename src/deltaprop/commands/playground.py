@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import webbrowser
 
-from ..cli import CommandError
+from .errors import CommandError
 from ._args import int_in_range
 
 HELP = "open a local web page to watch and step backprop as a network learns"

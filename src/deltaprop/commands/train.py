@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from ..cli import EXIT_FAILED, CommandError
+from .errors import EXIT_FAILED, CommandError
 from ..data.loaders import load_data
 from ..data.preprocessing import train_validation_split
 from ..optimizers import OPTIMIZERS, get_optimizer

@@ -59,28 +59,29 @@ class Trace:
         self.Y = network.check_targets(Y, self.X.shape[0], name="target")
 
         net, X, Y = self.network, self.X, self.Y
-        self.zs, self.acts = net.forward(X)
-        self.loss = float(net.loss.value(self.acts[-1], Y))
-        self.per_output = net.loss.per_output(self.acts[-1], Y)
-        self.loss_gradient = net.loss.gradient(self.acts[-1], Y, np.empty_like(Y))
-        self.derivatives = [layer.activation.derivative(z, a) if layer.activation.elementwise else None
-                            for layer, z, a in zip(net.layers, self.zs, self.acts[1:])]
-        self.grads = net.backward(Y, self.zs, self.acts)
+        with np.errstate(all="ignore"):        # overflow is reported once, in words, by _check_finite
+            self.zs, self.acts = net.forward(X)
+            self.loss = float(net.loss.value(self.acts[-1], Y))
+            self.per_output = net.loss.per_output(self.acts[-1], Y)
+            self.loss_gradient = net.loss.gradient(self.acts[-1], Y, np.empty_like(Y))
+            self.derivatives = [layer.activation.derivative(z, a) if layer.activation.elementwise else None
+                                for layer, z, a in zip(net.layers, self.zs, self.acts[1:])]
+            self.grads = net.backward(Y, self.zs, self.acts)
 
-        self.updated = net.copy()
-        self.updated.train_step(X, Y, SGD(self.learning_rate))
-        self.output_after_update = self.updated.predict(X)
-        self.loss_after_update = float(self.updated.compute_loss(X, Y))
+            self.updated = net.copy()
+            self.updated.train_step(X, Y, SGD(self.learning_rate))
+            self.output_after_update = self.updated.predict(X)
+            self.loss_after_update = float(self.updated.compute_loss(X, Y))
 
-        trained = self.updated.copy()
-        if self.steps == 0:
-            trained = net.copy()
-        else:
-            optimizer = SGD(self.learning_rate)
-            for _ in range(self.steps - 1):
-                trained.train_step(X, Y, optimizer)
-        self.output_after_steps = trained.predict(X)
-        self.loss_after_steps = float(trained.compute_loss(X, Y))
+            trained = self.updated.copy()
+            if self.steps == 0:
+                trained = net.copy()
+            else:
+                optimizer = SGD(self.learning_rate)
+                for _ in range(self.steps - 1):
+                    trained.train_step(X, Y, optimizer)
+            self.output_after_steps = trained.predict(X)
+            self.loss_after_steps = float(trained.compute_loss(X, Y))
         self._check_finite()
 
     def _check_finite(self):

@@ -25,12 +25,10 @@ DELETE   /api/sessions/ID                        end the session
 from __future__ import annotations
 
 import json
-import math
 import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
 
 from ..activations import ACTIVATIONS
 from ..losses import LOSSES
@@ -38,37 +36,12 @@ from . import exports, schema
 from .datasets import parse_csv
 from .neuron import neuron_report
 from .schema import RequestError
+from .responses import Response, dumps
 from .session import Session
 from .snapshot import snapshot
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 _ACTIONS = ("step", "epoch", "reset", "play", "pause")
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    content_type: str = "application/json"
-    headers: dict = field(default_factory=dict)
-
-
-def dumps(payload):
-    """Compact JSON; NaN and infinities (not JSON) become ``null``."""
-    try:
-        return json.dumps(payload, allow_nan=False, separators=(",", ":")).encode()
-    except ValueError:
-        return json.dumps(_finite(payload), allow_nan=False, separators=(",", ":")).encode()
-
-
-def _finite(value):
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
 
 
 def json_response(payload, status=200):

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import tempfile
 
+from .responses import Response
 from .schema import RequestError
 
 
 def export(session, what):
-    """``what`` is ``model`` or ``example``; returns an :class:`~.api.Response`."""
-    from .api import Response
+    """``what`` is ``model`` or ``example``; returns a :class:`~.responses.Response`."""
     if what == "model":
         with session.lock:
             network, metadata = session.network.copy(), _metadata(session)

@@ -26,7 +26,8 @@ from importlib import resources
 from urllib.parse import parse_qsl, urlsplit
 
 from . import schema
-from .api import Api, Response, dumps, error_response
+from .api import Api, error_response
+from .responses import Response, dumps
 from .snapshot import snapshot
 
 MAX_CONNECTIONS = 64
