@@ -18,8 +18,10 @@ COMMANDS = (
     "gradcheck",
     "explain",
     "train", "evaluate", "predict", "download",
+    "export", "import",
     "playground",
 )
+MODULES = {"import": "import_model"}     # sub-command → module in deltaprop.commands, where the names differ
 
 from .commands.errors import EXIT_FAILED, EXIT_USAGE, CommandError  # noqa: F401  (re-exported)
 
@@ -36,7 +38,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"deltaprop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        module = importlib.import_module(f"deltaprop.commands.{name.replace('-', '_')}")
+        module = importlib.import_module(f"deltaprop.commands.{MODULES.get(name, name.replace('-', '_'))}")
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(run=module.run)
@@ -54,7 +56,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"deltaprop {args.command}: interrupted", file=sys.stderr)
         return 130
-    except (CommandError, ValueError, TypeError, OSError, FloatingPointError, json.JSONDecodeError) as exc:
+    except (CommandError, ValueError, TypeError, OSError, FloatingPointError, json.JSONDecodeError,
+            ImportError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in message:
             message = f"{message}: {exc.filename}"

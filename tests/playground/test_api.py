@@ -169,7 +169,7 @@ def test_csv_upload(client):
     assert state["config"]["dataset"] == "upload" and len(state["data"]["train"]) == 20
     assert max(abs(v) for p in state["data"]["train"] for v in p[:2]) <= 1.0      # rescaled to [-1, 1]
     for bad, fragment in ((b"1,2\n3,4\n", "3 columns"), (b"a,b,c\n1,2,x\n", "not a number"),
-                          (b"1,2,nan\n" * 5, "NaN"), (b"\xff\xfe", "UTF-8"), (b"1,2,3\n", "at least 4")):
+                          (b"1,2,nan\n" * 5, "missing value"), (b"\xff\xfe", "UTF-8"), (b"1,2,3\n", "at least 4")):
         status, _, body = client.raw("POST", f"/api/sessions/{sid}/upload", bad)
         assert status == 400 and fragment in json.loads(body)["error"], bad
     too_many = b"".join(f"{i},{i},{i % 2}\n".encode() for i in range(schema.MAX_UPLOAD_ROWS + 1))

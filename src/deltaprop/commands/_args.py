@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 
 def int_list(text):
@@ -58,3 +59,41 @@ def int_in_range(low, high, what="an integer"):
         return value
     parse.__name__ = what.replace(" ", "_")     # argparse names the type in some messages
     return parse
+
+
+def fraction(text):
+    """A number strictly between 0 and 1 (e.g. a validation fraction)."""
+    value = number(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}")
+    return value
+
+
+def fraction_from_zero(text):
+    """A number in [0, 1) (momentum, dropout)."""
+    value = number(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
+    return value
+
+
+def non_negative(text):
+    """A finite number >= 0."""
+    value = number(text)
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
+
+
+def rates(text):
+    """``"0.2"`` → 0.2, ``"0.2,0.1"`` → [0.2, 0.1]: rates in [0, 1)."""
+    rates = [fraction_from_zero(part) for part in text.split(",")]
+    return rates[0] if len(rates) == 1 else rates
+
+
+def number(text):
+    """Any float."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None

@@ -9,7 +9,6 @@ write the model, ``--json`` and ``--plot`` outputs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ import time
 import numpy as np
 
 from .errors import EXIT_FAILED, CommandError
+from ..atomic import atomic_write
 from ..data.loaders import load_data
 from ..data.preprocessing import train_validation_split
 from ..optimizers import OPTIMIZERS, get_optimizer
@@ -26,7 +26,8 @@ from ..progress import ProgressBar, epoch_summary
 from ..recipes import RECIPES, TRAINING_KEYS, resolve
 from ..training import DivergenceError, fit
 from . import _pipeline
-from ._args import int_list, name_list, positive_float, positive_int
+from ._args import (fraction, fraction_from_zero, int_list, name_list, non_negative, positive_float,
+                    positive_int, rates)
 
 HELP = "train a network on mnist, fashion-mnist, a synthetic set, or a CSV/NPZ file"
 
@@ -39,7 +40,7 @@ def add_arguments(parser):
     data.add_argument("--data-dir", metavar="DIR", help="directory with the four IDX files of mnist/fashion-mnist")
     data.add_argument("--label-column", metavar="NAME|INDEX", help="CSV label column (default: the one named label)")
     data.add_argument("--samples", type=positive_int, default=1000, help="points per synthetic set (default 1000)")
-    data.add_argument("--validation", type=_fraction, metavar="FRACTION", help="hold out this fraction for validation")
+    data.add_argument("--validation", type=fraction, metavar="FRACTION", help="hold out this fraction for validation")
     data.add_argument("--scale", choices=_pipeline.SCALINGS,
                       help="input preprocessing: unit ([0, 1]), standardize, none; auto: unit for images")
     model = parser.add_argument_group("model and training (override --recipe)")
@@ -50,12 +51,12 @@ def add_arguments(parser):
     model.add_argument("--init", help="normal, scaled-normal, glorot-uniform, he-normal, ... (default auto)")
     model.add_argument("--optimizer", choices=sorted(OPTIMIZERS))
     model.add_argument("--lr", type=positive_float, help="learning rate η")
-    model.add_argument("--momentum", type=_fraction0, help="μ for momentum/nesterov (default 0.9)")
+    model.add_argument("--momentum", type=fraction_from_zero, help="μ for momentum/nesterov (default 0.9)")
     model.add_argument("--batch-size", type=positive_int)
     model.add_argument("--epochs", type=positive_int)
     model.add_argument("--seed", type=int, help="seeds the initial weights, the split, shuffling and dropout")
-    model.add_argument("--weight-decay", type=_non_negative, metavar="LAMBDA", help="L2 λ (Nielsen's λ/n form)")
-    model.add_argument("--dropout", type=_rates, metavar="P[,P...]", help="dropout rate per hidden layer")
+    model.add_argument("--weight-decay", type=non_negative, metavar="LAMBDA", help="L2 λ (Nielsen's λ/n form)")
+    model.add_argument("--dropout", type=rates, metavar="P[,P...]", help="dropout rate per hidden layer")
     model.add_argument("--schedule", metavar="SPEC", help="constant, step:EPOCHS[:FACTOR] or cosine[:MIN_LR]")
     model.add_argument("--early-stopping", type=positive_int, metavar="PATIENCE",
                        help="stop when the validation loss has not improved for PATIENCE epochs")
@@ -200,39 +201,6 @@ def _print_final(history, metrics):
 
 
 def _write_json(path, payload):
-    with open(path, "w") as handle:
+    with atomic_write(path, "w") as handle:
         json.dump(payload, handle, indent=2, default=lambda v: v.item() if hasattr(v, "item") else str(v))
         handle.write("\n")
-
-
-def _fraction(text):
-    value = _number(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}")
-    return value
-
-
-def _fraction0(text):
-    value = _number(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
-
-
-def _non_negative(text):
-    value = _number(text)
-    if not (value >= 0 and np.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
-    return value
-
-
-def _rates(text):
-    rates = [_fraction0(part) for part in text.split(",")]
-    return rates[0] if len(rates) == 1 else rates
-
-
-def _number(text):
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None

@@ -9,7 +9,7 @@ naming the file, the row (1-based line number) and the column.
 from __future__ import annotations
 
 import csv as _csv
-import itertools
+import io
 
 import numpy as np
 
@@ -35,8 +35,9 @@ def read_csv(path, label_column=None, *, require_label=True):
     header : list of str or None
     """
     path = str(path)
-    header = _read_header(path)
-    table = _parse_numbers(path, skip=1 if header else 0, header=header)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        text = handle.read()
+    table, header = parse_table(text, path)
     n_columns = table.shape[1]
     index = _label_index(path, label_column, header, n_columns, require_label)
     if index is None:
@@ -52,56 +53,65 @@ def read_csv(path, label_column=None, *, require_label=True):
     return X, y, header
 
 
-def _read_header(path):
-    with open(path, newline="") as handle:
-        first = next(_csv.reader(handle), None)
-    if first is None:
-        raise ValueError(f"{path}: the CSV file is empty")
-    for field in first:
-        try:
-            float(field)
-        except ValueError:
-            if field.strip():
-                return [f.strip() for f in first]
-    return None
+def parse_table(text, name):
+    """All cells of CSV ``text`` as float64 ``(n, columns)``, and the header (list of str) or None.
 
-
-def _parse_numbers(path, skip, header):
-    """All cells as float64 ``(n, columns)``; the fast path is NumPy's C parser."""
+    Used for files (:func:`read_csv`) and for the playground's uploads alike.
+    Commas separate cells (semicolons when a line has no comma); blank lines
+    are skipped; a first line that is not all numbers is the header.  A bad
+    cell raises ``ValueError`` naming ``name``, the line and the column.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ValueError(f"{name}: the CSV file is empty")
+    delimiter = ";" if ";" in lines[0] and "," not in lines[0] else ","
+    header = _header(lines[0], delimiter)
+    rows = lines[1:] if header else lines
+    if not rows:
+        raise ValueError(f"{name}: the CSV file has no data rows")
     try:
-        table = np.loadtxt(path, delimiter=",", skiprows=skip, dtype=np.float64, ndmin=2, encoding="utf-8")
+        table = np.loadtxt(io.StringIO("\n".join(rows)), delimiter=delimiter, dtype=np.float64, ndmin=2)
     except ValueError:
         table = None
     if table is None or not np.isfinite(table).all():
-        _report_bad_cell(path, skip, header)        # raises with row and column
-    if table.shape[0] == 0:
-        raise ValueError(f"{path}: the CSV file has no data rows")
-    return table
+        _report_bad_cell(text, name, delimiter, header)        # raises with line and column
+    return table, header
 
 
-def _report_bad_cell(path, skip, header):
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = _csv.reader(handle)
-        width = None
-        for line, row in enumerate(itertools.islice(rows, skip, None), start=skip + 1):
-            if width is None:
-                width = len(row)
-            if len(row) != width:
-                raise ValueError(f"{path}: row {line} has {len(row)} columns, expected {width}")
-            for column, cell in enumerate(row):
-                where = f"{path}: row {line}, column {column}"
-                if header and column < len(header):
-                    where += f" ({header[column]!r})"
-                text = cell.strip()
-                if not text or text.lower() in ("nan", "na", "null", "none"):
-                    raise ValueError(f"{where}: missing value {cell!r}")
-                try:
-                    value = float(text)
-                except ValueError:
-                    raise ValueError(f"{where}: {cell!r} is not a number") from None
-                if not np.isfinite(value):
-                    raise ValueError(f"{where}: {cell!r} is not a finite number")
-    raise ValueError(f"{path}: could not parse the CSV file as numbers")
+def _header(first, delimiter):
+    cells = next(_csv.reader([first], delimiter=delimiter))
+    for cell in cells:
+        try:
+            float(cell)
+        except ValueError:
+            if cell.strip():
+                return [c.strip() for c in cells]
+    return None
+
+
+def _report_bad_cell(text, name, delimiter, header):
+    width = None
+    numbered = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    for number, line in numbered[1:] if header else numbered:
+        row = next(_csv.reader([line], delimiter=delimiter))
+        if width is None:
+            width = len(row)
+        if len(row) != width:
+            raise ValueError(f"{name}: row {number} has {len(row)} columns, expected {width}")
+        for column, cell in enumerate(row):
+            where = f"{name}: row {number}, column {column}"
+            if header and column < len(header):
+                where += f" ({header[column]!r})"
+            cell_text = cell.strip()
+            if not cell_text or cell_text.lower() in ("nan", "na", "null", "none"):
+                raise ValueError(f"{where}: missing value {cell!r}")
+            try:
+                value = float(cell_text)
+            except ValueError:
+                raise ValueError(f"{where}: {cell!r} is not a number") from None
+            if not np.isfinite(value):
+                raise ValueError(f"{where}: {cell!r} is not a finite number")
+    raise ValueError(f"{name}: could not parse the CSV file as numbers")
 
 
 def _label_index(path, label_column, header, n_columns, require_label):

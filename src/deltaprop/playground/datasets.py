@@ -10,7 +10,6 @@ renumbered 0..K-1); anything else is regression.  Features are rescaled to
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +17,7 @@ import numpy as np
 from .. import mazur
 from ..losses import default_output
 from ..data import make_dataset
+from ..data.csv import parse_table
 from ..data.preprocessing import train_validation_split
 from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, RequestError
 
@@ -41,43 +41,27 @@ class Dataset:
 
 
 def parse_csv(data):
-    """``(X (n, 2), t (n,))`` from CSV bytes, or :class:`RequestError` naming the bad line."""
+    """``(X (n, 2), t (n,))`` from CSV bytes (x1, x2, label), or :class:`RequestError` naming the bad line.
+
+    The cells are read by the data package's CSV reader (:func:`deltaprop.data.csv.parse_table`).
+    """
     if len(data) > MAX_UPLOAD_BYTES:
         raise RequestError(f"the CSV is larger than {MAX_UPLOAD_BYTES // 1024} KiB", 413)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RequestError("the CSV must be UTF-8 text") from None
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        cells = [cell.strip() for cell in line.replace(";", ",").split(",")]
-        if len(cells) != 3:
-            raise RequestError(f"CSV line {number}: expected 3 columns (x1, x2, label), found {len(cells)}")
-        try:
-            values = [float(cell) for cell in cells]
-        except ValueError:
-            if not rows and number == _first_line(text):      # a header line
-                continue
-            raise RequestError(f"CSV line {number}: not a number in {line[:40]!r}") from None
-        if not all(math.isfinite(v) for v in values):
-            raise RequestError(f"CSV line {number}: NaN or infinity is not allowed")
-        rows.append(values)
-        if len(rows) > MAX_UPLOAD_ROWS:
-            raise RequestError(f"the CSV has more than {MAX_UPLOAD_ROWS} rows", 413)
-    if len(rows) < 4:
-        raise RequestError(f"the CSV needs at least 4 data rows, found {len(rows)}")
-    table = np.array(rows, dtype=np.float64)
+    try:
+        table, _ = parse_table(text, "the CSV")
+    except ValueError as exc:
+        raise RequestError(str(exc)) from None
+    if table.shape[1] != 3:
+        raise RequestError(f"the CSV needs 3 columns (x1, x2, label), found {table.shape[1]}")
+    if len(table) > MAX_UPLOAD_ROWS:
+        raise RequestError(f"the CSV has more than {MAX_UPLOAD_ROWS} rows", 413)
+    if len(table) < 4:
+        raise RequestError(f"the CSV needs at least 4 data rows, found {len(table)}")
     return table[:, :2], table[:, 2]
-
-
-def _first_line(text):
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            return number
-    return 0
 
 
 def build_dataset(config, upload=None):

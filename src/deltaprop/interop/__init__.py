@@ -1,0 +1,71 @@
+"""The way out (and back in): a deltaprop network as safetensors, ONNX, Nielsen's ``network2`` JSON or a PyTorch script.
+
+Layouts already agree: a layer's ``weights`` are ``(n_out, n_in)`` like
+PyTorch's ``nn.Linear.weight`` and Nielsen's ``w_jk``, so every format holds
+the very same arrays.
+
+==================  ===========  ===============================================================
+format              reads back   what it is
+==================  ===========  ===============================================================
+``safetensors``     yes          tensors named as an ``nn.Sequential`` state_dict (``0.weight``,
+                                 ``0.bias``, ``2.weight``, ...) + our metadata in the header
+``onnx``            yes          ``Gemm`` (transB = 1) + activation per layer, opset 17
+``network2``        yes          Nielsen's JSON (``sizes``, ``weights``, ``biases``, ``cost``)
+``pytorch-script``  no           a runnable ``.py`` (+ ``.safetensors`` beside it) that rebuilds the
+                                 network in PyTorch and continues training
+==================  ===========  ===============================================================
+
+The formats are optional extras (``pip install deltaprop[interop]``: the
+``safetensors`` and ``onnx`` packages); ``network2`` needs nothing.  Every
+reader validates names, shapes and values and raises ``ValueError`` with one
+line; every writer is atomic (:mod:`deltaprop.atomic`).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+EXPORT_FORMATS = ("safetensors", "onnx", "network2", "pytorch-script")
+IMPORT_FORMATS = ("safetensors", "onnx", "network2")
+SUFFIXES = {".safetensors": "safetensors", ".onnx": "onnx", ".json": "network2"}
+
+
+def require(module, extra="interop"):
+    """Import an optional dependency, or raise ``ImportError`` with a one-line install hint."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"this needs the optional package {module.split('.')[0]!r}: "
+                          f"pip install 'deltaprop[{extra}]'") from None
+
+
+def export_network(network, path, format, metadata=None):
+    """Write ``network`` to ``path`` in ``format`` (one of :data:`EXPORT_FORMATS`); returns the paths written.
+
+    ``metadata`` is the model's metadata (from :func:`deltaprop.read_metadata`);
+    the PyTorch script takes its optimiser settings and preprocessing from it.
+    """
+    from . import network2, onnx_format, pytorch_script, safetensors_format
+    writers = {"safetensors": safetensors_format.save, "onnx": onnx_format.save, "network2": network2.save,
+               "pytorch-script": pytorch_script.save}
+    if format not in writers:
+        raise ValueError(f"unknown export format {format!r}; valid: {', '.join(EXPORT_FORMATS)}")
+    return writers[format](network, path, metadata or {})
+
+
+def import_network(path, format=None, dtype=None):
+    """Read a network written in one of :data:`IMPORT_FORMATS`; ``format`` defaults from the suffix.
+
+    Returns ``(network, metadata)``.  ``dtype`` (network2 only, which stores none) defaults to float64.
+    """
+    from . import network2, onnx_format, safetensors_format
+    if format is None:
+        suffix = "." + str(path).rpartition(".")[2].lower()
+        if suffix not in SUFFIXES:
+            raise ValueError(f"{path}: cannot tell the format from the name; give it: {', '.join(IMPORT_FORMATS)}")
+        format = SUFFIXES[suffix]
+    readers = {"safetensors": safetensors_format.load, "onnx": onnx_format.load,
+               "network2": lambda p: network2.load(p, dtype=dtype)}
+    if format not in readers:
+        raise ValueError(f"unknown import format {format!r}; valid: {', '.join(IMPORT_FORMATS)}")
+    return readers[format](path)

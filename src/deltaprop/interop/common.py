@@ -1,0 +1,76 @@
+"""What every format shares: the ``nn.Sequential`` layout and our metadata, written and checked."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from ..activations import get_activation
+from ..network import Network
+
+MAX_FILE_BYTES = 1 << 30        # 1 GiB: no model deltaprop trains comes near this
+FORMAT = "deltaprop"
+FORMAT_VERSION = 1
+
+
+def sequential_index(l):
+    """Index in ``nn.Sequential`` of layer ``l`` (1-based): every layer is a Linear and one activation module."""
+    return 2 * (l - 1)
+
+
+def describe(network, metadata=None):
+    """Our metadata as a JSON-able dict: what a reader needs besides the arrays."""
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "sizes": network.sizes,
+            "activations": network.activations, "loss": network.loss.name, "dtype": network.dtype.name,
+            "train_biases": [layer.train_biases for layer in network.layers],
+            "metadata": metadata or {}}
+
+
+def build(description, weights, biases, source):
+    """A :class:`Network` from ``describe()`` output and arrays, every field checked; ``source`` names the file."""
+    if not isinstance(description, dict) or description.get("format") != FORMAT:
+        raise ValueError(f"{source}: no deltaprop metadata (the file was not written by deltaprop export)")
+    try:
+        sizes = [int(s) for s in description["sizes"]]
+        activations = [str(a) for a in description["activations"]]
+        for name in activations:
+            get_activation(name)
+        loss, dtype = str(description["loss"]), np.dtype(str(description["dtype"]))
+        train_biases = [bool(t) for t in description.get("train_biases", [True] * len(weights))]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{source}: bad deltaprop metadata ({exc})") from None
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"{source}: dtype must be float32 or float64, got {dtype}")
+    L = len(sizes) - 1
+    if L < 1 or len(weights) != L or len(biases) != L or len(activations) != L or len(train_biases) != L:
+        raise ValueError(f"{source}: the metadata describes {L} layers but the file holds {len(weights)} weight "
+                         f"and {len(biases)} bias arrays")
+    for l, (w, b) in enumerate(zip(weights, biases), start=1):
+        expected = (sizes[l], sizes[l - 1])
+        if w.shape != expected or b.shape != (sizes[l],):
+            raise ValueError(f"{source}: layer {l} has weights {w.shape} and biases {b.shape}; the sizes "
+                             f"{sizes} need {expected} and {(sizes[l],)}")
+        if w.dtype != dtype or b.dtype != dtype:
+            raise ValueError(f"{source}: layer {l} is {w.dtype}/{b.dtype}, the metadata says {dtype}")
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
+            raise ValueError(f"{source}: layer {l} holds NaN or infinite values")
+    network = Network.from_weights(weights, biases, activations, loss=loss, dtype=dtype)
+    for layer, flag in zip(network.layers, train_biases):
+        layer.train_biases = flag
+    return network, description.get("metadata") or {}
+
+
+def check_file(path):
+    """A regular file of at most :data:`MAX_FILE_BYTES`, or ``ValueError``."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ValueError(f"{path}: not a regular file")
+    if os.path.getsize(path) > MAX_FILE_BYTES:
+        raise ValueError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB")
+    return path
+
+
+def dumps(value):
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)

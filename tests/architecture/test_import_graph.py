@@ -1,0 +1,113 @@
+"""The import graph of ``src/deltaprop`` runs one way: core → training → faces, with no cycle.
+
+Read from the source with :mod:`ast` (every ``import``, also those inside
+functions), so a lazy import cannot hide a cycle.  ``deltaprop/__init__.py``
+is the public façade that gathers everything and is left out; the faces are
+the explainer, the playground, the command line and the exercises.
+"""
+
+from pathlib import Path
+import ast
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "deltaprop"
+FACES = ("deltaprop.explain", "deltaprop.playground", "deltaprop.commands", "deltaprop.cli",
+         "deltaprop.exercise", "deltaprop.__main__")
+
+
+def _module_name(path):
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path, name):
+    """Modules of the package that ``path`` imports (resolved to the longest existing module name)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant) \
+                and str(node.values[0].value).startswith("deltaprop."):
+            found.add(str(node.values[0].value))               # importlib.import_module(f"deltaprop.x.{name}")
+            continue
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                stem = ".".join(base + ([node.module] if node.module else []))
+            else:
+                stem = node.module or ""
+            targets = [f"{stem}.{alias.name}" for alias in node.names] + [stem]
+        else:
+            continue
+        for target in targets:
+            if target.startswith("deltaprop"):
+                found.add(target)
+    return found
+
+
+def _graph():
+    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        edges = set()
+        for target in _imports(path, name):
+            if target.endswith("."):                           # a dynamic import: every module under it
+                edges.update(m for m in modules if m.startswith(target) and m != name)
+                continue
+            while target and target not in modules:           # "from .x import name" → module .x
+                target = target.rpartition(".")[0]
+            if target and target != name and not (name.startswith(target + ".")):
+                edges.add(target)                              # a parent package import is not an edge back
+        graph[name] = edges
+    return graph
+
+
+def _is_face(name):
+    return any(name == face or name.startswith(face + ".") for face in FACES)
+
+
+def test_the_graph_is_read():
+    graph = _graph()
+    assert "deltaprop.commands.train" in graph["deltaprop.cli"]          # importlib, by name
+    assert "deltaprop.backprop" in graph["deltaprop.network"]
+    assert "deltaprop.losses" in graph["deltaprop.backprop"]
+
+
+def test_no_core_module_imports_a_face():
+    bad = [(name, target) for name, edges in _graph().items() for target in edges
+           if name != "deltaprop" and not _is_face(name) and _is_face(target)]
+    assert not bad, f"core modules importing a face: {bad}"
+
+
+def test_no_import_cycle():
+    graph = {name: edges for name, edges in _graph().items() if name != "deltaprop"}
+    colour, stack, cycles = {}, [], []
+
+    def visit(node):
+        colour[node] = "grey"
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if colour.get(nxt) == "grey":
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in colour:
+                visit(nxt)
+        stack.pop()
+        colour[node] = "black"
+
+    for node in sorted(graph):
+        if node not in colour:
+            visit(node)
+    assert not cycles, "import cycles: " + "; ".join(" → ".join(c) for c in cycles)
+
+
+@pytest.mark.parametrize("core", ["deltaprop.backprop", "deltaprop.losses", "deltaprop.activations",
+                                  "deltaprop.training", "deltaprop.step"])
+def test_the_heart_does_not_import_the_network(core):
+    """The loop and the equations work on any model with layers and a loss: no edge back up to network.py."""
+    assert "deltaprop.network" not in _graph()[core]
