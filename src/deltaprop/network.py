@@ -13,7 +13,7 @@ from .layers import Dense
 from .losses import get_loss
 from .step import train_batch
 from .training import fit
-from .validation import check_inputs, check_positive_int, check_targets
+from .validation import check_inputs, check_memory, check_positive_int, check_targets
 
 
 class Network:
@@ -53,6 +53,9 @@ class Network:
             raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
         for size in sizes:
             check_positive_int(size, "every layer size")
+        n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+        check_memory(4 * n_params * np.dtype(dtype).itemsize,     # weights, gradients, optimiser state, copies
+                     f"a network of sizes {sizes} ({n_params:,} parameters)")
         n_layers = len(sizes) - 1
         if activations is None:
             activations = ["sigmoid"] * n_layers

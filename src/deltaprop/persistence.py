@@ -25,6 +25,7 @@ import os
 import numpy as np
 
 from .atomic import atomic_write
+from .files import loads_json, read_npz
 from .layers import Dense
 from .network import Network
 from .training import TrainingState
@@ -94,13 +95,34 @@ def load_checkpoint(path):
     params = network.parameters()
     if best and [(b.shape, b.dtype) for b in best] != [(p.shape, p.dtype) for p in params]:
         raise ValueError(f"{path}: the early-stopping weights do not match the network's shapes")
+    _check_state(path, state, network)
+    return network, state, header
+
+
+def _check_state(path, state, network):
+    """Every field of a checkpoint's training state in its range, before a resumed run starts."""
+    from .optimizers import get_optimizer
+    if isinstance(state.epoch, bool) or state.epoch < 0:
+        raise ValueError(f"{path}: checkpoint epoch must be 0 or more, got {state.epoch}")
+    if not (0 < state.base_learning_rate < math.inf):
+        raise ValueError(f"{path}: checkpoint base learning rate must be a positive finite number, "
+                         f"got {state.base_learning_rate}")
+    if len(state.history) != state.epoch:
+        raise ValueError(f"{path}: checkpoint history has {len(state.history)} epochs but the epoch is {state.epoch}")
+    saved = state.optimizer
     try:
-        from .optimizers import get_optimizer
-        get_optimizer(optimizer["name"], optimizer["learning_rate"]).load_state_dict(
-            optimizer, network.trainable_parameters())
+        hyper = {k: float(v) for k, v in dict(saved.get("hyper", {})).items()}
+        optimizer = get_optimizer(saved["name"], saved["learning_rate"], **hyper)   # validates every range
+        optimizer.load_state_dict(saved, network.trainable_parameters())
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: bad optimizer state in checkpoint ({exc})") from None
-    return network, state, header
+    slots = {"momentum": ("velocity",), "nesterov": ("velocity",), "adam": ("m", "v")}.get(optimizer.name, ())
+    if optimizer.steps and slots:
+        n = len(network.trainable_parameters())
+        missing = [i for i in range(n) if not all(k in optimizer.state.get(i, {}) for k in slots)]
+        if missing:
+            raise ValueError(f"{path}: the {optimizer.name} state ({', '.join(slots)}) of parameter {missing[0]} is "
+                             f"missing after {optimizer.steps} steps; a resumed run would silently restart it")
 
 
 # ------------------------------------------------------------------ writing
@@ -140,20 +162,7 @@ def _jsonable(value):
 def _read(path):
     """``(network, header, arrays)`` after validating everything."""
     path = os.fspath(path)
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not hasattr(archive, "files"):
-                raise ValueError("a single .npy array, not an .npz archive")
-            arrays = {name: archive[name] for name in archive.files}
-    except FileNotFoundError:
-        raise
-    except ValueError as exc:
-        if "allow_pickle" in str(exc):
-            raise ValueError(f"{path}: contains an object array (pickled data); refusing to load it") from None
-        raise ValueError(f"{path}: not a deltaprop model file ({exc})") from None
-    except Exception as exc:            # zipfile.BadZipFile, EOFError, OSError from truncated files
-        raise ValueError(f"{path}: not a readable .npz file, truncated or corrupt ({type(exc).__name__}: {exc})") \
-            from None
+    arrays = read_npz(path, "deltaprop model file")
     header = _parse_header(path, arrays.pop("__metadata__", None))
     network = _build_network(path, header, arrays)
     return network, header, arrays
@@ -165,9 +174,9 @@ def _parse_header(path, raw):
     if raw.dtype != np.uint8 or raw.ndim != 1:
         raise ValueError(f"{path}: __metadata__ must be UTF-8 bytes (uint8), got {raw.dtype} {raw.shape}")
     try:
-        header = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: metadata is not valid JSON ({exc})") from None
+        header = loads_json(raw.tobytes().decode("utf-8"), f"{path}: metadata")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: metadata is not UTF-8 ({exc})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ValueError(f"{path}: not a deltaprop model file (format {header.get('format') if isinstance(header, dict) else None!r})")
     version = header.get("format_version")
@@ -187,7 +196,29 @@ def _parse_header(path, raw):
         raise ValueError(f"{path}: dtype {header.get('dtype')!r} is not allowed; valid: {', '.join(_DTYPES)}")
     if not isinstance(header.get("loss"), str) or not isinstance(header.get("metadata", {}), dict):
         raise ValueError(f"{path}: loss must be a name and metadata an object")
+    _check_preprocessing(path, header.get("metadata", {}).get("preprocessing"), sizes[0])
     return header
+
+
+def _check_preprocessing(path, spec, n_features):
+    """The input scaling a trained model carries: checked on load, so predict and evaluate never divide by 0."""
+    if spec is None:
+        return
+    where = f"{path}: metadata preprocessing"
+    if not isinstance(spec, dict) or spec.get("kind") not in ("none", "unit", "standardize"):
+        raise ValueError(f"{where} must be an object with kind none, unit or standardize, got {spec!r:.80}")
+    if spec["kind"] == "unit":
+        maximum = spec.get("maximum")
+        if isinstance(maximum, bool) or not isinstance(maximum, (int, float)) or not 0 < maximum < math.inf:
+            raise ValueError(f"{where}: unit scaling needs a finite maximum > 0, got {maximum!r}")
+    elif spec["kind"] == "standardize":
+        for key, low in (("mean", -math.inf), ("std", 0.0)):
+            values = spec.get(key)
+            if not (isinstance(values, list) and len(values) == n_features
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) and low < v < math.inf
+                            and v > -math.inf for v in values)):
+                rule = "> 0 and finite" if key == "std" else "finite"
+                raise ValueError(f"{where}: standardize needs '{key}', a list of {n_features} numbers, each {rule}")
 
 
 def _build_network(path, header, arrays):

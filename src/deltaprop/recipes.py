@@ -40,7 +40,8 @@ RECIPES = {
 DEFAULTS = {
     "layers": None,             # [n_features, 100, n_classes]
     "activations": None,        # relu hidden layers; output matched to the loss
-    "loss": "cross-entropy", "init": "auto", "optimizer": "sgd", "lr": 0.1, "momentum": 0.9,
+    "loss": None,               # from the targets: cross-entropy for classes, quadratic for real values
+    "init": "auto", "optimizer": "sgd", "lr": 0.1, "momentum": 0.9,
     "batch_size": 32, "epochs": 10, "seed": 0, "weight_decay": 0.0, "dropout": None, "schedule": "constant",
     "early_stopping": None, "validation": None, "dtype": "float64", "scale": "auto",
 }

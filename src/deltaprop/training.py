@@ -163,6 +163,7 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     rng = np.random.default_rng(seed)
     state = _start_state(network, optimizer, rng, resume)
     optimizer.weight_decay = _check_decay(weight_decay) / n               # Nielsen's λ/n
+    _check_decay_step(optimizer, weight_decay, n)
     optimizer.set_schedule(get_schedule(schedule, epochs), state.base_learning_rate)
     stopper = None if early_stopping is None else EarlyStopping(early_stopping, state)
     walk = BatchWalk(n, batch_size, rng, shuffle)
@@ -279,6 +280,15 @@ def _check_decay(value):
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"weight decay must be a finite number >= 0, got {value}")
     return value
+
+
+def _check_decay_step(optimizer, weight_decay, n):
+    """Gradient descent multiplies the weights by ``1 − ηλ/n`` each step: refuse a factor of 0 or below."""
+    shrink = 1.0 - optimizer.learning_rate * optimizer.weight_decay
+    if optimizer.name != "adam" and shrink <= 0:
+        raise ValueError(f"weight decay λ = {weight_decay:g} with η = {optimizer.learning_rate:g} and n = {n} "
+                         f"multiplies the weights by 1 − ηλ/n = {shrink:.3g} every step (they flip sign and grow); "
+                         f"use λ < n/η = {n / optimizer.learning_rate:.3g}")
 
 
 def _copy_into(saved, params):

@@ -8,6 +8,7 @@ dtype here, once, never per batch.
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -23,6 +24,8 @@ def check_inputs(X, n_features, dtype, name="X"):
         raise ValueError(f"{name} must be a numeric array ({exc})") from None
     if X.dtype == object or not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
         raise TypeError(f"{name} must be numeric, got dtype {X.dtype}")
+    if np.iscomplexobj(X):
+        raise TypeError(f"{name} must hold real numbers, got complex dtype {X.dtype}")
     if X.ndim == 1 and X.shape[0] == n_features:
         X = X[None, :]
     if X.ndim != 2:
@@ -49,6 +52,8 @@ def check_targets(Y, n_samples, n_outputs, dtype, name="Y"):
         raise ValueError(f"{name} must be a numeric array ({exc})") from None
     if Y.dtype == object or not (np.issubdtype(Y.dtype, np.number) or Y.dtype == bool):
         raise TypeError(f"{name} must be numeric, got dtype {Y.dtype}")
+    if np.iscomplexobj(Y):
+        raise TypeError(f"{name} must hold real numbers, got complex dtype {Y.dtype}")
     if Y.ndim == 1 and n_outputs > 1 and Y.shape[0] == n_samples:
         Y = one_hot(Y, n_outputs, dtype, name=name)
     elif Y.ndim == 1 and Y.shape[0] == n_samples * n_outputs and n_samples == 1:
@@ -104,3 +109,28 @@ def check_positive_float(value, name):
 
 def _first_bad_row(A):
     return int(np.nonzero(~np.isfinite(A).all(axis=1))[0][0])
+
+
+# ---------------------------------------------------------------- memory
+MEMORY_FRACTION = 0.5       # refuse work whose arrays alone would take more than this share of the RAM
+
+
+def physical_memory():
+    """Bytes of RAM on this machine (or 8 GiB when the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 8 << 30
+
+
+def check_memory(n_bytes, what):
+    """Refuse, before allocating, work that needs more than half of the RAM: ``ValueError`` "this needs ≈ N GiB"."""
+    limit = MEMORY_FRACTION * physical_memory()
+    if n_bytes > limit:
+        raise ValueError(f"{what} needs ≈ {_gib(n_bytes)} of memory; this machine has {_gib(physical_memory())} "
+                         f"(at most {_gib(limit)} may be used): make it smaller")
+
+
+def _gib(n_bytes):
+    gib = n_bytes / 2**30
+    return f"{gib:,.0f} GiB" if gib >= 10 else f"{gib:.2g} GiB"

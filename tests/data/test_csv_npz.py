@@ -57,7 +57,7 @@ def test_npz_refuses_object_arrays_and_mismatches(tmp_path):
     with pytest.raises(ValueError, match="object array"):
         load_data(str(path))
     np.savez(path, X=np.ones((3, 2)), y=np.array([0, 1]))
-    with pytest.raises(ValueError, match="3 train samples but 2 labels"):
+    with pytest.raises(ValueError, match="3 samples but 2 train labels"):
         load_data(str(path))
     np.savez(path, features=np.ones((3, 2)))
     with pytest.raises(ValueError, match="expected arrays 'X' and 'y'"):

@@ -43,8 +43,8 @@ def apply_preprocessing(spec, X, dtype):
         mean, std = np.asarray(spec["mean"], dtype), np.asarray(spec["std"], dtype)
         if mean.shape != (out.shape[1],):
             raise ValueError(f"the inputs have {out.shape[1]} features but the model was trained on {mean.shape[0]}")
-        out -= mean
-        out /= std
+        out /= std                       # X/σ − μ/σ: no overflow even for values near the float limit
+        out -= mean / std
     elif kind != "none":
         raise ValueError(f"unknown preprocessing {kind!r} in the model's metadata")
     return out

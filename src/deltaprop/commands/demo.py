@@ -11,14 +11,14 @@ from ..data import make_dataset
 from ..data.preprocessing import Standardizer
 from ..network import Network
 from ..optimizers import SGD
-from ._args import positive_int
+from ._args import seed, positive_int
 
 HELP = "run Mazur's 2-2-2 backprop example, then learn the two-spirals problem"
 
 
 def add_arguments(parser):
     parser.add_argument("--epochs", type=positive_int, default=150, help="spirals training epochs (default 150)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--skip-mazur", action="store_true", help="only train the spirals network")
 
 

@@ -25,8 +25,8 @@ def run(args):
             sys.stderr.write(f"\r  {filename}: {done / 1e6:.1f}{size} MB\x1b[K")
             sys.stderr.flush()
 
-    if args.url_base and args.url_base.lower().startswith("file:"):
-        raise ValueError("--url-base must be an http(s) URL")
+    if args.url_base and not args.url_base.lower().startswith(("http://", "https://")):
+        raise ValueError(f"--url-base must be an http:// or https:// URL, got {args.url_base!r}")
     target = download_dataset(args.name, args.dir, url_base=args.url_base, report=report)
     if not args.quiet:
         if sys.stderr.isatty():

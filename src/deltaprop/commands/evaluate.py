@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 
+from ..atomic import atomic_write
 from ..data.loaders import load_data
 from ..labels import outputs_to_labels
 from ..persistence import load_model, read_metadata
@@ -62,7 +63,7 @@ def run(args):
     if "accuracy" in result:
         k = max(network.sizes[-1], 2)
         predicted = outputs_to_labels(network.predict(X))
-        true = np.asarray(y, dtype=np.int64)
+        true = outputs_to_labels(network.check_targets(y, len(X)))      # labels or one-hot rows → classes
         matrix = confusion_matrix(true, predicted, k)
         precision, recall = per_class_scores(matrix)
         report["per_class"] = [{"class": i, "name": names[i] if i < len(names) else str(i),
@@ -74,7 +75,7 @@ def run(args):
             confusion_matrix_plot(matrix, args.confusion, names, title=f"{args.data} ({report['split']})")
     _print(report)
     if args.json:
-        with open(args.json, "w") as handle:
+        with atomic_write(args.json, "w") as handle:
             json.dump(report, handle, indent=2)
             handle.write("\n")
     return 0

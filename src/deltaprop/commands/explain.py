@@ -7,6 +7,7 @@ network (format in :mod:`deltaprop.explain.spec`).
 from __future__ import annotations
 
 from .. import mazur
+from ..atomic import write_text
 from ..explain import FORMATS, LANGUAGES, explain
 from ..explain import spec as spec_module
 from ..explain.build import FORMS
@@ -41,8 +42,7 @@ def run(args):
                               update_biases=False, steps=args.steps, form=args.form)
     output = explanation.render(args.format, lang=args.lang, precision=args.precision)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(output)
+        write_text(args.output, output)
     else:
         print(output, end="")
     return 0

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..gradcheck import gradcheck
 from ..network import Network
-from ._args import int_list, name_list, positive_float, positive_int
+from ._args import seed, int_list, name_list, positive_float, positive_int
 
 HELP = "check backprop's gradients against finite differences on a random network"
 
@@ -18,7 +18,7 @@ def add_arguments(parser):
     parser.add_argument("--loss", default="quadratic", help="quadratic, binary-cross-entropy, cross-entropy")
     parser.add_argument("--init", default="auto", help="weight initialiser (default auto)")
     parser.add_argument("--samples", type=positive_int, default=8, help="batch size checked (default 8)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed, default=0)
     parser.add_argument("--threshold", type=positive_float, default=1e-6,
                         help="largest acceptable relative error (default 1e-6)")
 

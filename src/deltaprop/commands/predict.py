@@ -26,7 +26,9 @@ def add_arguments(parser):
 def run(args):
     network = load_model(args.model)
     meta = read_metadata(args.model)["metadata"]
-    X = read_inputs(args.input)
+    image_shape = meta.get("image_shape")                 # e.g. [28, 28] for a model trained on MNIST-format images
+    X = read_inputs(args.input, n_features=network.sizes[0],
+                    image_shape=tuple(image_shape) if isinstance(image_shape, list) else None)
     X = _pipeline.apply_preprocessing(meta.get("preprocessing"), X, network.dtype)
     if X.shape[1] != network.sizes[0]:
         raise ValueError(f"{args.input} has {X.shape[1]} features per sample but the model expects "

@@ -26,7 +26,7 @@ from ..progress import ProgressBar, epoch_summary
 from ..recipes import RECIPES, TRAINING_KEYS, resolve
 from ..training import DivergenceError, fit
 from . import _pipeline
-from ._args import (fraction, fraction_from_zero, int_list, name_list, non_negative, positive_float,
+from ._args import (seed, fraction, fraction_from_zero, int_list, name_list, non_negative, positive_float,
                     positive_int, rates)
 
 HELP = "train a network on mnist, fashion-mnist, a synthetic set, or a CSV/NPZ file"
@@ -54,7 +54,7 @@ def add_arguments(parser):
     model.add_argument("--momentum", type=fraction_from_zero, help="μ for momentum/nesterov (default 0.9)")
     model.add_argument("--batch-size", type=positive_int)
     model.add_argument("--epochs", type=positive_int)
-    model.add_argument("--seed", type=int, help="seeds the initial weights, the split, shuffling and dropout")
+    model.add_argument("--seed", type=seed, help="seeds the initial weights, the split, shuffling and dropout")
     model.add_argument("--weight-decay", type=non_negative, metavar="LAMBDA", help="L2 λ (Nielsen's λ/n form)")
     model.add_argument("--dropout", type=rates, metavar="P[,P...]", help="dropout rate per hidden layer")
     model.add_argument("--schedule", metavar="SPEC", help="constant, step:EPOCHS[:FACTOR] or cosine[:MIN_LR]")
@@ -79,6 +79,14 @@ def run(args):
     data, prep, X, y, X_val, y_val, X_test, y_test = _prepare_data(config)
     classification = _pipeline.n_classes_of(data.y_train, data.y_test) is not None
     n_outputs = _pipeline.n_classes_of(data.y_train, data.y_test) if classification else y.shape[1]
+    if classification and len(np.unique(data.y_train)) < 2:
+        raise ValueError(f"{config['data']}: every training label is {data.y_train[0]}; a classifier needs at "
+                         f"least two classes")
+    task = (f"classification ({n_outputs} classes)" if classification
+            else f"regression (real-valued targets, {n_outputs} column{'s' if n_outputs > 1 else ''})")
+    if config["loss"] is None:                     # the task decides, and the header says so
+        config["loss"] = "cross-entropy" if classification and n_outputs > 1 else \
+            "binary-cross-entropy" if classification else "quadratic"
     if network is None:
         network = _pipeline.build_network(config, X.shape[1], n_outputs, classification)
     for message in _pipeline.pairing_warnings(network):
@@ -90,9 +98,13 @@ def run(args):
     options = {"momentum": config["momentum"]} if config["optimizer"] in ("momentum", "nesterov") else {}
     optimizer = get_optimizer(config["optimizer"], config["lr"], **options)
     metadata = {"training": config, "preprocessing": prep, "class_names": data.class_names}
+    if data.image_shape:
+        metadata["image_shape"] = list(data.image_shape)
     bar = ProgressBar(config["epochs"], force=args.progress)
     bar.enabled = bar.enabled and not args.quiet
     if not args.quiet:
+        print(f"deltaprop train: {task} → {network.loss.name} cost, {network.layers[-1].activation.name} output "
+              f"(--loss and --activations override)", flush=True)
         print(f"deltaprop train: {network} on {data.name}: {len(X)} training samples"
               + (f", {len(X_val)} validation" if X_val is not None else "")
               + (f", {len(X_test)} test" if X_test is not None else ""), flush=True)

@@ -13,6 +13,8 @@ import io
 
 import numpy as np
 
+from .checks import check_targets
+
 
 def read_csv(path, label_column=None, *, require_label=True):
     """Read a numeric CSV file.
@@ -46,11 +48,7 @@ def read_csv(path, label_column=None, *, require_label=True):
     X = np.delete(table, index, axis=1)
     if X.shape[1] == 0:
         raise ValueError(f"{path}: no feature columns besides the label column")
-    if np.all(np.mod(y, 1) == 0):
-        y = y.astype(np.int64)
-    else:
-        y = y[:, None]
-    return X, y, header
+    return X, check_targets(path, y, len(y), "labels"), header
 
 
 def parse_table(text, name):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks import check_targets
 from .idx import read_idx
 
 STANDARD_FILES = {
@@ -45,6 +46,7 @@ class Dataset:
     y_test: np.ndarray | None = None
     class_names: list = field(default_factory=list)
     pixel_max: float | None = None      # 255 for images: inputs are scaled by it
+    image_shape: tuple | None = None    # (28, 28) for MNIST-format images
 
 
 def cache_dir():
@@ -96,10 +98,17 @@ def load_mnist_format(name, data_dir=None):
         if images.shape[0] != labels.shape[0]:
             raise ValueError(f"{name}: {files[f'{part}_images']} has {images.shape[0]} images but "
                              f"{files[f'{part}_labels']} has {labels.shape[0]} labels; they must match")
+        if images.shape[1:] != (28, 28):
+            raise ValueError(f"{files[f'{part}_images']}: {name} images are 28×28, got "
+                             f"{'×'.join(map(str, images.shape[1:]))}")
+        labels = check_targets(str(files[f"{part}_labels"]), labels, len(labels))
+        if labels.ndim != 1:
+            raise ValueError(f"{files[f'{part}_labels']}: labels must be whole numbers (class indices)")
+        arrays[f"{part}_labels"] = labels
     flat = {key: a.reshape(a.shape[0], -1) if "images" in key else np.asarray(a, dtype=np.int64)
             for key, a in arrays.items()}
     if flat["train_images"].shape[1] != flat["test_images"].shape[1]:
         raise ValueError(f"{name}: training images have {flat['train_images'].shape[1]} pixels but test images "
                          f"have {flat['test_images'].shape[1]}")
     return Dataset(name, flat["train_images"], flat["train_labels"], flat["test_images"], flat["test_labels"],
-                   class_names=list(CLASS_NAMES[name]), pixel_max=255.0)
+                   class_names=list(CLASS_NAMES[name]), pixel_max=255.0, image_shape=(28, 28))

@@ -20,13 +20,16 @@ import zlib
 
 import numpy as np
 
+from ..files import check_regular_file
+from ..validation import check_memory
+
 IDX_TYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
              0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 _CODES = {dtype.newbyteorder("="): code for code, dtype in IDX_TYPES.items()}
 _MAX_DIMS = 8
 
 
-def read_idx(path, mmap=True):
+def read_idx(path, mmap=True, expect=None):
     """Read an IDX file (``.gz`` or raw).
 
     Parameters
@@ -34,6 +37,8 @@ def read_idx(path, mmap=True):
     path : str or os.PathLike
     mmap : bool, default True
         Memory-map raw files read-only instead of reading them into memory.
+    expect : callable(shape), optional
+        Called with the header's shape before the data is read (or decompressed); raises to refuse.
 
     Returns
     -------
@@ -47,19 +52,27 @@ def read_idx(path, mmap=True):
         Bad magic number, unknown type code, zero/absurd dimensions, or a data
         length that does not match the header (truncated or trailing bytes).
     """
-    path = os.fspath(path)
+    path = check_regular_file(path, 1 << 40, "IDX file")
     if _is_gzip(path):
         try:
             with gzip.open(path, "rb") as handle:
-                payload = handle.read()
+                head = handle.read(4 + 4 * _MAX_DIMS)
+                dtype, shape, offset = _parse_header(path, head, None)      # checked before decompressing
+                expected = offset + int(np.prod(shape, dtype=object)) * dtype.itemsize
+                check_memory(expected, f"{path}: the IDX header's shape {shape}")
+                if expect is not None:
+                    expect(shape)
+                payload = head + handle.read(expected - len(head) + 1)      # never more than the header says + 1
         except (OSError, EOFError, zlib.error) as exc:
             raise ValueError(f"{path}: corrupt or truncated gzip data ({exc})") from None
-        dtype, shape, offset = _parse_header(path, payload[:4 + 4 * _MAX_DIMS], len(payload))
+        _parse_header(path, head, len(payload))
         return np.frombuffer(payload, dtype, offset=offset).reshape(shape).astype(dtype.newbyteorder("="))
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
         head = handle.read(4 + 4 * _MAX_DIMS)
     dtype, shape, offset = _parse_header(path, head, size)
+    if expect is not None:
+        expect(shape)
     if mmap and dtype.itemsize == 1 and int(np.prod(shape)) > 0:
         return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)
     with open(path, "rb") as handle:
@@ -108,7 +121,9 @@ def _parse_header(path, head, total_size):
     if 0 in shape:
         raise ValueError(f"{path}: IDX header has a zero dimension {shape}")
     dtype = IDX_TYPES[code]
-    expected = offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = offset + int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if total_size is None:          # a compressed stream: its length is not known yet
+        return dtype, shape, offset
     if total_size < expected:
         raise ValueError(f"{path}: truncated IDX file: header says shape {shape} ({expected} bytes) "
                          f"but the file has {total_size} bytes")

@@ -11,6 +11,8 @@ import os
 
 import numpy as np
 
+from ..files import read_npz as _read_npz
+from .checks import check_dataset, check_features
 from .csv import read_csv
 from .datasets import NAMED_DATASETS, Dataset, load_mnist_format
 from .idx import read_idx
@@ -40,7 +42,7 @@ def load_data(spec, *, data_dir=None, label_column=None, n_samples=1000, seed=0)
                                 f"or a path to a .csv, .npz or IDX file")
     if path.lower().endswith(".csv"):
         X, y, _ = read_csv(path, label_column)
-        return Dataset(os.path.basename(path), X, y)
+        return Dataset(os.path.basename(path), *check_dataset(path, X, y))
     if path.lower().endswith(".npz"):
         return load_npz(path)
     raise ValueError(f"{path}: unsupported data file; use a .csv or .npz file or a dataset name")
@@ -65,46 +67,46 @@ def load_npz(path):
 
 def read_npz(path):
     """All arrays of an ``.npz`` file (never unpickling); a clear error for anything else."""
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    except ValueError as exc:
-        if "allow_pickle" in str(exc):
-            raise ValueError(f"{path}: contains an object array (pickled data), which is refused") from None
-        raise ValueError(f"{path}: not a valid .npz file ({exc})") from None
-    except (OSError, EOFError) as exc:
-        raise ValueError(f"{path}: not a valid .npz file ({exc})") from None
-    except Exception as exc:        # zipfile.BadZipFile and friends from a corrupt archive
-        raise ValueError(f"{path}: corrupt .npz file ({type(exc).__name__}: {exc})") from None
+    return _read_npz(path, "data file")
 
 
-def read_inputs(path):
-    """Feature rows ``(n, d)`` from an IDX, CSV (a ``label`` column is dropped) or NPZ (``X``) file."""
+def read_inputs(path, n_features=None, image_shape=None):
+    """Feature rows ``(n, d)`` from an IDX, CSV (a ``label`` column is dropped) or NPZ (``X``) file.
+
+    With ``n_features`` (the model's input size), an IDX or NPZ file whose
+    header declares another number of features is refused before its data is
+    read or decompressed; with ``image_shape`` (e.g. ``(28, 28)``) an IDX file of
+    images of another shape is refused even when the pixel count agrees.
+    """
     path = str(path)
     lower = path.lower()
+
+    def features(shape, name="the inputs"):
+        d = int(np.prod(shape[1:], dtype=object)) if len(shape) > 1 else int(shape[0]) if shape else 0
+        if image_shape is not None and len(shape) == 1 + len(image_shape) and tuple(shape[1:]) != image_shape:
+            raise ValueError(f"{path}: images of {'×'.join(map(str, shape[1:]))} but the model was trained on "
+                             f"{'×'.join(map(str, image_shape))} images")
+        if n_features is not None and d != n_features:
+            raise ValueError(f"{path}: {name} have {d} features per sample ({'×'.join(map(str, shape[1:])) or d}) "
+                             f"but the model expects {n_features}")
+
     if lower.endswith(".csv"):
         X, _, _ = read_csv(path, require_label=False)
     elif lower.endswith(".npz"):
-        arrays = read_npz(path)
+        arrays = _read_npz(path, "data file",
+                           expect=lambda name, shape, dtype: features(shape, f"array {name!r}")
+                           if name in ("X", "x", "X_test", "x_test") else None)
         key = next((k for k in ("X", "x", "X_test", "x_test") if k in arrays), None)
         if key is None:
             raise ValueError(f"{path}: expected an array named 'X'; found {', '.join(arrays) or 'none'}")
         X = arrays[key]
     else:
-        X = read_idx(path)
+        X = read_idx(path, expect=features)
     X = np.asarray(X)
     if X.ndim == 1:
         X = X[None, :]
-    return X.reshape(X.shape[0], -1)
+    return check_features(path, X)
 
 
 def _checked(path, X, y, part):
-    X, y = np.asarray(X), np.asarray(y)
-    if not (np.issubdtype(X.dtype, np.number) and np.issubdtype(y.dtype, np.number)):
-        raise ValueError(f"{path}: {part} arrays must be numeric, got {X.dtype} and {y.dtype}")
-    X = X.reshape(X.shape[0], -1) if X.ndim != 2 else X
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"{path}: {X.shape[0]} {part} samples but {y.shape[0]} labels; they must match")
-    if y.ndim == 1 and np.issubdtype(y.dtype, np.floating) and np.all(np.mod(y, 1) == 0):
-        y = y.astype(np.int64)
-    return X, y
+    return check_dataset(path, X, y, part)

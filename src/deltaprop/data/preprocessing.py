@@ -30,8 +30,12 @@ class Standardizer:
 
     def fit(self, X):
         X = np.asarray(X, dtype=np.float64)
-        self.mean = X.mean(axis=0)
-        std = X.std(axis=0)
+        # Overflow-safe: work on X / max|X| per column (values near 1e300 would overflow when squared).
+        scale = np.max(np.abs(X), axis=0)
+        scale = np.where(scale > 0, scale, 1.0)
+        unit = X / scale
+        self.mean = unit.mean(axis=0) * scale
+        std = unit.std(axis=0) * scale
         self.std = np.where(std > 0, std, 1.0)
         return self
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validation import check_positive_int
+from ..validation import check_memory, check_positive_int
 
 
 def xor(n, noise, rng):
@@ -94,6 +94,7 @@ def make_dataset(name, n_samples=500, noise=0.05, seed=0, **options):
     if name not in SYNTHETIC_DATASETS:
         raise ValueError(f"unknown dataset {name!r}; valid: {', '.join(SYNTHETIC_DATASETS)}")
     n_samples = check_positive_int(n_samples, "n_samples")
+    check_memory(12 * 8 * 2 * n_samples, f"{n_samples:,} samples")    # X, y and the generators' temporaries
     noise = float(noise)
     if not 0.0 <= noise <= 1.0:
         raise ValueError(f"noise must be between 0 and 1, got {noise}")

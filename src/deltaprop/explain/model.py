@@ -16,6 +16,7 @@ from ..optimizers import SGD
 from ..validation import check_inputs, check_positive_float
 
 MAX_STEPS = 1_000_000
+MAX_WORK = 2e10            # multiply-adds the explainer may spend (≈ a minute), checked before any work
 
 
 class Trace:
@@ -49,6 +50,13 @@ class Trace:
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_STEPS:
             raise ValueError(f"steps must be an integer from 0 to {MAX_STEPS:,}, got {steps!r}")
         self.steps = int(steps)
+        n_params = sum(layer.weights.size + layer.biases.size for layer in network.layers)
+        n_rows = max(1, np.asarray(X, dtype=object).shape[0] if np.ndim(np.asarray(X, dtype=object)) > 1 else 1)
+        work = (self.steps + 3) * 6 * n_params * n_rows               # multiply-adds of the forward/backward passes
+        if work > MAX_WORK:
+            raise ValueError(f"{self.steps:,} steps on {n_params:,} parameters and {n_rows} samples is ≈ {work:.1e} "
+                             f"multiply-adds; the explainer does at most {MAX_WORK:.0e}: use fewer --steps or a "
+                             f"smaller network")
         self.network = network.copy()
         if update_biases is not None:
             for layer in self.network.layers:

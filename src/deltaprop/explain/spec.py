@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
 
 from ..activations import get_activation
+from ..files import loads_json, read_text
 from ..losses import get_loss
 from ..network import Network
 
@@ -39,15 +39,8 @@ class Spec:
 
 def load(path):
     """Read and check the spec file at ``path``."""
-    if os.path.getsize(path) > MAX_BYTES:
-        raise ValueError(f"{path}: the spec is larger than {MAX_BYTES // 1_000_000} MB; it should describe a small "
-                         f"network")
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    text = read_text(path, MAX_BYTES, "spec file (a small network, JSON)")
+    data = loads_json(text, path)
     try:
         return parse(data)
     except ValueError as exc:

@@ -61,23 +61,26 @@ class Api:
         self.lock = threading.Lock()
 
     # --------------------------------------------------------------- routing
-    def handle(self, method, path, query, body):
-        """Answer one request; every failure becomes a JSON error, never an exception."""
+    def handle(self, method, path, query, body, client=None):
+        """Answer one request; every failure becomes a JSON error, never an exception.
+
+        ``client`` (the peer's address) bounds how many sessions one client may hold.
+        """
         try:
-            return self._route(method, path, query, body)
+            return self._route(method, path, query, body, client)
         except RequestError as exc:
             return error_response(str(exc), exc.status)
         except (ValueError, TypeError) as exc:      # the engine refused a value: still the client's input
             return error_response(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 400)
 
-    def _route(self, method, path, query, body):
+    def _route(self, method, path, query, body, client=None):
         parts = [p for p in path.split("/") if p][1:]          # drop "api"
         if parts == ["options"]:
             _allow(method, "GET")
             return json_response(options())
         if parts == ["sessions"]:
             _allow(method, "POST")
-            return self.create(parse_json(body))
+            return self.create(parse_json(body), client)
         if len(parts) < 2 or parts[0] != "sessions":
             raise RequestError(f"no such endpoint: {path}", 404)
         session_id, rest = parts[1], parts[2:]
@@ -99,10 +102,19 @@ class Api:
         return self.act(session_id, session, action, payload)
 
     # ------------------------------------------------------------- sessions
-    def create(self, payload):
+    def create(self, payload, client=None):
         config = schema.validate_config(payload)
         session = Session(config)
+        session.client = client
         with self.lock:
+            self._expire_idle()
+            mine = [k for k, s in self.sessions.items() if client is not None and s.client == client]
+            if len(mine) >= max(1, self.max_sessions * 3 // 4):    # one client never holds every slot
+                oldest = min(mine, key=lambda k: self.sessions[k].last_seen)
+                if time.monotonic() - self.sessions[oldest].last_seen < 60:
+                    raise RequestError(f"this client holds {len(mine)} sessions already (at most "
+                                       f"{max(1, self.max_sessions * 3 // 4)}); close a tab and retry", 503)
+                self.sessions.pop(oldest).pause()               # its own idle session makes room
             if len(self.sessions) >= self.max_sessions:
                 self._evict()
             session_id = secrets.token_urlsafe(12)
@@ -132,6 +144,12 @@ class Api:
             sessions, self.sessions = list(self.sessions.values()), {}
         for session in sessions:
             session.pause()
+
+    def _expire_idle(self):
+        """Sessions nobody has looked at for :data:`~.schema.SESSION_IDLE_SECONDS` are closed."""
+        now = time.monotonic()
+        for key in [k for k, s in self.sessions.items() if now - s.last_seen > schema.SESSION_IDLE_SECONDS]:
+            self.sessions.pop(key).pause()
 
     def _evict(self):
         """Make room: drop the session unseen for longest, if it has been idle a minute."""

@@ -115,6 +115,9 @@ def targets(labels, n_classes, loss):
 
 
 def _scale_features(X):
+    """Each column onto [−1, 1]; first divided by its largest magnitude, so ±1e308 cannot overflow."""
+    magnitude = np.max(np.abs(X), axis=0)
+    X = X / np.where(magnitude > 0, magnitude, 1.0)
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = np.where(hi > lo, hi - lo, 1.0)
     return 2.0 * (X - lo) / span - 1.0

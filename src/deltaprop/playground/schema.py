@@ -24,6 +24,7 @@ MAX_UPLOAD_BYTES = 256 * 1024        # CSV uploads
 MAX_UPLOAD_ROWS = 2000
 MAX_CLASSES = 8
 MAX_SESSIONS = 16
+SESSION_IDLE_SECONDS = 1800          # a session unseen this long is closed when a new one is made
 MAX_STREAMS = 32                     # concurrent Server-Sent-Event connections
 MAX_WEIGHT = 1e3                     # a weight edited by hand
 MAX_SEED = 2**31 - 1

@@ -31,6 +31,7 @@ from .responses import Response, dumps
 from .snapshot import snapshot
 
 MAX_CONNECTIONS = 64
+REQUEST_SECONDS = 10          # a whole request (line, headers, body) must arrive within this
 MAX_URL = 2048
 STREAM_SECONDS = 600          # an event stream closes after this; EventSource reconnects by itself
 FRAME_INTERVAL = 0.05         # at most 20 frames per second per stream
@@ -51,7 +52,7 @@ def static_files():
 
 
 def is_loopback(host):
-    if host == "localhost":
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -72,25 +73,36 @@ class PlaygroundServer(ThreadingHTTPServer):
         self.files = static_files()
         self.verbose = verbose
         self.stopping = threading.Event()
-        self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.open = {}                      # handler → "reading" (a request is arriving) or "busy"
+        self.open_lock = threading.Lock()
         self.streams = threading.BoundedSemaphore(schema.MAX_STREAMS)
         self.host, self.port = host, self.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.port}/"
         self.allowed_hosts = None if not is_loopback(host) else {
-            f"{name}:{self.port}" for name in ("127.0.0.1", "localhost", "[::1]", shown)}
+            f"{name}:{self.port}".lower() for name in ("127.0.0.1", "localhost", "[::1]", shown)}
 
     def process_request(self, request, client_address):
-        if not self.connections.acquire(blocking=False):       # too many open connections: drop this one
-            self.shutdown_request(request)
-            return
+        """Admit a connection; when all slots are taken, the one that has waited longest for its request goes.
+
+        So connections that trickle bytes (or sit idle) cannot starve a client
+        that sends a whole request; busy requests and streams are never evicted.
+        """
+        with self.open_lock:
+            if len(self.open) >= MAX_CONNECTIONS:
+                waiting = [(since, h) for h, (state, since) in self.open.items() if state == "reading"]
+                if not waiting:
+                    self.shutdown_request(request)
+                    return
+                min(waiting, key=lambda pair: pair[0])[1].expire()
         super().process_request(request, client_address)
 
-    def process_request_thread(self, request, client_address):
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.connections.release()
+    def track(self, handler, state):
+        with self.open_lock:
+            if state is None:
+                self.open.pop(handler, None)
+            else:
+                self.open[handler] = (state, time.monotonic())
 
     def stop(self):
         """Stop serving, pause every session, wake every stream."""
@@ -103,7 +115,33 @@ class PlaygroundServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server_version = "deltaprop-playground"
     protocol_version = "HTTP/1.1"
-    timeout = 30                            # seconds a client may take to send its request
+    timeout = REQUEST_SECONDS               # per read; the whole request also has REQUEST_SECONDS (a watchdog)
+
+    def setup(self):
+        super().setup()
+        self.server.track(self, "reading")
+
+    def finish(self):
+        self.server.track(self, None)
+        super().finish()
+
+    def expire(self):
+        """Close this connection now (its request did not arrive in time, or its slot is needed)."""
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def handle_one_request(self):
+        """One request, read under a deadline for the whole of it (headers and body), not per read."""
+        self.server.track(self, "reading")
+        self.watchdog = threading.Timer(REQUEST_SECONDS, self.expire)
+        self.watchdog.daemon = True
+        self.watchdog.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self.watchdog.cancel()
 
     def do_GET(self):
         self._dispatch("GET")
@@ -142,7 +180,7 @@ class Handler(BaseHTTPRequestHandler):
         if len(self.path) > MAX_URL:
             return error_response(f"URL longer than {MAX_URL} characters", 414)
         allowed = self.server.allowed_hosts
-        if allowed is not None and self.headers.get("Host", "") not in allowed:
+        if allowed is not None and self.headers.get("Host", "").lower() not in allowed:
             return error_response("unexpected Host header (the playground only answers its own address)", 403)
         origin = self.headers.get("Origin")
         if origin is not None and method != "GET" and urlsplit(origin).netloc != self.headers.get("Host"):
@@ -166,14 +204,16 @@ class Handler(BaseHTTPRequestHandler):
         body = self._read_body(limit)
         if isinstance(body, Response):
             return body
-        return self.server.api.handle(method, url.path, query, body)
+        self.watchdog.cancel()                      # the whole request is in: now it is work, not waiting
+        self.server.track(self, "busy")
+        return self.server.api.handle(method, url.path, query, body, client=self.client_address[0])
 
     def _read_body(self, limit):
         if self.headers.get("Transfer-Encoding"):
             self.close_connection = True
             return error_response("chunked bodies are not accepted; send Content-Length", 411)
-        text = self.headers.get("Content-Length", "0")
-        if not text.isdigit():
+        text = self.headers.get("Content-Length", "0").strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 18):   # "²".isdigit() is True: ASCII only
             self.close_connection = True
             return error_response("invalid Content-Length", 400)
         length = int(text)
@@ -210,6 +250,8 @@ class Handler(BaseHTTPRequestHandler):
             return error_response(str(exc), exc.status)
         if not self.server.streams.acquire(blocking=False):
             return error_response(f"too many open streams (at most {schema.MAX_STREAMS})", 503)
+        self.watchdog.cancel()
+        self.server.track(self, "busy")
         try:
             self.close_connection = True
             self.send_response(200)

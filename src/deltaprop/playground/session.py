@@ -40,6 +40,7 @@ class Session:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.upload = upload                  # parsed CSV (X, t) or None
+        self.client = None                    # the address of the client that made it (for per-client quotas)
         self.version = 0
         self.playing = False
         self.thread = None
@@ -51,14 +52,16 @@ class Session:
         """Rebuild data, network and optimiser from ``config`` (a validated dict)."""
         with self.lock:
             self.pause()
-            if upload is not None:
-                self.upload = upload
             if config["preset"] == "mazur":
                 config = {**config, "hidden": [2], "activations": ["sigmoid"], "loss": mazur.LOSS,
                           "optimizer": "sgd", "learning_rate": mazur.LEARNING_RATE, "batch_size": 1, "l2": 0.0}
-            data = build_dataset(config, self.upload)
+            data = build_dataset(config, self.upload if upload is None else upload)   # may refuse: nothing changed
             if data.n_classes == 0 and config["loss"] != "quadratic" and config["preset"] != "mazur":
                 raise RequestError("real-valued targets need the quadratic loss")
+            if not all(np.isfinite(a).all() for a in (data.X_train, data.X_test, data.Y_train, data.Y_test)):
+                raise RequestError("the data overflow to infinity when scaled; keep values within ±1e300")
+            if upload is not None:
+                self.upload = upload
             self.config, self.data = config, data
             self.reset()
 
