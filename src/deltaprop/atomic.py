@@ -49,6 +49,8 @@ def atomic_write(path, mode="wb", encoding=None):
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write mode must be 'wb' or 'w', got {mode!r}")
     path = os.fspath(path)
+    if os.path.lexists(path) and not os.path.isfile(path):
+        raise ValueError(f"{path}: not a regular file; refusing to replace it (give a file name)")
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=TEMP_SUFFIX)
     try:

@@ -6,7 +6,11 @@ Agg backend; if it is missing the error says how to install it.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+
+from .atomic import atomic_write
 
 
 def _pyplot():
@@ -49,7 +53,7 @@ def training_curves(history, path, title=None):
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    _save(fig, path)
     plt.close(fig)
 
 
@@ -72,5 +76,12 @@ def confusion_matrix_plot(matrix, path, class_names=None, title="confusion matri
     ax.set_ylabel("true")
     ax.set_title(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    _save(fig, path)
     plt.close(fig)
+
+
+def _save(fig, path):
+    """Save atomically, in the format the file name asks for (PNG by default)."""
+    extension = os.path.splitext(os.fspath(path))[1].lstrip(".").lower() or "png"
+    with atomic_write(path) as handle:
+        fig.savefig(handle, format=extension, dpi=110)

@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from .errors import EXIT_FAILED, CommandError
-from ..atomic import atomic_write
+from ..atomic import atomic_write, remove_stale_temporaries
 from ..data.loaders import load_data
 from ..data.preprocessing import train_validation_split
 from ..optimizers import OPTIMIZERS, get_optimizer
@@ -114,6 +114,14 @@ def run(args):
         if not args.quiet:
             print(epoch_summary(record, config["epochs"], seconds, len(X)), flush=True)
         bar.start_epoch()
+
+    if args.checkpoint_dir and os.path.isdir(args.checkpoint_dir):
+        for name in os.listdir(args.checkpoint_dir):          # left by a run killed mid-write (SIGKILL)
+            if name.startswith(".epoch-") and name.endswith(".tmp"):
+                os.unlink(os.path.join(args.checkpoint_dir, name))
+    for target in (args.out, args.json, args.plot):
+        if target:
+            remove_stale_temporaries(target)
 
     def on_checkpoint(state):
         os.makedirs(args.checkpoint_dir, exist_ok=True)

@@ -13,6 +13,7 @@ import io
 
 import numpy as np
 
+from ..files import read_text
 from .checks import check_targets
 
 
@@ -37,8 +38,7 @@ def read_csv(path, label_column=None, *, require_label=True):
     header : list of str or None
     """
     path = str(path)
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        text = handle.read()
+    text = read_text(path, 8 << 30, "CSV file")
     table, header = parse_table(text, path)
     n_columns = table.shape[1]
     index = _label_index(path, label_column, header, n_columns, require_label)
@@ -73,6 +73,8 @@ def parse_table(text, name):
         table = None
     if table is None or not np.isfinite(table).all():
         _report_bad_cell(text, name, delimiter, header)        # raises with line and column
+    if header and len(header) != table.shape[1]:
+        raise ValueError(f"{name}: the header has {len(header)} columns but the rows have {table.shape[1]}")
     return table, header
 
 

@@ -97,6 +97,12 @@ class PlaygroundServer(ThreadingHTTPServer):
                 min(waiting, key=lambda pair: pair[0])[1].expire()
         super().process_request(request, client_address)
 
+    def handle_error(self, request, client_address):
+        """A connection that broke (closed by its client, or by us at its deadline) is not an error to log."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
     def track(self, handler, state):
         with self.open_lock:
             if state is None:
