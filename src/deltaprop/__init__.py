@@ -14,8 +14,9 @@ from .layers import Dense
 from .losses import LOSSES, Loss, get_loss
 from .mazur import mazur_data, mazur_network
 from .network import Network
+from .nudge import Nudge, nudge
 from .optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, get_optimizer
-from .training import DivergenceError, History, TrainingState, fit
+from .training import DivergenceError, History, TrainingState, fit, train_batch
 from .persistence import load_checkpoint, load_model, read_metadata, save_checkpoint, save_model
 from .schedules import get_schedule
 from . import explain  # the explainer package, callable: explain(network, x, y) -> Explanation
@@ -28,5 +29,5 @@ __all__ = [
     "gradcheck", "mazur_data", "mazur_network",
     "explain",
     "Adam", "Momentum", "Nesterov", "TrainingState", "get_schedule", "load_checkpoint", "load_model",
-    "read_metadata", "save_checkpoint", "save_model",
+    "read_metadata", "save_checkpoint", "save_model", "Nudge", "nudge", "train_batch",
 ]

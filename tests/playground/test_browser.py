@@ -149,3 +149,48 @@ def test_a_weight_being_typed_survives_new_states(browser, server, client):
     page.click("#inspector .set-weight")
     page.wait_for_function("window.playground.state.network.weights[0][1][0] === 1.75")
     page.close()
+
+
+def _move_demon(page, position):
+    page.evaluate(f"""() => {{ const s = document.querySelector('#inspector .demon-slider');
+                              s.value = '{position}'; s.dispatchEvent(new Event('input')); }}""")
+
+
+def test_the_demon_slider_shows_the_engines_nudged_cost(page, output_dir):
+    """Nielsen's demon: the cost the page shows after a nudge is deltaprop.nudge's cost_after for that batch."""
+    from deltaprop import nudge
+    page.click(".node[data-layer='1'][data-neuron='1']")
+    page.wait_for_selector("#inspector .demon-slider")
+    before = page.evaluate("document.getElementById('heatmap').toDataURL()")
+    _move_demon(page, 60)                                     # Δz = 2 · 0.6³ = 0.432
+    page.wait_for_function("document.querySelector('#inspector .demon-after').textContent !== '–'")
+    s = state(page)
+    X, y = train_arrays(page)
+    idx = s["batch"]["indices"]
+    expected = nudge(engine_network(s), X[idx], y[idx], 1, 1, 2 * 0.6 ** 3)
+    assert float(page.inner_text("#inspector .demon-after")) == pytest.approx(expected.cost_after, rel=5e-9)
+    assert float(page.inner_text("#inspector .demon-predicted")) == pytest.approx(expected.predicted, rel=5e-9)
+    assert "push z against the sign of δ" in page.inner_text("#inspector .demon-advice")
+    assert page.evaluate("document.getElementById('heatmap').toDataURL()") != before     # the nudged output
+    page.screenshot(path=os.path.join(output_dir, "playground-demon.png"), full_page=True)
+
+
+def test_saturated_badge_on_a_saturated_neuron_only(browser, server, client, output_dir):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    page.goto(server.url + "#dataset=circles&hidden=2&activations=sigmoid&seed=3")
+    page.wait_for_function("window.playground && window.playground.state")
+    session = page.evaluate("window.playground.session")
+    for frm in (0, 1):                                        # hidden neuron 1: huge weights → σ(z) ≈ 0 or 1
+        status, _ = client.post(f"/api/sessions/{session}/weight", {"layer": 1, "to": 0, "from": frm, "value": 1000})
+        assert status == 200
+    page.wait_for_function("window.playground.state.network.weights[0][0][0] === 1000")
+    page.click(".node[data-layer='1'][data-neuron='0']")
+    page.wait_for_selector("#inspector .demon-slider")
+    assert page.locator("#inspector .badge.saturated").count() == 1
+    assert "learn slowly" in page.inner_text("#inspector .badge.saturated")
+    page.screenshot(path=os.path.join(output_dir, "playground-saturated.png"), full_page=True)
+    page.click("#inspector .close")
+    page.click(".node[data-layer='1'][data-neuron='1']")      # untouched: σ′ in its linear regime
+    page.wait_for_selector("#inspector .demon-slider")
+    assert page.locator("#inspector .badge").count() == 0
+    page.close()

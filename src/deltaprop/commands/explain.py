@@ -10,7 +10,7 @@ from .. import mazur
 from ..atomic import write_text
 from ..explain import FORMATS, LANGUAGES, explain
 from ..explain import spec as spec_module
-from ..explain.build import FORMS
+from ..explain.build import DETAILS, FORMS
 from ..explain.model import MAX_STEPS
 from ._args import int_in_range
 
@@ -28,6 +28,9 @@ def add_arguments(parser):
                         help="decimals shown in text, Markdown and HTML (default 9, as the tutorial)")
     parser.add_argument("--steps", type=int_in_range(0, MAX_STEPS, "a number of steps"), default=0, metavar="N",
                         help="also show the error and outputs after N training steps")
+    parser.add_argument("--detail", choices=DETAILS, default="concise",
+                        help="concise (default) or derive: adds Nielsen's demon check, δ·Δz next to the "
+                             "recomputed cost change, for every neuron")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
@@ -35,11 +38,11 @@ def run(args):
     if args.spec:
         spec = spec_module.load(args.spec)
         explanation = explain(spec.network, spec.X, spec.Y, learning_rate=spec.learning_rate,
-                              update_biases=spec.update_biases, steps=args.steps, form=args.form)
+                              update_biases=spec.update_biases, steps=args.steps, form=args.form, detail=args.detail)
     else:
         X, Y = mazur.mazur_data()
         explanation = explain(mazur.mazur_network(), X, Y, learning_rate=mazur.LEARNING_RATE,
-                              update_biases=False, steps=args.steps, form=args.form)
+                              update_biases=False, steps=args.steps, form=args.form, detail=args.detail)
     output = explanation.render(args.format, lang=args.lang, precision=args.precision)
     if args.output:
         write_text(args.output, output)

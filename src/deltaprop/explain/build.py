@@ -5,11 +5,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import mazur
-from . import matrix, neuron
+from . import demon, matrix, neuron
 from .document import Eq, Figure, Heading, Note, Para
 from .expr import Matrix, Num, Sym, Word, equation
 
 FORMS = ("neuron", "matrix", "both")
+DETAILS = ("concise", "derive")
+
+
+def check_detail(detail):
+    if detail not in DETAILS:
+        raise ValueError(f"unknown detail {detail!r}; valid: {', '.join(DETAILS)}")
+    return detail
 
 
 def check_form(form):
@@ -18,9 +25,10 @@ def check_form(form):
     return form
 
 
-def document(trace, names, form):
-    """Every block of the explanation, in reading order."""
+def document(trace, names, form, detail="concise"):
+    """Every block of the explanation, in reading order (``detail="derive"`` adds the demon check)."""
     check_form(form)
+    check_detail(detail)
     net = trace.network
     out = [Heading(1, "title_mazur" if is_mazur(trace) else "title"), Para("intro")]
     out += _setup(trace, names)
@@ -43,6 +51,8 @@ def document(trace, names, form):
                 params.append([names.updated(names.bias(l, j)), "=", Num(new.biases[j])])
             out.append(Eq(_listing(params)))
     out.append(Figure("after"))
+    if detail == "derive":
+        out += demon.build(trace, names)
     out.append(Para("loss_after_update", {"before": Num(trace.loss), "after": Num(trace.loss_after_update)}))
     if trace.steps:
         out.append(Heading(2, "after_steps", {"steps": trace.steps}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import build, html, markdown, text
+from . import build, demon, html, markdown, text
 from .i18n import check_language
 from .model import Trace
 from .naming import names_for
@@ -20,15 +20,17 @@ class Explanation:
     format them.
     """
 
-    def __init__(self, trace, names, form="neuron"):
+    def __init__(self, trace, names, form="neuron", detail="concise"):
         self.trace = trace
         self.names = names
         self.form = build.check_form(form)
-        build.document(trace, names, form)        # fail now (e.g. too large) rather than at render time
+        self.detail = build.check_detail(detail)
+        build.document(trace, names, form, detail)   # fail now (e.g. too large) rather than at render time
 
     def blocks(self, form=None):
         """The language-neutral document (:mod:`.document` blocks)."""
-        return build.document(self.trace, self.names, self.form if form is None else build.check_form(form))
+        return build.document(self.trace, self.names, self.form if form is None else build.check_form(form),
+                              self.detail)
 
     def to_text(self, lang="en", precision=9, form=None):
         """Plain Unicode text."""
@@ -45,8 +47,12 @@ class Explanation:
                            version=__version__)
 
     def to_dict(self):
-        """The JSON contract (see :meth:`Trace.to_dict`), full float precision."""
-        return self.trace.to_dict()
+        """The JSON contract (see :meth:`Trace.to_dict`), full float precision; with ``detail="derive"`` also
+        ``demon_checks`` (one :class:`~deltaprop.nudge.Nudge` per neuron, layers numbered from 1 = first hidden)."""
+        out = self.trace.to_dict()
+        if self.detail == "derive":
+            out["demon_checks"] = [check.as_dict() for check in demon.checks(self.trace)]
+        return out
 
     def to_json(self, indent=2):
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
@@ -68,7 +74,8 @@ class Explanation:
                 f"after one step (η = {t.learning_rate:g})>")
 
 
-def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form="neuron", naming="auto"):
+def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form="neuron", naming="auto",
+            detail="concise"):
     """Explain one step of backpropagation on ``network`` with every number shown.
 
     Parameters
@@ -88,6 +95,9 @@ def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form=
         Neuron by neuron (Mazur), tensor form (seed 002) or both.
     naming : {"auto", "mazur", "generic"}
         ``auto`` uses Mazur's names (w1..w8, h1, o1) for a 2-2-2 network.
+    detail : {"concise", "derive"}
+        ``derive`` adds, for every neuron, Nielsen's demon check: the cost change δ·Δz predicted by backprop
+        next to the change recomputed by running the network again.
 
     Returns
     -------
@@ -101,7 +111,7 @@ def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form=
     0.298371109
     """
     trace = Trace(network, x, y, learning_rate=learning_rate, update_biases=update_biases, steps=steps)
-    return Explanation(trace, names_for(network, naming), form)
+    return Explanation(trace, names_for(network, naming), form, detail)
 
 
 def _precision(precision):

@@ -30,10 +30,14 @@ import secrets
 import threading
 import time
 
+import numpy as np
+
 from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from . import exports, schema
+from ..nudge import nudge
 from .datasets import parse_csv
+from .frames import output_frame
 from .neuron import neuron_report
 from .schema import RequestError
 from .responses import Response, dumps
@@ -178,13 +182,20 @@ class Api:
                 network, X, Y, idx = session.current_batch()
                 report = neuron_report(network, X, Y, layer, neuron, sample)
                 return json_response({**report, "indices": idx.tolist(), "batch_loss": session.batch["loss"]})
+            elif action == "nudge":
+                layer, neuron, dz = schema.nudge_ref(payload, session.network.sizes)
+                network, X, Y, _ = session.current_batch()
+                result = nudge(network, X, Y, layer, neuron, dz)
+                return json_response({**result.as_dict(), "nielsen_layer": layer + 1,
+                                      "output": output_frame(network, session.data.extent,
+                                                             nudge=(layer, neuron, dz))})
             elif action == "link":
                 return json_response(link_report(session, *schema.weight_ref(payload, session.network.sizes)))
             elif action == "weight":
                 session.set_weight(*schema.weight_ref(payload, session.network.sizes, with_value=True))
             else:
                 raise RequestError(f"unknown action {action!r}; valid: {', '.join(_ACTIONS)}, config, upload, "
-                                   f"neuron, link, weight, export/model, export/example", 404)
+                                   f"neuron, nudge, link, weight, export/model, export/example", 404)
             return json_response({"session": session_id, **snapshot(session)})
 
     def upload(self, session_id, session, body):
@@ -195,16 +206,23 @@ class Api:
 
 
 def link_report(session, layer, to, frm):
-    """A weight (or bias when ``frm == -1``): value now, value and gradient for the current batch."""
+    """A weight (or bias when ``frm == -1``): value now, value and gradient for the current batch.
+
+    For a weight, also BP4's two factors averaged over the batch: the input
+    ``a^{l-1}_k`` it carries and the error ``δ^l_j`` of the neuron it feeds.
+    """
     network, X, Y, _ = session.current_batch()
-    grads = network.gradients(X, Y)
+    zs, acts = network.forward(X)
+    grads = network.backward(Y, zs, acts)
     if frm < 0:
         return {"layer": layer, "to": to, "from": -1, "value": float(session.network.biases[layer - 1][to]),
                 "value_before": float(network.biases[layer - 1][to]),
                 "gradient": float(grads.biases[layer - 1][to])}
     return {"layer": layer, "to": to, "from": frm, "value": float(session.network.weights[layer - 1][to, frm]),
             "value_before": float(network.weights[layer - 1][to, frm]),
-            "gradient": float(grads.weights[layer - 1][to, frm])}
+            "gradient": float(grads.weights[layer - 1][to, frm]),
+            "a_in_mean": float(np.abs(acts[layer - 1][:, frm]).mean()),
+            "delta_out_mean": float(grads.deltas[layer - 1][:, to].mean())}
 
 
 def options():

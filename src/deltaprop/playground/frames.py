@@ -15,6 +15,8 @@ import base64
 
 import numpy as np
 
+from ..nudge import nudged_outputs
+
 OUTPUT_GRID = 64
 NEURON_GRID = 20
 
@@ -43,13 +45,17 @@ def quantise(values, lo=None, hi=None):
     return {"lo": lo, "hi": hi, "data": base64.b64encode(data.tobytes()).decode("ascii")}
 
 
-def output_frame(network, extent, size=OUTPUT_GRID):
+def output_frame(network, extent, size=OUTPUT_GRID, nudge=None):
     """One quantised picture per output unit: ``a^L_j`` over the grid.
+
+    ``nudge = (layer, neuron, dz)`` adds ``dz`` to that neuron's ``z`` at every
+    grid point first (Nielsen's demon, :func:`deltaprop.nudge.nudged_outputs`).
 
     Probabilities (sigmoid, softmax) use the fixed range [0, 1]; a linear
     output uses its own minimum and maximum.
     """
-    outputs = network.predict(grid_points(extent, size))           # (size², d_L)
+    grid = grid_points(extent, size)
+    outputs = network.predict(grid) if nudge is None else nudged_outputs(network, grid, *nudge)    # (size², d_L)
     probabilities = network.layers[-1].activation.gives_probabilities
     channels = [quantise(outputs[:, j], *((0.0, 1.0) if probabilities else (None, None)))
                 for j in range(outputs.shape[1])]

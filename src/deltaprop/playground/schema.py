@@ -139,6 +139,22 @@ def neuron_ref(body, sizes):
     return layer, neuron
 
 
+MAX_NUDGE = 10.0
+
+
+def nudge_ref(body, sizes):
+    """``{"layer": l, "neuron": j, "dz": Δz}``: the demon's nudge of ``z^l_j``, ``0 < |Δz| ≤`` :data:`MAX_NUDGE`."""
+    check_object(body, {"layer", "neuron", "dz"}, "nudge")
+    if not {"layer", "neuron", "dz"} <= set(body):
+        raise RequestError("a nudge needs 'layer' (1 = first hidden layer), 'neuron' (from 0) and 'dz'")
+    layer = check_int(body["layer"], "layer", 1, len(sizes) - 1)
+    neuron = check_int(body["neuron"], "neuron", 0, sizes[layer] - 1)
+    dz = check_number(body["dz"], "dz", -MAX_NUDGE, MAX_NUDGE)
+    if dz == 0:
+        raise RequestError("dz must not be 0 (the demon nudges by a non-zero amount)")
+    return layer, neuron, dz
+
+
 def weight_ref(body, sizes, with_value=False):
     """``{"layer": l, "to": j, "from": k}`` (a weight ``w^l_jk``), and ``value`` when editing.
 

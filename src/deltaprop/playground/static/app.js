@@ -1,7 +1,7 @@
 // The playground page: configuration (kept in the URL), controls, and drawing the server's state.
 import { drawCurve, drawHeatmap, drawThumbnail } from "./draw.js";
 import { Diagram } from "./diagram.js";
-import { linkPanel, neuronPanel, num, paramsTable } from "./inspect.js";
+import { demonText, linkPanel, neuronPanel, num, paramsTable, sliderToDz } from "./inspect.js";
 
 const $ = (id) => document.getElementById(id);
 const CHOICES = {
@@ -225,7 +225,8 @@ function closeInspector() {
 // True while the inspector holds a number being typed (focused, or changed and not yet submitted).
 function editing() {
   const panel = $("inspector"), active = document.activeElement;
-  return (panel.contains(active) && active.tagName === "INPUT") || Boolean(panel.querySelector("input[data-dirty]"));
+  return (panel.contains(active) && active.tagName === "INPUT" && active.type !== "range")
+    || Boolean(panel.querySelector("input[data-dirty]"));
 }
 
 async function refreshInspector(now = false) {
@@ -273,6 +274,36 @@ function wireInspector(panel, t) {
   });
   set(".set-weight", ".weight-input", { layer: t.l, to: t.to, from: t.from });
   set(".set-bias", ".bias-input", { layer: t.l, to: t.j, from: -1 });
+  const slider = panel.querySelector(".demon-slider");
+  if (slider) wireDemon(panel, slider, t);
+}
+
+// The demon's slider: each move asks the engine for the nudged cost and output picture.
+function wireDemon(panel, slider, t) {
+  let pending = null, busy = false;
+  const ask = async () => {
+    if (busy) return;
+    busy = true;
+    while (pending !== null) {
+      const dz = pending;
+      pending = null;
+      if (dz === 0) { render(); continue; }
+      try {
+        const n = await api(`/api/sessions/${app.session}/nudge`, { layer: t.l, neuron: t.j, dz });
+        if (app.inspecting !== t) break;
+        demonText(panel, n);
+        drawHeatmap($("heatmap"), { ...app.state, frames: { ...app.state.frames, output: n.output } }, app.data,
+          $("show-test").checked);
+      } catch (error) { showError(error.message); }
+    }
+    busy = false;
+  };
+  slider.addEventListener("input", () => {
+    slider.dataset.dirty = "1";                    // keep streamed states from redrawing the panel while in use
+    pending = sliderToDz(Number(slider.value));
+    ask();
+  });
+  slider.addEventListener("change", () => { delete slider.dataset.dirty; });
 }
 
 // ----------------------------------------------------------------- render

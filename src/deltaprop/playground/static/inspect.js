@@ -31,7 +31,7 @@ export function neuronPanel(state, r) {
     <div class="eq"><span class="tag">z</span>z${sup} = Σ<sub>k</sub> w${sup.replace("</sub>", "k</sub>")} a<sup>${l - 1}</sup><sub>k</sub> + b${sup}
       = ${terms} + ${p(f.bias)} = <b class="eq-z">${num(f.z)}</b></div>
     <div class="eq"><span class="tag">a</span>a${sup} = ${esc(r.activation)}(${num(f.z)}) = <b class="eq-a">${num(f.a)}</b>
-      ${r.derivative !== null ? `, σ′(z${sup}) = <b>${num(r.derivative)}</b>` : ""}</div>`;
+      ${r.derivative !== null ? `, σ′(z${sup}) = <b>${num(r.derivative)}</b>` : ""}</div>${badge(r, sup)}`;
   if (r.bp1) {
     const b = r.bp1;
     const body = b.fused
@@ -63,7 +63,56 @@ export function neuronPanel(state, r) {
     <p class="note">${sgd ? `Update (SGD): w ← w − η ∂C/∂w with η = ${eta}.` : `Update by ${esc(state.config.optimizer)}${state.config.l2 ? " with L2" : ""}.`}</p>
     <div class="edit"><span>bias b${sup} =</span> <input type="number" step="any" class="bias-input" value="${state.network.biases[l - 1][j]}">
     <button class="set-bias">Set</button></div>`;
-  return html;
+  return html + demonBlock(r, sup);
+}
+
+// "Saturated" / "inactive" badge: BP1 and BP2 multiply δ by σ′(z), so a tiny σ′ means slow learning.
+export const SATURATED = 0.01;
+function badge(r, sup) {
+  if (r.derivative === null) return "";
+  if ((r.activation === "sigmoid" || r.activation === "tanh") && Math.abs(r.derivative) < SATURATED) {
+    return `<p class="badge saturated">Saturated: σ′(z${sup}) = ${num(r.derivative)} &lt; ${SATURATED}. BP1 and BP2 multiply
+      δ by σ′(z), so δ is tiny and this neuron's weights learn slowly (Nielsen ch. 2 and 3).</p>`;
+  }
+  if (r.activation.includes("relu") && r.derivative === 0) {
+    return `<p class="badge dead">Inactive: z${sup} ≤ 0 for this sample, σ′(z) = 0, so δ = 0 and no gradient reaches
+      its incoming weights from it (a unit inactive for every sample is a "dead ReLU").</p>`;
+  }
+  return "";
+}
+
+// Nielsen's demon (ch. 2): nudge z by Δz, the cost changes by about δ·Δz.
+function demonBlock(r, sup) {
+  return `<div class="demon"><h4>Be the demon</h4>
+    <p class="note">Nielsen's thought experiment: a demon adds Δz to z${sup} for every point of this batch and the rest of
+    the forward pass runs again. The cost should change by about δ·Δz (δ averaged over the batch), because
+    δ = ∂C/∂z.</p>
+    <label>Δz <input type="range" class="demon-slider" min="-100" max="100" step="1" value="0"></label>
+    <span class="demon-dz">Δz = 0</span>
+    <table class="demon-table"><tr><th>cost C before</th><td class="demon-before">–</td></tr>
+      <tr><th>cost C after the nudge</th><td class="demon-after">–</td></tr>
+      <tr><th>ΔC measured</th><td class="demon-actual">–</td></tr>
+      <tr><th>δ·Δz predicted</th><td class="demon-predicted">–</td></tr></table>
+    <p class="demon-advice note"></p></div>`;
+}
+
+// The slider's position s ∈ [−100, 100] → Δz, fine near 0 (cubic), up to ±2.
+export const sliderToDz = (s) => Math.sign(s) * 2 * Math.abs(s / 100) ** 3;
+
+export function demonText(panel, n) {
+  const set = (cls, v) => { panel.querySelector(cls).textContent = num(v); };
+  set(".demon-before", n.cost_before);
+  set(".demon-after", n.cost_after);
+  set(".demon-actual", n.actual);
+  set(".demon-predicted", n.predicted);
+  panel.querySelector(".demon-dz").textContent = `Δz = ${Number(n.dz).toPrecision(3)}`;
+  const push = n.delta > 0 ? "down (Δz < 0)" : "up (Δz > 0)";
+  panel.querySelector(".demon-advice").textContent = Math.abs(n.delta) < 1e-6
+    ? "δ ≈ 0: no nudge of this z changes the cost much; this neuron is near optimal for this batch (or saturated)."
+    : `δ = ${num(n.delta)}: to lower C, push z against the sign of δ, i.e. ${push}. ` +
+      (Math.abs(n.actual - n.predicted) > 0.2 * Math.max(Math.abs(n.actual), Math.abs(n.predicted))
+        ? "At this large Δz the curvature of C matters and δ·Δz is off: move the slider closer to 0 and watch them agree."
+        : "ΔC and δ·Δz agree for small Δz; their gap grows like Δz².");
 }
 
 export function linkPanel(state, r) {
@@ -73,6 +122,9 @@ export function linkPanel(state, r) {
     <table><tr><th>value now</th><td class="w-now">${num(r.value)}</td></tr>
     <tr><th>value for the current batch</th><td>${num(r.value_before)}</td></tr>
     <tr><th>∂C/∂w on that batch (BP4)</th><td class="w-grad">${num(r.gradient)}</td></tr></table>
+    ${r.from >= 0 ? `<p class="note bp4-factors">BP4: ∂C/∂w = a<sub>in</sub> · δ<sub>out</sub> (averaged over the batch);
+      here |a<sub>in</sub>| ≈ ${num(r.a_in_mean)} and δ<sub>out</sub> ≈ ${num(r.delta_out_mean)}.
+      ${r.a_in_mean < 0.05 ? "<b class='slow'>The input this weight carries is small, so the weight learns slowly.</b>" : ""}</p>` : ""}
     <div class="edit"><span>set ${name} =</span> <input type="number" step="any" class="weight-input" value="${r.value}">
     <button class="set-weight">Set</button></div>
     <p class="note">Editing a weight redraws every picture; the next Step trains from the edited value.</p>`;

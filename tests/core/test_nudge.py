@@ -1,0 +1,61 @@
+"""Nielsen's demon: nudging z^l_j by dz changes the cost by δ·dz, up to O(dz²)."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import deltaprop as dp
+from deltaprop import nudge
+
+from .strategies import PAIRS, problems
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[f"{a}+{l}" for a, l in PAIRS])
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_cost_moves_by_delta_times_dz(pair, data):
+    net, X, Y = data.draw(problems(pair))
+    zs, _ = net.forward(X)
+    for z, act in zip(zs, net.activations):
+        if "relu" in act:
+            assume(np.min(np.abs(z)) > 0.05)             # the nudges below never cross a kink
+    layer = data.draw(st.integers(1, len(net.layers)))
+    neuron = data.draw(st.integers(0, net.sizes[layer] - 1))
+    small = nudge(net, X, Y, layer, neuron, 1e-5)
+    assume(abs(small.delta) > 1e-3)                      # a clearly non-zero sensitivity
+    assert small.relative_gap < 1e-3
+    # dz small enough that third-order terms are negligible, large enough that rounding (≈ 1e-16 C) is too
+    coarse, fine = nudge(net, X, Y, layer, neuron, 1e-4), small
+    gap_coarse, gap_fine = abs(coarse.actual - coarse.predicted), abs(fine.actual - fine.predicted)
+    assume(gap_coarse > 1e-11)                           # a measurable second-order term
+    assert 70 < gap_coarse / gap_fine < 140              # O(dz²): ten times smaller dz, ≈ 100 times smaller gap
+
+
+def test_the_demon_on_mazurs_network():
+    net, (X, Y) = dp.mazur_network(), dp.mazur_data()
+    result = nudge(net, X, Y, 2, 0, 0.001)               # output neuron o1 (Nielsen's layer 3)
+    grads = net.gradients(X, Y)
+    assert result.delta == pytest.approx(grads.deltas[1][0, 0], rel=1e-15)
+    assert result.delta == pytest.approx(0.138498562, abs=1e-9)     # Mazur's δ_o1 = 0.74136507 × 0.186815602
+    assert result.actual == pytest.approx(result.predicted, rel=1e-2)
+    assert set(result.as_dict()) >= {"cost_before", "cost_after", "actual", "predicted", "relative_gap"}
+
+
+def test_saturated_and_dead_neurons_barely_move_the_cost():
+    """BP1/BP2's σ'(z): a saturated sigmoid or a dead relu passes almost no change on."""
+    net = dp.Network.from_weights([[[30.0, 0.0], [0.0, -1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]],
+                                  ["sigmoid", "linear"])
+    X, Y = [[1.0, 1.0]], [[0.0]]
+    saturated, linear_regime = nudge(net, X, Y, 1, 0, 0.1), nudge(net, X, Y, 1, 1, 0.1)
+    assert abs(saturated.actual) < 1e-12 < abs(linear_regime.actual)
+    relu = dp.Network.from_weights([[[-1.0, -1.0]], [[2.0]]], [[0.0], [0.0]], ["relu", "linear"])
+    assert nudge(relu, X, Y, 1, 0, 0.1).actual == 0.0
+
+
+@pytest.mark.parametrize("args, message", [((0, 0, 0.1), "layer must be 1..2"), ((1, 5, 0.1), "neuron must be 0..1"),
+                                           ((1, 0, 0.0), "non-zero"), ((1, 0, float("nan")), "finite")])
+def test_bad_arguments(args, message):
+    net, (X, Y) = dp.mazur_network(), dp.mazur_data()
+    with pytest.raises(ValueError, match=message):
+        nudge(net, X, Y, *args)
