@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test bench chromium clean
+.PHONY: demo test bench docs-check-long chromium clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "deltaprop needs Python >= 3.11"'
@@ -29,6 +29,10 @@ chromium:
 
 test: $(VENV)/.installed-test chromium
 	DELTAPROP_REQUIRE_TORCH=1 DELTAPROP_REQUIRE_BROWSER=1 $(PY) -m pytest -q
+
+# The doc blocks marked <!-- docs: long ... --> too (full training runs, downloads, benchmarks): minutes.
+docs-check-long: $(VENV)/.installed-test
+	DELTAPROP_DOCS_LONG=1 $(PY) -m pytest -q tests/docs
 
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)

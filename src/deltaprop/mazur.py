@@ -1,4 +1,4 @@
-"""Matt Mazur's "A Step by Step Backpropagation Example" (seed 003) as data.
+"""Matt Mazur's "A Step by Step Backpropagation Example" (2015) as data.
 
 A 2-2-2 sigmoid network, quadratic cost, one training pair, learning rate 0.5,
 biases kept fixed (the tutorial never updates them).  The explainer, the demo,

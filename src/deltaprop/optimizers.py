@@ -150,7 +150,7 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Plain gradient descent: ``w ← w − η ∂C/∂w`` (the seeds' update, sign included)."""
+    """Plain gradient descent: ``w ← w − η ∂C/∂w`` (Nielsen's eq. 20 update, sign included)."""
 
     name = "sgd"
 

@@ -1,7 +1,7 @@
 """The teaching twin of :mod:`deltaprop.backprop`: backpropagation one neuron at a time.
 
 Nothing here is vectorised.  Every quantity is a Python float computed with
-the per-neuron sums of Mazur's tutorial (seed 003) and Nielsen's component
+the per-neuron sums of Mazur's tutorial and Nielsen's component
 form, looping over samples ``x``, neurons ``j`` and inputs ``k``:
 
     z^l_j   = Σ_k w^l_jk a^{l-1}_k + b^l_j

@@ -52,7 +52,7 @@ def test_gradcheck_reports_small_errors_per_layer(rng):
 
 
 def test_gradcheck_catches_a_wrong_gradient(rng, monkeypatch):
-    """A sign flip in BP1 (seed 001's bug) must show up as a large error."""
+    """A sign flip in BP1 (the classic from-scratch bug: `y − a` instead of `a − y`) must show up as a large error."""
     net = Network([3, 4, 2], ["sigmoid", "sigmoid"], seed=1)
     X, Y = rng.standard_normal((5, 3)), rng.uniform(0, 1, (5, 2))
     import deltaprop.losses as losses

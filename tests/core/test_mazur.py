@@ -1,4 +1,4 @@
-"""Mazur's step-by-step tutorial (seed 003) as fixtures, float64, to the printed digits."""
+"""Mazur's step-by-step tutorial as fixtures, float64, to the printed digits."""
 
 import numpy as np
 import pytest

@@ -92,7 +92,7 @@ def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form=
     steps : int, default 0
         Also report the loss and outputs after this many SGD steps on ``(x, y)``.
     form : {"neuron", "matrix", "both"}
-        Neuron by neuron (Mazur), tensor form (seed 002) or both.
+        Neuron by neuron (Mazur), tensor form (the matrix form of BP1–BP4) or both.
     naming : {"auto", "mazur", "generic"}
         ``auto`` uses Mazur's names (w1..w8, h1, o1) for a 2-2-2 network.
     detail : {"concise", "derive"}

@@ -1,6 +1,6 @@
 """Translations of the explainer's words: ``locales/<lang>.json``, one file per language.
 
-English, Chinese, Japanese and French, the languages of the seeds, with their
+English, Chinese, Japanese and French, with the terms their readers' backprop notes use, and their
 terminology (误差 / 誤差 / erreur for the error δ, 带权输入 / 純入力 for the net
 input, ...).  Every locale has exactly the keys of ``en.json`` (a test checks).
 """

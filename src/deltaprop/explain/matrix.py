@@ -1,6 +1,6 @@
-"""The same step in tensor form (seed 002): whole layers as vectors and matrices, shapes shown.
+"""The same step in tensor form (Nielsen's matrix form of BP1–BP4): whole layers as vectors and matrices, shapes shown.
 
-Column convention, as Nielsen and seed 002 write it: ``z^l = W^l a^{l-1} + b^l``
+Column convention, as Nielsen writes it: ``z^l = W^l a^{l-1} + b^l``
 with column vectors; for a batch each column is one sample (the engine stores
 the transpose, one row per sample).  Every matrix printed is an engine array.
 """

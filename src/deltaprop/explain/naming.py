@@ -1,8 +1,8 @@
 """What each quantity is called: Mazur's names for his 2-2-2 network, Nielsen's otherwise.
 
-Mazur (seed 003): inputs ``i1 i2``, hidden ``net_h1``/``out_h1``, outputs
+Mazur's post: inputs ``i1 i2``, hidden ``net_h1``/``out_h1``, outputs
 ``net_o1``/``out_o1``, weights ``w1``..``w8`` numbered row by row, layer by
-layer, errors ``E_o1`` and ``E_total``.  Nielsen (seed 000, any network):
+layer, errors ``E_o1`` and ``E_total``.  Nielsen (*Neural Networks and Deep Learning*, ch. 2; any network):
 ``x_k``, ``z^l_j``, ``a^l_j``, ``w^l_jk``, ``b^l_j``, ``δ^l_j``, cost ``C``.
 Biases are per neuron in both (``b_h1``): the engine trains each one separately.
 """

@@ -1,4 +1,4 @@
-"""The step written neuron by neuron, as in Mazur's tutorial (seed 003), each line labelled BP1–BP4.
+"""The step written neuron by neuron, as in Mazur's tutorial, each line labelled BP1–BP4.
 
 Forward pass (every net input as its written sum), the error of every output,
 then the backward pass layer by layer: for the output layer the chain rule as
