@@ -1,7 +1,7 @@
 """Side-by-side training benchmark: deltaprop vs PyTorch eager, scikit-learn, Nielsen's loop and the matmul floor.
 
     python benchmarks/bench.py                 # full run on Fashion-MNIST (a few minutes)
-    python benchmarks/bench.py --quick         # smoke run: 2,000 samples, a few seconds per engine
+    python benchmarks/bench.py --quick         # smoke run: synthetic data, two configs, deltaprop and the floor (< 15 s)
     python benchmarks/bench.py --json out.json --configs A/10,B/32 --engines deltaprop,torch,floor
 
 Every (config, engine) pair runs in its own Python process, so the peak
@@ -29,15 +29,18 @@ RUNS = ["A/10", "A/128", "B/32", "B/128", "B/1024", "C/256"]
 ENGINE_ORDER = ["deltaprop", "jax", "torch", "sklearn", "nielsen", "floor"]
 NIELSEN_CONFIGS = {"A"}         # Nielsen's network.py: sigmoid + quadratic only
 QUICK_SAMPLES = 2000
+QUICK_CONFIGS = "A/10,B/128"
+QUICK_ENGINES = "deltaprop,floor"
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help=f"smoke run: first {QUICK_SAMPLES} samples, 1 warm-up + 2 timed epochs")
+                        help=f"smoke run (under 15 s): {QUICK_SAMPLES} synthetic samples, {QUICK_CONFIGS}, engines "
+                             f"{QUICK_ENGINES} unless --configs/--engines say otherwise, 1 warm-up + 1 timed epoch")
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
-    parser.add_argument("--configs", default=",".join(RUNS), help=f"comma-separated, default {','.join(RUNS)}")
-    parser.add_argument("--engines", default=",".join(ENGINE_ORDER), help="comma-separated subset of "
+    parser.add_argument("--configs", default=None, help=f"comma-separated, default {','.join(RUNS)}")
+    parser.add_argument("--engines", default=None, help="comma-separated subset of "
                         + ",".join(ENGINE_ORDER))
     parser.add_argument("--data", choices=["auto", "fashion-mnist", "synthetic"], default="auto")
     parser.add_argument("--samples", type=int, help="training samples to use (default: all)")
@@ -51,7 +54,10 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.samples = args.samples or QUICK_SAMPLES
-        args.epochs = min(args.epochs, 2)
+        args.epochs = 1
+        args.data = "synthetic" if args.data == "auto" else args.data
+    args.configs = args.configs or (QUICK_CONFIGS if args.quick else ",".join(RUNS))
+    args.engines = args.engines or (QUICK_ENGINES if args.quick else ",".join(ENGINE_ORDER))
     if args.epochs < 1 or args.warmup < 0 or args.rounds < 1:
         parser.error("--epochs and --rounds must be ≥ 1 and --warmup ≥ 0")
     return args
@@ -101,7 +107,7 @@ def main(argv=None):
         return 0
     sys.path.insert(0, HERE)
     import numpy as np
-    from engines import CONFIGS, flops_per_epoch, numpy_blas_threads
+    from engines import CONFIGS, blas_name, cpu_model, flops_per_epoch, numpy_blas_threads
     from report import evaluate_targets, format_table, format_targets
 
     runs_wanted = [r.strip() for r in args.configs.split(",") if r.strip()]
@@ -117,7 +123,8 @@ def main(argv=None):
     started = time.time()
     meta = {"command": "python benchmarks/bench.py " + " ".join(argv if argv is not None else sys.argv[1:]),
             "python": platform.python_version(), "numpy": np.__version__, "cpus": os.cpu_count(),
-            "machine": platform.machine(), "blas_threads": args.threads or numpy_blas_threads(),
+            "machine": platform.machine(), "cpu": cpu_model(), "blas": blas_name(),
+            "blas_threads": args.threads or numpy_blas_threads(),
             "epochs": args.epochs, "warmup": args.warmup, "rounds": args.rounds, "date": time.strftime("%Y-%m-%d %H:%M")}
     runs = []
     for item in runs_wanted:
@@ -157,6 +164,8 @@ def main(argv=None):
 
     targets = evaluate_targets(runs)
     print()
+    print(f"host: {meta['cpu']}, {meta['cpus']} CPUs, NumPy {meta['numpy']} with {meta['blas']}, Python "
+          f"{meta['python']} (rankings between engines move with the host: CPU, BLAS and thread count)")
     print(f"deltaprop benchmark — {meta.get('data', '?')}, {meta.get('n_train', '?')} training samples, float32, "
           f"{meta['blas_threads']} BLAS thread(s), {meta['cpus']} CPUs; seconds per epoch = median of "
           f"{args.epochs} epoch(s) after {args.warmup} warm-up"
@@ -173,6 +182,10 @@ def main(argv=None):
         with open(args.json, "w") as handle:
             json.dump({"meta": meta, "runs": runs, "targets": targets}, handle, indent=1, default=float)
         print(f"wrote {args.json}")
+    failed = sorted({f"{r['config']}/{r['batch']} {e}" for r in runs for e, d in r["details"].items() if "error" in d})
+    if failed:
+        print(f"bench.py: {len(failed)} engine run(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -53,6 +53,32 @@ def numpy_blas_threads():
     return None
 
 
+def cpu_model():
+    """The CPU's model name (from /proc/cpuinfo), e.g. "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz"."""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+    return platform.processor() or platform.machine()
+
+
+def blas_name():
+    """The BLAS NumPy uses, e.g. "scipy-openblas 0.3.29" (threadpoolctl), or what NumPy's config says."""
+    try:
+        from threadpoolctl import threadpool_info
+        for pool in threadpool_info():
+            if pool["user_api"] == "blas":
+                return f"{pool.get('internal_api', 'blas')} {pool.get('version', '')}".strip()
+    except ImportError:
+        pass
+    info = np.show_config(mode="dicts") if "mode" in np.show_config.__code__.co_varnames else {}
+    return str(info.get("Build Dependencies", {}).get("blas", {}).get("name", "unknown BLAS"))
+
+
 def initial_network(config):
     """The deltaprop network every engine starts from (float32, seed 0)."""
     from deltaprop import Network

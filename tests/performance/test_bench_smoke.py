@@ -51,3 +51,22 @@ def test_bad_config_is_one_line_error(tmp_path):
                           timeout=60)
     assert proc.returncode != 0
     assert "bad config 'Z/10'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_failed_engine_fails_the_run(tmp_path):
+    """A benchmark that could not run an engine it was asked for must not exit 0 with a table of dashes."""
+    broken = tmp_path / "site" / "deltaprop"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('deltaprop is not installed in this Python')\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"))
+    proc = subprocess.run([sys.executable, BENCH, "--quick", "--engines", "deltaprop"], capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert proc.returncode == 1
+    assert "FAILED" in proc.stdout and "engine run(s) failed: A/10 deltaprop, B/128 deltaprop" in proc.stderr
+
+
+def test_quick_names_the_host(tmp_path):
+    stdout, report = _bench(tmp_path, "--configs", "A/10", "--engines", "floor")
+    assert report["meta"]["cpu"] and report["meta"]["blas"]
+    assert stdout.startswith("  A/10") or "host: " in stdout
+    assert "rankings between engines move with the host" in stdout

@@ -199,3 +199,32 @@ def test_export_worked_example(client):
     status, head, body = client.raw("GET", f"/api/sessions/{sid}/export/example")
     assert status == 200 and head["Content-Type"].startswith("text/html")
     assert b"0.298371109" in body
+
+
+def test_stalled_training_gets_a_hint():
+    """When the training loss has not gone down for 20 epochs the state says so, naming η."""
+    from deltaprop.playground.schema import validate_config
+    from deltaprop.playground.session import Session
+    session = Session(validate_config({"dataset": "circles", "learning_rate": 10.0}))
+    session.epoch = 40
+    session.history = [[e, 20.0 - 0.1 * min(e, 15), 20.0] for e in range(41)]     # stuck since epoch 15
+    assert "the learning rate 10 may be too large" in session.hint()
+    session.history = [[e, 20.0 - 0.1 * e, 20.0] for e in range(41)]               # still going down
+    assert session.hint() is None
+    session.epoch = 5
+    assert session.hint() is None                                                  # too early to tell
+
+
+def test_a_live_change_keeps_the_weights_and_leaves_a_marker(client):
+    sid = client.session(dataset="moons")["session"]
+    for _ in range(3):
+        client.post(f"/api/sessions/{sid}/step")
+    status, before = client.get(f"/api/sessions/{sid}")
+    status, after = client.post(f"/api/sessions/{sid}/config", {**before["config"], "learning_rate": 0.3,
+                                                                 "batch_size": 20, "optimizer": "momentum"})
+    assert status == 200 and after["steps"] == 3
+    assert after["network"]["weights"] == before["network"]["weights"]
+    assert after["markers"][-1][1] == "η 0.3, optimiser momentum, batch size 20"
+    assert "η 0.03 → 0.3" in after["notice"]
+    status, restarted = client.post(f"/api/sessions/{sid}/config", {**after["config"], "hidden": [5, 2]})
+    assert restarted["steps"] == 0 and restarted["markers"] == [] and "Restarted" in restarted["notice"]

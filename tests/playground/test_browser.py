@@ -194,3 +194,72 @@ def test_saturated_badge_on_a_saturated_neuron_only(browser, server, client, out
     page.wait_for_selector("#inspector .demon-slider")
     assert page.locator("#inspector .badge").count() == 0
     page.close()
+
+
+MIDPOINTS = """() => [...document.querySelectorAll('#diagram path.link')].map((p) => {
+  const hit = p.previousElementSibling, m = p.getPointAtLength(p.getTotalLength() / 2);
+  const pt = p.ownerSVGElement.createSVGPoint(); pt.x = m.x; pt.y = m.y;
+  const s = pt.matrixTransform(p.getScreenCTM());
+  return {x: s.x, y: s.y, l: +hit.dataset.layer, to: +hit.dataset.to, from: +hit.dataset.from};
+})"""
+
+
+def test_real_clicks_on_every_visible_link_and_neuron(browser, server):
+    """A real mouse click on what the learner sees (not an event dispatched on the hidden hit path)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    page.goto(server.url + "#dataset=moons&hidden=3&seed=7")
+    page.wait_for_function("window.playground && window.playground.state")
+    links = page.evaluate(MIDPOINTS)
+    sizes = state(page)["network"]["sizes"]
+    assert len(links) == sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    for link in links:
+        page.mouse.click(link["x"], link["y"])
+        page.wait_for_function("window.playground.inspecting && window.playground.inspecting.kind === 'link'")
+        got = page.evaluate("window.playground.inspecting")
+        same = (got["l"], got["to"], got["from"]) == (link["l"], link["to"], link["from"])
+        crossing = [o for o in links if abs(o["x"] - link["x"]) < 3 and abs(o["y"] - link["y"]) < 3
+                    and (got["l"], got["to"], got["from"]) == (o["l"], o["to"], o["from"])]
+        assert same or crossing, (link, got)        # two links crossing exactly at their midpoints share the spot
+        page.click("#inspector .close")
+    for node in page.locator(".node:not(.input-node)").all():
+        layer, neuron = int(node.get_attribute("data-layer")), int(node.get_attribute("data-neuron"))
+        box = node.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_function(f"window.playground.inspecting && window.playground.inspecting.kind === 'neuron' "
+                               f"&& window.playground.inspecting.l === {layer} "
+                               f"&& window.playground.inspecting.j === {neuron}")
+        page.wait_for_selector("#inspector td.z")
+        page.click("#inspector .close")
+    page.close()
+
+
+def test_changing_the_learning_rate_mid_run_keeps_the_weights(page, output_dir):
+    for _ in range(12):
+        page.click("#step")
+    page.wait_for_function("window.playground.state.steps === 12")
+    before = state(page)
+    page.select_option("#learning_rate", "0.1")
+    page.wait_for_function("window.playground.state.config.learning_rate === 0.1")
+    after = state(page)
+    assert after["steps"] == 12 and after["epoch"] == before["epoch"]
+    assert after["network"]["weights"] == before["network"]["weights"]
+    assert len(after["history"]) >= len(before["history"]) and after["markers"][-1][1] == "η 0.1"
+    assert "training goes on from the same weights" in page.inner_text("#notice")
+    page.click("#step")
+    page.wait_for_function("window.playground.state.steps === 13")
+    page.click("#datasets button[data-dataset='xor']")                 # the data changed: a restart, said so
+    page.wait_for_function("window.playground.state.config.dataset === 'xor'")
+    assert state(page)["steps"] == 0 and "Restarted" in page.inner_text("#notice")
+    page.screenshot(path=os.path.join(output_dir, "playground-live-change.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1440, 800, 390])
+def test_the_page_fits_the_screen(browser, server, output_dir, width):
+    page = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page.goto(server.url)
+    page.wait_for_function("window.playground && window.playground.state")
+    page.wait_for_timeout(200)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.screenshot(path=os.path.join(output_dir, f"playground-{width}px.png"), full_page=True)
+    page.close()
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"

@@ -31,7 +31,9 @@ def run(args):
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     print(f"deltaprop playground: {server.url}  (Ctrl+C to stop)", flush=True)
     if args.open:
-        webbrowser.open(server.url)
+        if not webbrowser.open(server.url):
+            print(f"deltaprop playground: no web browser found to open; open {server.url} yourself",
+                  file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

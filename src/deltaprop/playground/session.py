@@ -29,6 +29,7 @@ from .datasets import build_dataset, output_layer
 from .schema import RequestError
 
 HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
+LIVE_KEYS = ("learning_rate", "optimizer", "batch_size", "l2")   # changed while training: the weights stay
 SLICE_SECONDS = 0.02      # training time per lock hold while playing
 IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
 
@@ -49,8 +50,19 @@ class Session:
 
     # ------------------------------------------------------------ building
     def configure(self, config, upload=None):
-        """Rebuild data, network and optimiser from ``config`` (a validated dict)."""
+        """Apply a validated ``config``.
+
+        When only the learning rate, optimiser, batch size or L2 change, training goes on from the same weights,
+        step count and loss history (a marker on the loss chart says what changed; an optimiser's momentum or
+        Adam state starts afresh).  Anything else (data, architecture, loss, seed) rebuilds the network from
+        scratch, and ``self.notice`` says so.
+        """
         with self.lock:
+            old = getattr(self, "config", None)
+            if old is not None and upload is None and config["preset"] != "mazur" \
+                    and {k for k in config if config[k] != old.get(k)} <= set(LIVE_KEYS):
+                self._change_live(config)
+                return
             self.pause()
             if config["preset"] == "mazur":
                 config = {**config, "hidden": [2], "activations": ["sigmoid"], "loss": mazur.LOSS,
@@ -62,8 +74,10 @@ class Session:
                 raise RequestError("the data overflow to infinity when scaled; keep values within ±1e300")
             if upload is not None:
                 self.upload = upload
+            restarted = old is not None
             self.config, self.data = config, data
             self.reset()
+            self.notice = ("Restarted from new weights: the data or the network changed." if restarted else None)
 
     def reset(self):
         """Fresh weights (same seed, same network), epoch 0, empty loss curves."""
@@ -83,10 +97,29 @@ class Session:
             self.walk = BatchWalk(len(self.data.X_train), config["batch_size"], np.random.default_rng(config["seed"]))
             self.walk.start_epoch()
             self.epoch, self.steps = 0, 0
-            self.history, self.error = [], None
+            self.history, self.error, self.markers, self.notice = [], None, [], None
             self._preview_next_batch()
             self._record()
             self._touch()
+
+    def _change_live(self, config):
+        """New optimiser settings on the same weights: no restart, a marker on the loss chart."""
+        old, self.config = self.config, config
+        names = {"learning_rate": "η", "optimizer": "optimiser", "batch_size": "batch size", "l2": "L2 λ"}
+        keys = [key for key in LIVE_KEYS if config[key] != old[key]]
+        changed = [f"{names[key]} {old[key]} → {config[key]}" for key in keys]
+        decay = config["l2"] / len(self.data.X_train)
+        self.optimizer = get_optimizer(config["optimizer"], config["learning_rate"], weight_decay=decay)
+        if config["batch_size"] != old["batch_size"]:
+            position = self.walk.position
+            self.walk.batch_size = min(config["batch_size"], self.walk.n)
+            self.walk.position = position
+        self.markers.append([round(self.epoch + self.walk.position / self.walk.n, 4),
+                             ", ".join(f"{names[key]} {config[key]}" for key in keys)])
+        self.markers = self.markers[-20:]
+        self.notice = f"Changed {', '.join(changed)}; training goes on from the same weights."
+        self._preview_next_batch()
+        self._touch()
 
     # ------------------------------------------------------------ training
     @property
@@ -205,6 +238,19 @@ class Session:
         if "accuracy" in train and is_classification(d.Y_train):
             out["train_accuracy"], out["test_accuracy"] = train["accuracy"], test["accuracy"]
         return out
+
+    STALL_EPOCHS = 20
+
+    def hint(self):
+        """Advice when the training loss has not gone down for :attr:`STALL_EPOCHS` epochs (e.g. η far too large)."""
+        points = [p for p in self.history if p[0] >= self.epoch - self.STALL_EPOCHS]
+        earlier = [p[1] for p in self.history if p[0] < self.epoch - self.STALL_EPOCHS]
+        if self.epoch < self.STALL_EPOCHS or not earlier or not points:
+            return None
+        if min(p[1] for p in points) < min(earlier) * 0.999:
+            return None
+        return (f"The training loss has not gone down for {self.STALL_EPOCHS} epochs: the learning rate "
+                f"{self.config['learning_rate']:g} may be too large (steps overshoot), or the network too small.")
 
     def _record(self):
         """Append a point ``[epoch (fractional), train loss, test loss]`` to the loss curves."""

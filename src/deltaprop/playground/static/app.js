@@ -72,12 +72,15 @@ function connect() {
   app.source.addEventListener("state", (event) => accept(JSON.parse(event.data)));
 }
 
+const LIVE = ["learning_rate", "optimizer", "batch_size", "l2"];     // changed live: same weights, same history
+
 async function configure(changes) {
   const config = { ...app.config, ...changes };
+  const live = Object.keys(changes).every((key) => LIVE.includes(key));
   try {
     showError("");
     accept(await api(`/api/sessions/${app.session}/config`, config));
-    closeInspector();
+    if (!live) closeInspector();
   } catch (error) {
     showError(error.message);
     render();
@@ -332,7 +335,8 @@ function render() {
   $("seed").value = c.seed;
   for (const id of ["train_fraction", "noise", "samples"]) {
     $(id).value = c[id];
-    $(`${id}-out`).textContent = sliderText(id, c[id]);
+    $(`${id}-out`).textContent = id === "samples" && c.dataset === "upload"
+      ? `${s.n_points} (uploaded)` : sliderText(id, c[id]);
     $(id).disabled = mazur || (id !== "train_fraction" && c.dataset === "upload");
   }
   document.querySelectorAll("#datasets button").forEach((b) =>
@@ -348,7 +352,11 @@ function render() {
     (mazur ? " · η = 0.5 · biases fixed" : "");
   app.diagram.render(s, app.options);
   drawHeatmap($("heatmap"), s, app.data, $("show-test").checked);
-  drawCurve($("curve"), s.history);
+  drawCurve($("curve"), s.history, s.markers);
+  const notice = [s.notice, s.hint].filter(Boolean).join(" ");
+  $("notice").hidden = !notice;
+  $("notice").textContent = notice;
+  $("mazur-note").hidden = !mazur;
   $("params").innerHTML = paramsTable(s);
   $("export-model").href = `/api/sessions/${app.session}/export/model`;
   $("export-example").href = `/api/sessions/${app.session}/export/example`;

@@ -117,7 +117,7 @@ export function pointColourer(state, data) {
 }
 
 // Train (grey) and test (black) loss over epochs.
-export function drawCurve(canvas, history) {
+export function drawCurve(canvas, history, markers = []) {
   const ctx = canvas.getContext("2d");
   const W = canvas.width = canvas.clientWidth * devicePixelRatio || 300;
   const H = canvas.height = canvas.clientHeight * devicePixelRatio || 90;
@@ -135,6 +135,21 @@ export function drawCurve(canvas, history) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = 1.5 * devicePixelRatio;
     ctx.stroke();
+  }
+  // a dashed line where a hyper-parameter changed mid-run, labelled with what changed
+  ctx.font = `${Math.round(9 * devicePixelRatio)}px Helvetica, Arial`;
+  for (const [at, text] of markers) {
+    if (at < x0 || at > x1) continue;
+    ctx.setLineDash([3 * devicePixelRatio, 3 * devicePixelRatio]);
+    ctx.strokeStyle = "#1565c0";
+    ctx.lineWidth = devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(px(at), 2);
+    ctx.lineTo(px(at), H - 2);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = "#1565c0";
+    ctx.fillText(text, Math.min(px(at) + 3, W - ctx.measureText(text).width - 2), 11 * devicePixelRatio);
   }
 }
 

@@ -27,6 +27,7 @@ export function neuronPanel(state, r) {
     <p class="note">Mini-batch of ${r.batch_size} training point${r.batch_size > 1 ? "s" : ""}, with the weights
     ${trained ? "the network had when it took its step on it (before the update)" : "it has now (the next batch; not trained yet)"}.
     Numbers from the engine's <code>Network.forward</code> / <code>backward</code>. Click a row to follow that sample.</p>
+    ${r.z.length > 7 ? `<p class="note rows-hint">${r.z.length} of the batch's ${r.batch_size} points below: scroll the table to see them all.</p>` : ""}
     <div class="scroll"><table class="samples"><tr><th>point</th><th>z${sup}</th><th>a${sup} = σ(z)</th><th>δ${sup}</th></tr>${rows}</table></div>
     <div class="eq"><span class="tag">z</span>z${sup} = Σ<sub>k</sub> w${sup.replace("</sub>", "k</sub>")} a<sup>${l - 1}</sup><sub>k</sub> + b${sup}
       = ${terms} + ${p(f.bias)} = <b class="eq-z">${num(f.z)}</b></div>
