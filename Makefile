@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test bench docs-check-long chromium clean
+.PHONY: demo test bench docs-check-long system-packages clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "deltaprop needs Python >= 3.11"'
@@ -23,11 +23,11 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 demo: $(VENV)/.installed-run
 	$(VENV)/bin/deltaprop demo
 
-# Headless Chromium for the browser tests (Debian package; Playwright never downloads one).
-chromium:
-	@scripts/ensure-chromium.sh
+# Debian packages the tests need: chromium (Playwright never downloads one) and the CJK fonts.
+system-packages:
+	@scripts/ensure-test-system.sh
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test system-packages
 	DELTAPROP_REQUIRE_TORCH=1 DELTAPROP_REQUIRE_BROWSER=1 $(PY) -m pytest -q
 
 # The doc blocks marked <!-- docs: long ... --> too (full training runs, downloads, benchmarks): minutes.

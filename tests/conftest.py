@@ -48,7 +48,7 @@ def browser():
     except ImportError:
         problem = "the Playwright Python package is missing (pip install playwright)"
     if problem is None and not os.path.exists(CHROMIUM):
-        problem = f"{CHROMIUM} is missing (apt-get install chromium, or run scripts/ensure-chromium.sh)"
+        problem = f"{CHROMIUM} is missing (run scripts/ensure-test-system.sh, or apt-get install chromium fonts-noto-cjk)"
     if problem:
         (pytest.fail if required else pytest.skip)(f"browser tests need Chromium: {problem}")
     with sync_playwright() as p:

@@ -72,3 +72,25 @@ def test_batch_matrix_page_in_chromium(browser, output_dir):
         assert pixel_spread(shot) > 10
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_page_fits_a_phone(browser, output_dir, lang):
+    """At 390 px the page does not scroll sideways (long equations scroll inside their own box)."""
+    X, Y = mazur.mazur_data()
+    html = deltaprop.explain(mazur.mazur_network(), X, Y, form="both", detail="derive").to_html(lang=lang)
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.set_content(html, wait_until="load")
+        if lang == "ja":                                # the test set-up installs Debian's fonts-noto-cjk
+            assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK JP\"', '誤差逆伝播法')")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        page.screenshot(path=os.path.join(output_dir, f"explain-mazur-{lang}-390px.png"))
+        assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
+        boxes = page.evaluate("""[...document.querySelectorAll('.legend div')].map((d) => {
+            const r = d.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+        for i, a in enumerate(boxes):                  # the BP1–BP4 legend entries do not overlap each other
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] + 1 or b[2] <= a[0] + 1 or a[3] <= b[1] + 1 or b[3] <= a[1] + 1, (a, b)
+    finally:
+        page.close()

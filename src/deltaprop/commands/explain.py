@@ -11,6 +11,7 @@ from ..atomic import write_text
 from ..explain import FORMATS, LANGUAGES, explain
 from ..explain import spec as spec_module
 from ..explain.build import DETAILS, FORMS
+from ..explain.expr import FixedDecimals
 from ..explain.model import MAX_STEPS
 from ._args import int_in_range
 
@@ -24,8 +25,9 @@ def add_arguments(parser):
                         help="neuron by neuron (default), matrix (tensor form, shapes shown) or both")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language (default en)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
-    parser.add_argument("--precision", type=int_in_range(1, 17, "a number of digits"), default=9, metavar="D",
-                        help="decimals shown in text, Markdown and HTML (default 9, as the tutorial)")
+    parser.add_argument("--precision", type=int_in_range(1, 17, "a number of digits"), default=None, metavar="D",
+                        help="exactly D decimals in text, Markdown and HTML, so columns line up (default: 9, trailing "
+                             "zeros dropped, as the tutorial prints)")
     parser.add_argument("--steps", type=int_in_range(0, MAX_STEPS, "a number of steps"), default=0, metavar="N",
                         help="also show the error and outputs after N training steps")
     parser.add_argument("--detail", choices=DETAILS, default="concise",
@@ -43,7 +45,9 @@ def run(args):
         X, Y = mazur.mazur_data()
         explanation = explain(mazur.mazur_network(), X, Y, learning_rate=mazur.LEARNING_RATE,
                               update_biases=False, steps=args.steps, form=args.form, detail=args.detail)
-    output = explanation.render(args.format, lang=args.lang, precision=args.precision)
+    # Default: the tutorial's 9 decimals, trailing zeros dropped (0.3775); --precision D: exactly D decimals.
+    precision = 9 if args.precision is None else FixedDecimals(args.precision)
+    output = explanation.render(args.format, lang=args.lang, precision=precision)
     if args.output:
         write_text(args.output, output)
     else:

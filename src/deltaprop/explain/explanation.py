@@ -117,4 +117,4 @@ def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form=
 def _precision(precision):
     if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
         raise ValueError(f"precision must be an integer from 1 to 17, got {precision!r}")
-    return precision
+    return precision        # an int, or FixedDecimals (keep trailing zeros: columns line up)

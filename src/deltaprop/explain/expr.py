@@ -131,7 +131,9 @@ def equation(*items):
             return
         if isinstance(item, str):
             item = Op(item)
-        elif isinstance(item, (int, float, np.floating, np.integer)) and not isinstance(item, bool):
+        elif isinstance(item, int) and not isinstance(item, bool):
+            item = Num(item)                   # a literal of the formula (e.g. the bias's × 1): printed as is
+        elif isinstance(item, (float, np.floating, np.integer)):
             item = Num(float(item))
         if isinstance(item, Num) and item.value < 0 and out and isinstance(out[-1], Op) \
                 and out[-1].symbol in ("+", "−", "×", "⊙", "·"):
@@ -152,24 +154,36 @@ def join(items, op):
     return out
 
 
+class FixedDecimals(int):
+    """A precision that keeps trailing zeros: ``FixedDecimals(6)`` prints 0.593270 and 0.150000, so the numbers
+    of a worked table line up (what ``--precision 6`` asks for).  A plain ``int`` precision prints the way the
+    tutorial does, trailing zeros dropped (0.15, 0.3775, 0.593269992)."""
+
+    fixed = True
+
+
 def format_number(value, precision):
-    """Round to ``precision`` decimals the way the tutorial prints, trailing zeros dropped.
+    """Round to ``precision`` decimals the way the tutorial prints, trailing zeros dropped
+    (kept when ``precision`` is a :class:`FixedDecimals`).
 
     Very small or very large magnitudes use scientific notation with
     ``precision`` significant digits (``3.51018778e-05``).
     """
+    if type(value) is int:              # a literal of the formula (the bias's "× 1"), not a computed value
+        return str(value)
     value = float(value)
+    fixed = getattr(precision, "fixed", False)
     if value == 0:
-        return "0"
+        return f"{0:.{precision}f}" if fixed else "0"
     if not math.isfinite(value):
         return str(value)
     if max(1e-4, 10.0 ** (2 - precision)) <= abs(value) < 1e7:
         text = f"{value:.{precision}f}"
-        if "." in text:
+        if "." in text and not fixed:
             text = text.rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
     mantissa, exponent = f"{value:.{max(precision - 1, 0)}e}".split("e")
-    if "." in mantissa:
+    if "." in mantissa and not fixed:
         mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}e{int(exponent):+03d}"
 

@@ -29,7 +29,8 @@ STYLE = """
 :root { color-scheme: light; --ink: #1e293b; --muted: #64748b; --line: #e2e8f0; --accent: #2563eb; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f8fafc; color: var(--ink);
-       font: 16px/1.6 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif; }
+       font: 16px/1.6 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "Noto Sans CJK JP",
+             "Source Han Sans", "PingFang SC", "Hiragino Sans", "Microsoft YaHei", "Yu Gothic", sans-serif; }
 main { max-width: 62rem; margin: 0 auto; padding: 2.5rem 2rem 4rem; background: #fff; min-height: 100vh;
        box-shadow: 0 0 0 1px var(--line); }
 h1 { font-size: 1.9rem; line-height: 1.25; margin: 0 0 1rem; }
@@ -70,6 +71,13 @@ figcaption { color: var(--muted); font-size: .9rem; }
         border-radius: .6rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; }
 @media print { body { background: #fff; } main { box-shadow: none; } .eq:hover { background: none; } }
+@media (max-width: 640px) {
+  main { padding: 1.2rem .75rem 3rem; }
+  h1 { font-size: 1.45rem; }
+  .legend { grid-template-columns: minmax(0, 1fr); }
+  .legend div { overflow-x: auto; }
+  p, figcaption { overflow-wrap: anywhere; }
+}
 """
 
 
