@@ -20,6 +20,7 @@ from .training import DivergenceError, History, TrainingState, fit, train_batch
 from .persistence import load_checkpoint, load_model, read_metadata, save_checkpoint, save_model
 from .schedules import get_schedule
 from . import explain  # the explainer package, callable: explain(network, x, y) -> Explanation
+from . import exercise  # the exercises package, callable: exercise(level, seed) -> Exercise
 
 __version__ = "0.1.0"
 
@@ -27,7 +28,7 @@ __all__ = [
     "ACTIVATIONS", "Activation", "Dense", "DivergenceError", "Gradients", "History", "LOSSES", "Loss",
     "Network", "OPTIMIZERS", "Optimizer", "SGD", "fit", "get_activation", "get_loss", "get_optimizer",
     "gradcheck", "mazur_data", "mazur_network",
-    "explain",
+    "explain", "exercise",
     "Adam", "Momentum", "Nesterov", "TrainingState", "get_schedule", "load_checkpoint", "load_model",
     "read_metadata", "save_checkpoint", "save_model", "Nudge", "nudge", "train_batch",
 ]

@@ -16,7 +16,7 @@ import sys
 COMMANDS = (
     "demo",
     "gradcheck",
-    "explain",
+    "explain", "exercise", "check",
     "train", "evaluate", "predict", "download",
     "export", "import",
     "playground",
@@ -56,12 +56,18 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"deltaprop {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:                 # the reader went away (e.g. `| head`): stop quietly
+        sys.stderr.close()
+        return 0
     except (CommandError, ValueError, TypeError, OSError, FloatingPointError, json.JSONDecodeError,
             ImportError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in message:
-            message = f"{message}: {exc.filename}"
-        print(f"deltaprop {args.command}: error: {message}", file=sys.stderr)
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        if not isinstance(exc, (ValueError, CommandError)) or isinstance(exc, json.JSONDecodeError):
+            lines = lines[:1]               # one line; several only when the message lists several problems
+        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in lines[0]:
+            lines[0] = f"{lines[0]}: {exc.filename}"
+        for line in lines:
+            print(f"deltaprop {args.command}: error: {line}", file=sys.stderr)
         return EXIT_USAGE
 
 

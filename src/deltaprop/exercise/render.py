@@ -1,0 +1,187 @@
+"""The sheet as Markdown, LaTeX (compiles with pdflatex, or xelatex + xeCJK for zh/ja) and printable HTML.
+
+One language-neutral outline (:func:`outline`) is formatted three ways; symbols come out as Unicode text,
+LaTeX or HTML (:class:`~.questions.Symbol`).  The answer key always starts on a page of its own.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..explain.expr import format_number
+from .questions import Symbol
+from .sheet import say
+
+EQUATIONS = ("eq_forward", "eq_BP1", "eq_BP2", "eq_BP3", "eq_BP4", "eq_update")
+
+
+def num(value, digits=6):
+    return format_number(value, digits).replace("-", "−")
+
+
+def outline(ex, lang):
+    """``[(kind, payload)]``: title, paragraphs, symbol/value lines, questions, the key."""
+    t, net = ex.trace, ex.network
+    title = say(lang, "title_level", level=ex.level) if ex.level else say(lang, "title")
+    acts = ", ".join(say(lang, f"act_{a.split(':')[0]}") for a in net.activations)
+    out = [("title", title)]
+    if ex.student is not None:
+        out.append(("para", f"{say(lang, 'student', n=ex.student)} · {say(lang, 'name_line')}"))
+    out += [("para", say(lang, "intro")), ("h2", say(lang, "network")),
+            ("para", say(lang, "sizes", sizes=" – ".join(map(str, net.sizes)), activations=acts,
+                         loss=say(lang, f"loss_{net.loss.name}"), eta=num(t.learning_rate))),
+            ("para", say(lang, "biases_trained" if all(t.update_biases) else "biases_fixed"))]
+    if t.n > 1:
+        out.append(("para", say(lang, "batch", n=t.n)))
+    data = []
+    for s in range(t.n):
+        sample = s + 1 if t.n > 1 else None
+        data.append([(Symbol("x", "", str(k + 1), sample), t.X[s, k]) for k in range(net.sizes[0])] +
+                    [(Symbol("y", "", str(j + 1), sample), t.Y[s, j]) for j in range(net.sizes[-1])])
+    out += [("h3", say(lang, "data")), ("values", data), ("h3", say(lang, "weights"))]
+    params = []
+    for l, layer in enumerate(net.layers, start=1):
+        N = str(l + 1)
+        for j in range(layer.n_out):
+            params.append([(Symbol("w", N, f"{j + 1}{k + 1}"), layer.weights[j, k]) for k in range(layer.n_in)] +
+                          [(Symbol("b", N, str(j + 1)), layer.biases[j])])
+    out += [("values", params), ("h3", say(lang, "equations")),
+            ("list", [say(lang, key) for key in EQUATIONS]
+             + [say(lang, "eq_cost", formula=say(lang, f"loss_{net.loss.name}"))]
+             + ([say(lang, "mean_note")] if t.n > 1 else []))]
+    if ex.given:
+        out += [("h2", say(lang, "given")), ("values", _rows([(q.symbol, q.value) for q in ex.given]))]
+    out += [("h2", say(lang, "questions")), ("questions", ex.questions)]
+    return out
+
+
+def _rows(items, per_row=4):
+    return [items[i:i + per_row] for i in range(0, len(items), per_row)]
+
+
+def _kind(lang, q):
+    return say(lang, f"kind_{q.kind}")
+
+
+# ------------------------------------------------------------------------ Markdown
+def markdown(ex, lang, key=True):
+    lines = []
+    for kind, payload in outline(ex, lang):
+        if kind == "title":
+            lines += [f"# {payload}", ""]
+        elif kind in ("h2", "h3"):
+            lines += [f"{'##' if kind == 'h2' else '###'} {payload}", ""]
+        elif kind == "para":
+            lines += [payload, ""]
+        elif kind == "list":
+            lines += [f"- {item}" for item in payload] + [""]
+        elif kind == "values":
+            lines += [", ".join(f"{s.text()} = {num(v)}" for s, v in row) + "  " for row in payload] + [""]
+        elif kind == "questions":
+            lines += [f"{i}. {q.symbol.text()} = ________  ({_kind(lang, q)}; {q.equation})"
+                      for i, q in enumerate(payload, start=1)] + [""]
+    if key:
+        lines += ["---", "", f"## {say(lang, 'answer_key')}", "",
+                  "| # | | " + say(lang, "answer") + " | " + say(lang, "equation") + " |", "|---|---|---|---|"]
+        lines += [f"| {i} | {q.symbol.text()} | {num(q.value)} | {q.equation} |"
+                  for i, q in enumerate(ex.questions, start=1)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------ LaTeX
+_LATEX_ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+_LATEX_TEXT_MATH = {"−": r"$-$", "Σ": r"$\Sigma$", "σ": r"$\sigma$", "η": r"$\eta$", "δ": r"$\delta$",
+                    "∂": r"$\partial$", "·": r"$\cdot$", "←": r"$\leftarrow$", "½": r"$\tfrac12$", "²": r"$^2$",
+                    "–": "--", "—": "---", "’": "'", "→": r"$\rightarrow$"}
+
+
+def tex(text):
+    """Plain text (a translated sentence, possibly with σ, Σ, …) for LaTeX."""
+    out = "".join(_LATEX_ESCAPES.get(ch, ch) for ch in text)
+    for char, replacement in _LATEX_TEXT_MATH.items():
+        out = out.replace(char, replacement)
+    return out
+
+
+def latex(ex, lang, key=True):
+    cjk = lang in ("zh", "ja")
+    font = "Noto Serif CJK SC" if lang == "zh" else "Noto Serif CJK JP"
+    head = [r"\documentclass[11pt,a4paper]{article}", r"\usepackage{amsmath,amssymb}",
+            r"\usepackage[margin=2cm]{geometry}", r"\usepackage{longtable}"]
+    head += ([r"\usepackage{xeCJK}", rf"\setCJKmainfont{{{font}}}", rf"\setCJKsansfont{{{font.replace('Serif', 'Sans')}}}"]
+             if cjk else [r"\usepackage[T1]{fontenc}", r"\usepackage[utf8]{inputenc}",
+                          r"\usepackage[french]{babel}" if lang == "fr" else r"\usepackage[english]{babel}"])
+    body = [r"\begin{document}", r"\setlength{\parindent}{0pt}", r"\setlength{\parskip}{0.5em}"]
+    for kind, payload in outline(ex, lang):
+        if kind == "title":
+            body.append(rf"\section*{{{tex(payload)}}}")
+        elif kind == "h2":
+            body.append(rf"\subsection*{{{tex(payload)}}}")
+        elif kind == "h3":
+            body.append(rf"\subsubsection*{{{tex(payload)}}}")
+        elif kind == "para":
+            body.append(tex(payload) + "\n")
+        elif kind == "list":
+            body += [r"\begin{itemize}"] + [rf"\item {tex(item)}" for item in payload] + [r"\end{itemize}"]
+        elif kind == "values":
+            for row in payload:
+                body.append("$" + r",\quad ".join(f"{s.latex()} = {format_number(v, 6)}" for s, v in row) + r"$\\")
+        elif kind == "questions":
+            body.append(r"\begin{enumerate}")
+            body += [rf"\item ${q.symbol.latex()} = \underline{{\hspace{{4cm}}}}$ \quad "
+                     rf"{{\small ({tex(_kind(lang, q))}; {q.equation})}}" for q in payload]
+            body.append(r"\end{enumerate}")
+    if key:
+        body += [r"\newpage", rf"\subsection*{{{tex(say(lang, 'answer_key'))}}}",
+                 r"\begin{longtable}{rlll}", rf"\# & & {tex(say(lang, 'answer'))} & {tex(say(lang, 'equation'))}\\ \hline"]
+        body += [rf"{i} & ${q.symbol.latex()}$ & ${format_number(q.value, 6)}$ & {q.equation}\\"
+                 for i, q in enumerate(ex.questions, start=1)]
+        body.append(r"\end{longtable}")
+    body.append(r"\end{document}")
+    return "\n".join(head + body) + "\n"
+
+
+# ------------------------------------------------------------------------ printable HTML
+PRINT_STYLE = """
+body { font: 15px/1.55 system-ui, "Noto Sans", "Noto Sans CJK SC", "Noto Sans CJK JP", sans-serif; color: #1e293b;
+       max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #cbd5e1; }
+.values { font-family: "STIX Two Math", "Cambria Math", serif; }
+ol li { margin: .5rem 0; } .blank { display: inline-block; min-width: 9rem; border-bottom: 1px solid #64748b; }
+.kind { color: #64748b; font-size: .85rem; }
+.key { break-before: page; page-break-before: always; }
+table { border-collapse: collapse; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #e2e8f0; text-align: left; }
+@media print { body { margin: 0 auto; } }
+"""
+
+
+def printable(ex, lang, key=True):
+    parts = []
+    for kind, payload in outline(ex, lang):
+        if kind == "title":
+            parts.append(f"<h1>{escape(payload)}</h1>")
+        elif kind in ("h2", "h3"):
+            parts.append(f"<{kind}>{escape(payload)}</{kind}>")
+        elif kind == "para":
+            parts.append(f"<p>{escape(payload)}</p>")
+        elif kind == "list":
+            parts.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in payload) + "</ul>")
+        elif kind == "values":
+            parts.append("".join('<p class="values">' + ", ".join(f"{s.html()} = {num(v)}" for s, v in row) + "</p>"
+                                 for row in payload))
+        elif kind == "questions":
+            parts.append("<ol>" + "".join(f'<li>{q.symbol.html()} = <span class="blank"></span> '
+                                          f'<span class="kind">({escape(_kind(lang, q))}; {q.equation})</span></li>'
+                                          for q in payload) + "</ol>")
+    if key:
+        rows = "".join(f"<tr><td>{i}</td><td>{q.symbol.html()}</td><td>{num(q.value)}</td><td>{q.equation}</td></tr>"
+                       for i, q in enumerate(ex.questions, start=1))
+        parts.append(f'<section class="key"><h2>{escape(say(lang, "answer_key"))}</h2><table><tr><th>#</th><th></th>'
+                     f'<th>{escape(say(lang, "answer"))}</th><th>{escape(say(lang, "equation"))}</th></tr>{rows}'
+                     f"</table></section>")
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{PRINT_STYLE}</style></head>"
+            f"<body>{''.join(parts)}</body></html>\n")

@@ -1,0 +1,132 @@
+"""An exercise sheet: the network, the data, what is given, what is asked; rendered in four languages.
+
+:class:`Exercise` holds one training step computed by the engine (through the explainer's
+:class:`~deltaprop.explain.model.Trace`) split into *given* values and *questions*; the renderers in
+:mod:`.render` and :mod:`.interactive` only format them.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from ..explain.i18n import check_language
+from ..explain.model import Trace
+from . import generate as generate_module
+from . import grading, questions
+
+DEFAULT_ASK = {1: questions.KINDS, 2: ("a", "cost", "delta", "grad", "update"), 3: ("cost", "delta", "grad")}
+FORMAT_VERSION = 1
+
+
+@cache
+def messages(lang):
+    check_language(lang)
+    text = resources.files(__package__).joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def say(lang, key, **args):
+    return messages(lang)[key].format(**args)
+
+
+def check_ask(ask):
+    """``ask`` as a tuple of kinds (a comma string or an iterable); unknown kinds are refused."""
+    kinds = tuple(k.strip() for k in ask.split(",")) if isinstance(ask, str) else tuple(ask)
+    bad = [k for k in kinds if k not in questions.KINDS]
+    if bad or not kinds:
+        raise ValueError(f"unknown kind to ask {bad[0] if bad else ''!r}; valid: {', '.join(questions.KINDS)}")
+    return kinds
+
+
+class Exercise:
+    """One exercise: ``questions`` (asked) and ``given`` (everything else the step computes).
+
+    Build it with :func:`deltaprop.exercise.exercise`.
+    """
+
+    def __init__(self, network, X, Y, learning_rate, ask, *, level=None, seed=None, student=None):
+        generate_module.check_size(network)
+        self.trace = Trace(network, X, Y, learning_rate=learning_rate)
+        self.level, self.seed, self.student = level, seed, student
+        self.ask = check_ask(ask)
+        every = questions.build(self.trace)
+        self.questions = [q for q in every if q.kind in self.ask]
+        self.given = [q for q in every if q.kind not in self.ask]
+
+    # ----------------------------------------------------------------- data
+    @property
+    def network(self):
+        return self.trace.network
+
+    def to_dict(self):
+        """The JSON contract: the network, data, given values and questions with answers, equations, slips."""
+        t, net = self.trace, self.trace.network
+        return {
+            "format": "deltaprop-exercise", "format_version": FORMAT_VERSION, "level": self.level,
+            "seed": self.seed, "student": self.student, "numbering": "nielsen (input = layer 1)",
+            "network": {"sizes": net.sizes, "activations": net.activations, "loss": net.loss.name,
+                        "learning_rate": t.learning_rate, "update_biases": list(t.update_biases),
+                        "weights": [w.tolist() for w in net.weights], "biases": [b.tolist() for b in net.biases]},
+            "inputs": t.X.tolist(), "targets": t.Y.tolist(),
+            "ask": list(self.ask),
+            "given": [q.as_dict() for q in self.given],
+            "questions": [q.as_dict() for q in self.questions],
+            "tolerance": {"relative": grading.REL_TOL, "absolute": grading.ABS_TOL},
+        }
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n"
+
+    def check(self, answers):
+        """Grade ``answers`` (``{id: number}``, or the text of a JSON/CSV answers file): a :class:`grading.Grade`."""
+        if isinstance(answers, str):
+            answers = grading.parse_answers(answers)
+        return grading.grade(self.to_dict()["questions"], answers)
+
+    # ----------------------------------------------------------- renderers
+    def to_markdown(self, lang="en", key=True):
+        from .render import markdown
+        return markdown(self, check_language(lang), key)
+
+    def to_latex(self, lang="en", key=True):
+        from .render import latex
+        return latex(self, check_language(lang), key)
+
+    def to_html(self, lang="en", interactive=True, key=True):
+        """Interactive (answers checked in the page, offline) or printable (answer key on its own page)."""
+        from . import interactive as page
+        from .render import printable
+        lang = check_language(lang)
+        return page.render(self, lang) if interactive else printable(self, lang, key)
+
+    def render(self, format="html", lang="en", key=True):
+        if format == "json":
+            return self.to_json()
+        if format == "print":
+            return self.to_html(lang, interactive=False, key=key)
+        renderers = {"html": lambda: self.to_html(lang), "markdown": lambda: self.to_markdown(lang, key),
+                     "latex": lambda: self.to_latex(lang, key)}
+        if format not in renderers:
+            raise ValueError(f"unknown format {format!r}; valid: html, print, markdown, latex, json")
+        return renderers[format]()
+
+
+def exercise(level=1, seed=0, *, spec=None, ask=None, student=None):
+    """A new :class:`Exercise`: generated from ``level`` and ``seed``, or from an explainer ``spec`` (a path).
+
+    ``ask`` is a comma list or iterable of kinds (``z, a, cost, delta, grad, update``); default per level.
+    """
+    if spec is not None:
+        from ..explain import spec as spec_module
+        s = spec_module.load(spec)
+        if s.update_biases is not None:
+            for layer in s.network.layers:
+                layer.train_biases = bool(s.update_biases)
+        return Exercise(s.network, s.X, s.Y, s.learning_rate, ask or DEFAULT_ASK[1], level=None, seed=None,
+                        student=student)
+    if isinstance(level, bool) or level not in generate_module.LEVELS:
+        raise ValueError(f"unknown level {level!r}; valid: {', '.join(map(str, generate_module.LEVELS))}")
+    network, X, Y, eta = generate_module.generate(level, seed)
+    return Exercise(network, X, Y, eta, ask or DEFAULT_ASK[level], level=level, seed=seed, student=student)
