@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..exercise.grading import grade, read_answers
-from ..exercise.sheet import say
+from ..exercise.i18n import say
 from ..explain import LANGUAGES
 from ..files import loads_json, read_text
 from ._args import positive_int

@@ -11,7 +11,7 @@ import json
 from html import escape
 
 from .render import PRINT_STYLE, num, outline
-from .sheet import messages, say
+from .i18n import messages, say
 
 SCRIPT = r"""
 const data = JSON.parse(document.getElementById("sheet-data").textContent);

@@ -10,7 +10,7 @@ from html import escape
 
 from ..explain.expr import format_number
 from .questions import Symbol
-from .sheet import say
+from .i18n import say
 
 EQUATIONS = ("eq_forward", "eq_BP1", "eq_BP2", "eq_BP3", "eq_BP4", "eq_update")
 

@@ -8,27 +8,15 @@
 from __future__ import annotations
 
 import json
-from functools import cache
-from importlib import resources
 
 from ..explain.i18n import check_language
 from ..explain.model import Trace
 from . import generate as generate_module
-from . import grading, questions
+from . import grading, questions, render
+from . import interactive as interactive_page
 
 DEFAULT_ASK = {1: questions.KINDS, 2: ("a", "cost", "delta", "grad", "update"), 3: ("cost", "delta", "grad")}
 FORMAT_VERSION = 1
-
-
-@cache
-def messages(lang):
-    check_language(lang)
-    text = resources.files(__package__).joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-def say(lang, key, **args):
-    return messages(lang)[key].format(**args)
 
 
 def check_ask(ask):
@@ -87,19 +75,15 @@ class Exercise:
 
     # ----------------------------------------------------------- renderers
     def to_markdown(self, lang="en", key=True):
-        from .render import markdown
-        return markdown(self, check_language(lang), key)
+        return render.markdown(self, check_language(lang), key)
 
     def to_latex(self, lang="en", key=True):
-        from .render import latex
-        return latex(self, check_language(lang), key)
+        return render.latex(self, check_language(lang), key)
 
     def to_html(self, lang="en", interactive=True, key=True):
         """Interactive (answers checked in the page, offline) or printable (answer key on its own page)."""
-        from . import interactive as page
-        from .render import printable
         lang = check_language(lang)
-        return page.render(self, lang) if interactive else printable(self, lang, key)
+        return interactive_page.render(self, lang) if interactive else render.printable(self, lang, key)
 
     def render(self, format="html", lang="en", key=True):
         if format == "json":
