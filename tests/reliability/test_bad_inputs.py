@@ -14,7 +14,7 @@ import pytest
 from deltaprop import Network, gradcheck
 from deltaprop.cli import main
 from deltaprop.data.idx import write_idx
-from deltaprop.persistence import load_model, save_checkpoint, save_model
+from deltaprop.persistence import load_model, save_model
 from deltaprop.training import fit
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from ..exercise.grading import grade, read_answers
 from ..exercise.i18n import say
