@@ -26,7 +26,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNS = ["A/10", "A/128", "B/32", "B/128", "B/1024", "C/256"]
-ENGINE_ORDER = ["deltaprop", "jax", "torch", "sklearn", "nielsen", "floor"]
+ENGINE_ORDER = ["deltaprop", "deltaprop-numpy", "jax", "torch", "sklearn", "nielsen", "floor"]
 NIELSEN_CONFIGS = {"A"}         # Nielsen's network.py: sigmoid + quadratic only
 QUICK_SAMPLES = 2000
 QUICK_CONFIGS = "A/10,B/128"

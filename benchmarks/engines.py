@@ -97,8 +97,9 @@ def _median_predict_ms(predict, X, repeats=5):
 
 
 # --------------------------------------------------------------------- deltaprop
-def run_deltaprop(config, batch, X, y, X_test, epochs, warmup):
-    """The public training path: ``Network.fit``; per-epoch times from its callback."""
+def run_deltaprop(config, batch, X, y, X_test, epochs, warmup, engine="auto"):
+    """The public training path: ``Network.fit`` (``engine="auto"``: the compiled epoch when numba is installed);
+    per-epoch times from its callback."""
     net = initial_network(config)
     lr = CONFIGS[config][3]
     times, rss = [], []
@@ -111,8 +112,8 @@ def run_deltaprop(config, batch, X, y, X_test, epochs, warmup):
         clock[0] = now
 
     history = net.fit(X, y, epochs=warmup + epochs, batch_size=batch, learning_rate=lr, seed=SEED,
-                      callback=on_epoch)
-    return {"epoch_times": times[warmup:], "rss_mb": rss, "peak_rss_mb": peak_rss_mb(),
+                      callback=on_epoch, engine=engine)
+    return {"epoch_times": times[warmup:], "rss_mb": rss, "peak_rss_mb": peak_rss_mb(), "engine": history.engine,
             "predict_ms": _median_predict_ms(net.predict, X_test),
             "final_loss": history["loss"][-1], "final_accuracy": history["accuracy"][-1]}
 
@@ -339,8 +340,14 @@ def run_jax(config, batch, X, y, X_test, epochs, warmup):
             "final_loss": float(losses.mean()), "version": jax.__version__}
 
 
+def run_deltaprop_numpy(config, batch, X, y, X_test, epochs, warmup):
+    """The readable NumPy path alone (``engine="numpy"``), for comparison with the compiled epoch."""
+    return run_deltaprop(config, batch, X, y, X_test, epochs, warmup, engine="numpy")
+
+
 ENGINES = {
     "deltaprop": run_deltaprop,
+    "deltaprop-numpy": run_deltaprop_numpy,
     "jax": run_jax,
     "torch": run_torch,
     "sklearn": run_sklearn,

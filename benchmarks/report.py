@@ -11,6 +11,7 @@ RATIO_TARGETS = {
     ("B", 1024): (1.0, 1.15),
     ("C", 256): (1.0, 1.15),
 }
+JAX_TARGETS = {("A", 10): 0.5}      # else 0.95 × JAX
 SKLEARN_HALF_AT_BATCH = 32          # ≤ 0.5 × scikit-learn's time at batch ≤ 32
 NIELSEN_SPEEDUP = 15.0              # ≥ 15 × faster than the per-sample loop
 MEMORY_HEADROOM_MB = 250.0          # peak RSS ≤ float32 data + 250 MB
@@ -42,6 +43,11 @@ def evaluate_targets(runs):
         key, s = (run["config"], run["batch"]), run["seconds"]
         label = f"{run['config']}/{run['batch']}"
         dp = s.get("deltaprop")
+        # the compiled epoch against JAX (jit + scan) and PyTorch, and never slower than the NumPy path
+        max_jax = JAX_TARGETS.get(key, 0.95)
+        check(f"{label}: deltaprop ≤ {max_jax} × JAX", _ratio(dp, s.get("jax")), max_jax)
+        check(f"{label}: deltaprop ≤ 0.95 × PyTorch", _ratio(dp, s.get("torch")), 0.95)
+        check(f"{label}: deltaprop no slower than its NumPy path", _ratio(dp, s.get("deltaprop-numpy")), 1.05)
         if key in RATIO_TARGETS:
             max_torch, max_floor = RATIO_TARGETS[key]
             check(f"{label}: deltaprop ≤ {max_torch} × PyTorch", _ratio(dp, s.get("torch")), max_torch)
@@ -63,7 +69,8 @@ def evaluate_targets(runs):
 
 def format_table(runs):
     """Markdown: seconds per epoch per engine, ratios, GFLOPS, peak memory, predict time."""
-    header = ("| config | batch | deltaprop | PyTorch | scikit-learn | Nielsen | floor | dp/PyTorch | dp/floor "
+    header = ("| config | batch | deltaprop | deltaprop (NumPy path) | JAX (jit epoch) | PyTorch | scikit-learn "
+              "| Nielsen | floor | dp/JAX | dp/PyTorch | dp/floor "
               "| dp/sklearn | Nielsen/dp | GFLOPS dp | GFLOPS floor | peak RSS dp (MB) | predict 10k dp / PyTorch (ms) |")
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for run in runs:
@@ -72,8 +79,9 @@ def format_table(runs):
         pred = run.get("predict_ms", {})
         mem = run.get("memory") or {}
         cells = [run["config"], str(run["batch"])]
-        cells += [_fmt(s.get(e)) for e in ("deltaprop", "torch", "sklearn", "nielsen", "floor")]
-        cells += [_fmt(_ratio(dp, s.get("torch"))), _fmt(_ratio(dp, s.get("floor"))),
+        cells += [_fmt(s.get(e)) for e in ("deltaprop", "deltaprop-numpy", "jax", "torch", "sklearn", "nielsen",
+                                           "floor")]
+        cells += [_fmt(_ratio(dp, s.get("jax"))), _fmt(_ratio(dp, s.get("torch"))), _fmt(_ratio(dp, s.get("floor"))),
                   _fmt(_ratio(dp, s.get("sklearn"))), _fmt(_ratio(s.get("nielsen"), dp))]
         cells += [_fmt(gf / dp if dp else None), _fmt(gf / s["floor"] if s.get("floor") else None)]
         cells += [_fmt(mem.get("peak_rss_mb"), 4),

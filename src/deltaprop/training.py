@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import compiled
 from .batches import BatchWalk
 from .labels import is_classification, outputs_to_labels
 from .optimizers import get_optimizer
@@ -42,6 +43,8 @@ class History:
         self.epochs = []        # list of dicts, one per epoch
         self.stopped_epoch = None   # set when early stopping ended the run
         self.best_epoch = None      # set when early stopping restored the best weights
+        self.engine = "numpy"       # "numpy" or "fused" (the compiled epoch, deltaprop.compiled)
+        self.engine_note = None     # why the compiled epoch was not used, when it was not
 
     def append(self, record):
         self.epochs.append(record)
@@ -102,7 +105,7 @@ class EarlyStopping:
 
 def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *, shuffle=True,
         seed=None, validation_data=None, callback=None, weight_decay=0.0, schedule=None,
-        early_stopping=None, checkpoint=None, progress=None, resume=None):
+        early_stopping=None, checkpoint=None, progress=None, resume=None, engine="auto"):
     """Train ``network`` in place by mini-batch gradient descent.
 
     Parameters
@@ -138,6 +141,10 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         Called after every chunk of batches (about 1 MB of inputs; a progress bar).
     resume : TrainingState, optional
         Continue a run: ``network`` must hold the checkpoint's weights.
+    engine : {"auto", "numpy", "fused"}
+        ``fused`` runs each epoch compiled (:mod:`deltaprop.compiled`, needs numba: ``deltaprop[fast]``) and
+        refuses runs it cannot do; ``numpy`` the NumPy loop; ``auto`` the compiled epoch when it can, else NumPy.
+        ``history.engine`` says which ran and ``history.engine_note`` why the compiled one did not.
 
     Returns
     -------
@@ -168,12 +175,14 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     stopper = None if early_stopping is None else EarlyStopping(early_stopping, state)
     walk = BatchWalk(n, batch_size, rng, shuffle)
     dropout_rng = rng if any(layer.dropout for layer in network.layers) else None
+    fused, note = _choose_engine(engine, network, optimizer, dropout_rng is not None)
     labels = outputs_to_labels(Y) if is_classification(Y) else None      # (n,) true classes, or None
     chunk = _chunk_rows(walk.batch_size, n, X.shape[1] * X.itemsize)
     buffers = (np.empty((chunk, X.shape[1]), network.dtype),    # gathered rows land here
                np.empty((chunk, Y.shape[1]), network.dtype),
                np.empty((chunk, Y.shape[1]), network.dtype))    # each batch's output, for the books
     history = History()
+    history.engine, history.engine_note = ("fused" if fused else "numpy"), note
     for record in state.history:
         history.append(dict(record))
 
@@ -183,8 +192,13 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         snapshot = _copy_into(snapshot, network.parameters())      # last known finite weights
         order = walk.start_epoch()
         epoch_labels = labels[order] if labels is not None and order is not None else labels
-        loss_sum, correct = _train_epoch(network, X, Y, epoch_labels, order, walk.batch_size, optimizer,
-                                         dropout_rng, buffers, epoch, progress, snapshot)
+        if fused:
+            loss_sum, correct = compiled.train_epoch(network, X, Y, epoch_labels, order, walk.batch_size, optimizer)
+            if progress is not None:
+                progress(epoch, n, n, loss_sum, correct)
+        else:
+            loss_sum, correct = _train_epoch(network, X, Y, epoch_labels, order, walk.batch_size, optimizer,
+                                             dropout_rng, buffers, epoch, progress, snapshot)
         check_divergence(network, loss_sum, snapshot, f"in epoch {epoch}")
 
         record = {"epoch": epoch, "loss": loss_sum / n, "learning_rate": optimizer.learning_rate}
@@ -280,6 +294,21 @@ def _check_decay(value):
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"weight decay must be a finite number >= 0, got {value}")
     return value
+
+
+ENGINES = ("auto", "numpy", "fused")
+
+
+def _choose_engine(engine, network, optimizer, dropout):
+    """``(use the compiled epoch?, why not)`` for ``engine`` (see :func:`fit`)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; valid: {', '.join(ENGINES)}")
+    if engine == "numpy":
+        return False, "engine='numpy' was asked for"
+    reason = compiled.unsupported(network, optimizer, dropout)
+    if engine == "fused" and reason:
+        raise ValueError(f"engine='fused' cannot train this run: {reason}")
+    return reason is None, reason
 
 
 def _check_decay_step(optimizer, weight_decay, n):

@@ -67,9 +67,11 @@ def test_one_sgd_step_equals_torch_optim_sgd(torch, problem):
     torch_loss(torch, net.loss.name, a, Y).backward()
     optimizer.step()
     net.train_step(X, Y, SGD(0.3))
+    # rtol 1e-10 as for the gradients: unmatched pairs (e.g. softmax + binary cross-entropy) divide by a(1 − a),
+    # which near-saturated outputs (targets of exactly 0 or 1) make a few ulps less accurate than the fused pairs
     for l, layer in enumerate(net.layers):
-        np.testing.assert_allclose(layer.weights, params[2 * l].detach().numpy(), rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(layer.biases, params[2 * l + 1].detach().numpy(), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(layer.weights, params[2 * l].detach().numpy(), rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(layer.biases, params[2 * l + 1].detach().numpy(), rtol=1e-10, atol=1e-13)
 
 
 def test_dropout_gradients_equal_torch_with_the_same_mask(torch, rng):

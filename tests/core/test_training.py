@@ -76,11 +76,14 @@ def test_bad_hyper_parameters(kwargs, message, rng):
         net.fit(rng.standard_normal((8, 2)), rng.uniform(0, 1, 8), **kwargs)
 
 
-def test_divergence_stops_with_clear_error_and_keeps_finite_weights(rng):
+@pytest.mark.parametrize("engine, where", [("numpy", "at epoch .*, batch"), ("auto", "epoch")])
+def test_divergence_stops_with_clear_error_and_keeps_finite_weights(rng, engine, where):
+    """The NumPy loop names the batch; the compiled epoch (engine auto, when numba is there) the epoch."""
     X = rng.standard_normal((64, 2)) * 10
     Y = rng.standard_normal((64, 1)) * 10
     net = Network([2, 32, 1], ["relu", "linear"], seed=0)
-    with pytest.raises(DivergenceError, match="diverged at epoch .* try a smaller learning rate"):
+    with pytest.raises(DivergenceError, match=f"diverged .*{where}.* try a smaller "
+                                              f"learning rate"):
         with np.errstate(over="ignore", invalid="ignore"):
-            net.fit(X, Y, epochs=50, batch_size=8, learning_rate=5.0, seed=0)
+            net.fit(X, Y, epochs=50, batch_size=8, learning_rate=5.0, seed=0, engine=engine)
     assert all(np.isfinite(p).all() for p in net.weights + net.biases)

@@ -140,7 +140,7 @@ def test_fit_equals_fresh_arrays_reference_with_short_last_batch(rng, sizes, act
     X, Y = _data(rng, 50, sizes, loss)                  # 50 = 3 × 16 + 2
     net = Network(sizes, activations, loss=loss, seed=5)
     twin = net.copy()
-    history = net.fit(X, Y, epochs=3, batch_size=16, learning_rate=0.2, seed=11)
+    history = net.fit(X, Y, epochs=3, batch_size=16, learning_rate=0.2, seed=11, engine="numpy")
     losses, accuracies = _manual_fit(twin, X, Y, 3, 16, 0.2, 11)
     for a, b in zip(net.weights + net.biases, twin.weights + twin.biases):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-13)

@@ -81,11 +81,11 @@ def test_schedule_sets_each_epochs_rate(blobs):
 def test_progress_hook_runs_per_chunk_of_batches(blobs, monkeypatch):
     X, y, _, _ = blobs                  # 180 samples of 2 float64 features: 16 bytes a row
     calls = []
-    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0)
+    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
     assert [c[:3] for c in calls] == [(1, 180, 180), (2, 180, 180)]     # all 180 rows fit one 1 MB chunk
     monkeypatch.setattr(training, "CHUNK_BYTES", 100 * 16)              # chunks of 2 batches of 50
     calls.clear()
-    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0)
+    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
     assert [c[:3] for c in calls] == [(1, 100, 180), (1, 180, 180), (2, 100, 180), (2, 180, 180)]
     assert all(c[3] > 0 and 0 <= c[4] <= c[1] for c in calls)
 
