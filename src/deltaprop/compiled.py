@@ -222,13 +222,13 @@ def _make_epoch(numba, gemm, dtype):
                             elif code == 3:
                                 if Zp[i, j] <= 0:
                                     Dp[i, j] *= slope
-                if train_b[l]:                                  # BP3 and the bias step
-                    b = bs[l]
+                if train_b[l]:                                  # BP3 (1ᵀΔ, summed row by row) and the bias step
+                    b, total = bs[l], np.zeros(d_out, D.dtype)
+                    for i in range(m):
+                        for j in range(d_out):
+                            total[j] += D[i, j]
                     for j in range(d_out):
-                        s = 0.0
-                        for i in range(m):
-                            s += D[i, j]
-                        b[j] -= s
+                        b[j] -= total[j]
                 prev = xb if l == 0 else As[l - 1]              # BP4 and the step: W ← (1 − ηλ/n) W − Δᵀ A
                 gemm(ROW, T, N, d_out, d_in, m, -one, D.ctypes.data, d_out, prev.ctypes.data, d_in,
                      real(1.0 - lr * decay), W.ctypes.data, d_in)

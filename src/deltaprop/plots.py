@@ -37,8 +37,12 @@ def training_curves(history, path, title=None):
     plt = _pyplot()
     epochs = [r["epoch"] for r in history]
     has_accuracy = any("accuracy" in r for r in history)
-    fig, axes = plt.subplots(1, 2 if has_accuracy else 1, figsize=(10 if has_accuracy else 5.5, 4),
-                             squeeze=False)
+    has_diagnostics = any("diagnostics" in r for r in history)
+    rows = 2 if has_diagnostics else 1
+    fig, axes = plt.subplots(rows, 2 if has_accuracy or has_diagnostics else 1,
+                             figsize=(10 if has_accuracy or has_diagnostics else 5.5, 4 * rows), squeeze=False)
+    if has_diagnostics:
+        _diagnostics(axes[1], epochs, history)
     for ax, key, label in zip(axes[0], ("loss", "accuracy"), ("loss", "accuracy")):
         for prefix, name, style in (("", "training", "-"), ("val_", "validation", "--")):
             values = [r.get(prefix + key) for r in history]
@@ -55,6 +59,27 @@ def training_curves(history, path, title=None):
     fig.tight_layout()
     _save(fig, path)
     plt.close(fig)
+
+
+def _diagnostics(axes, epochs, history):
+    """Update/weight ratio per layer (log scale) and the saturated / dead fractions, per epoch."""
+    layers = len(history[0]["diagnostics"])
+    for l in range(layers):
+        axes[0].plot(epochs, [r["diagnostics"][l]["update_ratio"] for r in history], marker="o", markersize=3,
+                     label=f"layer {l + 1}")
+        for key, style in (("saturated", "-"), ("dead", "--")):
+            values = [r["diagnostics"][l][key] for r in history]
+            if any(v is not None for v in values):
+                axes[1].plot(epochs, [100 * (v or 0) for v in values], style, marker="o", markersize=3,
+                             label=f"layer {l + 1} {key}")
+    axes[0].set_yscale("log")
+    axes[0].set_ylabel("η‖∂C/∂W‖ / ‖W‖ (update / weight)")
+    axes[1].set_ylabel("% of units")
+    axes[1].set_ylim(-2, 102)
+    for ax in axes:
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
 
 
 def confusion_matrix_plot(matrix, path, class_names=None, title="confusion matrix"):

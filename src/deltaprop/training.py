@@ -26,6 +26,7 @@ import numpy as np
 
 from . import compiled
 from .batches import BatchWalk
+from .diagnostics import SAMPLE, measure
 from .labels import is_classification, outputs_to_labels
 from .optimizers import get_optimizer
 from .schedules import get_schedule
@@ -105,7 +106,7 @@ class EarlyStopping:
 
 def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *, shuffle=True,
         seed=None, validation_data=None, callback=None, weight_decay=0.0, schedule=None,
-        early_stopping=None, checkpoint=None, progress=None, resume=None, engine="auto"):
+        early_stopping=None, checkpoint=None, progress=None, resume=None, engine="auto", diagnostics=False):
     """Train ``network`` in place by mini-batch gradient descent.
 
     Parameters
@@ -145,6 +146,9 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         ``fused`` runs each epoch compiled (:mod:`deltaprop.compiled`, needs numba: ``deltaprop[fast]``) and
         refuses runs it cannot do; ``numpy`` the NumPy loop; ``auto`` the compiled epoch when it can, else NumPy.
         ``history.engine`` says which ran and ``history.engine_note`` why the compiled one did not.
+    diagnostics : bool
+        Record per-layer weight and gradient norms, update/weight ratios and the fractions of saturated and dead
+        units after every epoch (:mod:`deltaprop.diagnostics`) under ``record["diagnostics"]``.
 
     Returns
     -------
@@ -206,6 +210,8 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
             record["accuracy"] = correct / n
         if validation is not None:
             record.update({f"val_{k}": v for k, v in network.evaluate(*validation).items()})
+        if diagnostics:
+            record["diagnostics"] = measure(network, X[:SAMPLE], Y[:SAMPLE], optimizer.learning_rate)
         history.append(record)
         stop_now = stopper is not None and stopper.update(epoch, record["val_loss"], network)
         state.epoch, state.history = epoch, history.epochs

@@ -19,6 +19,7 @@ import numpy as np
 from .errors import EXIT_FAILED, CommandError
 from ..atomic import atomic_write, remove_stale_temporaries
 from ..data.loaders import load_data
+from ..diagnostics import summary_line
 from ..data.preprocessing import train_validation_split
 from ..optimizers import OPTIMIZERS, get_optimizer
 from ..persistence import load_checkpoint, save_checkpoint, save_model
@@ -70,6 +71,9 @@ def add_arguments(parser):
     out.add_argument("--plot", metavar="CURVES.png", help="loss and accuracy curves (needs matplotlib)")
     out.add_argument("--json", metavar="FILE", help="final metrics and per-epoch history as JSON")
     out.add_argument("--quiet", action="store_true", help="no progress bar and no per-epoch lines")
+    out.add_argument("--diagnostics", action="store_true",
+                     help="per layer and epoch: weight and gradient norms, update/weight ratio, saturated and dead "
+                          "units (printed, in --json, and drawn by --plot)")
     out.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
 
 
@@ -113,6 +117,8 @@ def run(args):
         seconds = bar.end_epoch()
         if not args.quiet:
             print(epoch_summary(record, config["epochs"], seconds, len(X)), flush=True)
+            for layer in record.get("diagnostics", []):
+                print(summary_line(layer), flush=True)
         bar.start_epoch()
 
     if args.checkpoint_dir and os.path.isdir(args.checkpoint_dir):
@@ -136,7 +142,7 @@ def run(args):
                           weight_decay=config["weight_decay"], schedule=config["schedule"],
                           early_stopping=config["early_stopping"],
                           checkpoint=args.checkpoint_dir and on_checkpoint,
-                          progress=bar if bar.enabled else None, resume=resume)
+                          progress=bar if bar.enabled else None, resume=resume, diagnostics=args.diagnostics)
     except DivergenceError as exc:
         bar.end_epoch()
         print(f"deltaprop train: error: {exc}", file=sys.stderr)
