@@ -263,3 +263,38 @@ def test_the_page_fits_the_screen(browser, server, output_dir, width):
     page.screenshot(path=os.path.join(output_dir, f"playground-{width}px.png"), full_page=True)
     page.close()
     assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"
+
+
+def test_the_speed_control_slows_training_to_a_watchable_rate(page):
+    """At 5 steps per second the step counter advances by about 5 a second (a learner can follow it)."""
+    page.select_option("#speed", "5")
+    page.wait_for_function("window.playground.state.config.speed === 5")
+    page.click("#play")
+    page.wait_for_function("window.playground.state.steps >= 2")
+    start_steps, start = state(page)["steps"], page.evaluate("performance.now()")
+    page.wait_for_timeout(2000)
+    steps, now = state(page)["steps"], page.evaluate("performance.now()")
+    page.click("#play")
+    rate = (steps - start_steps) / ((now - start) / 1000)
+    assert 3 <= rate <= 7, f"{rate:.1f} steps per second at a speed of 5"
+    assert int(page.inner_text("#steps")) >= steps - 1
+    page.select_option("#speed", "0")                      # as fast as it goes: far more than 5 a second
+    page.wait_for_function("window.playground.state.config.speed === 0")
+    page.click("#play")
+    page.wait_for_timeout(1000)
+    page.click("#play")
+    assert state(page)["steps"] - steps > 50
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_lesson_loads_its_configuration_and_text(page, output_dir, lang):
+    page.select_option("#lesson-lang", lang)
+    page.wait_for_function("document.querySelectorAll('#lesson option').length > 6")
+    page.select_option("#lesson", "xor")
+    page.wait_for_function("window.playground.state.config.dataset === 'xor' && "
+                           "window.playground.state.config.hidden.length === 0")
+    assert page.inner_text("#lesson-title").startswith("2.")
+    assert ("XOR" in page.inner_text("#lesson-text")) and page.inner_text("#lesson-try")
+    page.select_option("#lesson", "saturation")
+    page.wait_for_function("window.playground.state.config.activations[0] === 'sigmoid'")
+    page.screenshot(path=os.path.join(output_dir, f"playground-lesson-{lang}.png"), full_page=True)

@@ -36,7 +36,9 @@ from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from . import exports, schema
 from ..nudge import nudge
+from ..explain.i18n import LANGUAGES
 from .datasets import parse_csv
+from .lessons import catalogue
 from .frames import output_frame
 from .neuron import neuron_report
 from .schema import RequestError
@@ -82,6 +84,12 @@ class Api:
         if parts == ["options"]:
             _allow(method, "GET")
             return json_response(options())
+        if parts == ["lessons"]:
+            _allow(method, "GET")
+            lang = query.get("lang", "en")
+            if lang not in LANGUAGES:
+                raise RequestError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
+            return json_response({"lessons": catalogue(lang)})
         if parts == ["sessions"]:
             _allow(method, "POST")
             return self.create(parse_json(body), client)

@@ -46,7 +46,9 @@ DEFAULTS = {
     "batch_size": 10,
     "l2": 0.0,
     "seed": 0,
+    "speed": 0,                      # training steps per second while playing; 0 = as fast as it goes
 }
+SPEEDS = (0, 1, 2, 5, 10, 30, 100, 300)
 
 
 class RequestError(Exception):
@@ -100,6 +102,11 @@ def check_choice(value, name, choices):
     return value
 
 
+def _bad_speed(value):
+    raise RequestError(f"speed must be one of {', '.join(map(str, SPEEDS))} steps per second (0 = as fast as it "
+                       f"goes); got {value!r}")
+
+
 def validate_config(body):
     """A complete, checked configuration from a (possibly partial) JSON object."""
     check_object(body, DEFAULTS, "configuration")
@@ -116,6 +123,8 @@ def validate_config(body):
         "batch_size": check_int(config["batch_size"], "batch_size", 1, MAX_SAMPLES),
         "l2": check_number(config["l2"], "l2", 0.0, 10.0),
         "seed": check_int(config["seed"], "seed", 0, MAX_SEED),
+        "speed": config["speed"] if config["speed"] in SPEEDS and not isinstance(config["speed"], bool) else
+        _bad_speed(config["speed"]),
     }
     hidden, activations = config["hidden"], config["activations"]
     if not isinstance(hidden, list) or len(hidden) > MAX_HIDDEN_LAYERS:

@@ -30,6 +30,7 @@ from .schema import RequestError
 
 HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
 LIVE_KEYS = ("learning_rate", "optimizer", "batch_size", "l2")   # changed while training: the weights stay
+VIEW_KEYS = ("speed",)                                           # how fast it plays: nothing to retrain
 SLICE_SECONDS = 0.02      # training time per lock hold while playing
 IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
 
@@ -59,8 +60,13 @@ class Session:
         """
         with self.lock:
             old = getattr(self, "config", None)
-            if old is not None and upload is None and config["preset"] != "mazur" \
-                    and {k for k in config if config[k] != old.get(k)} <= set(LIVE_KEYS):
+            changed = {k for k in config if old is not None and config[k] != old.get(k)}
+            if old is not None and upload is None and changed and changed <= set(VIEW_KEYS):
+                self.config = config                    # a new playing speed: nothing else changes
+                self._touch()
+                return
+            if old is not None and upload is None and config["preset"] != "mazur" and changed \
+                    and changed <= set(LIVE_KEYS + VIEW_KEYS):
                 self._change_live(config)
                 return
             self.pause()
@@ -207,14 +213,17 @@ class Session:
                     self.playing = False
                     self._touch()
                     return
+                speed = self.config.get("speed", 0)
                 deadline = time.perf_counter() + SLICE_SECONDS
                 try:
-                    while time.perf_counter() < deadline:
+                    while True:
                         self._step()
+                        if speed or time.perf_counter() >= deadline:
+                            break               # a set speed: one step, then the pause below
                 except RequestError:
                     pass                        # diverged: _step stopped playing and set self.error
                 self._touch()
-            time.sleep(0.005)                   # let request threads in
+            time.sleep(1.0 / speed if speed else 0.005)     # a watchable pace, or just let request threads in
 
     # ------------------------------------------------------------ editing
     def set_weight(self, layer, to, frm, value):

@@ -72,7 +72,7 @@ function connect() {
   app.source.addEventListener("state", (event) => accept(JSON.parse(event.data)));
 }
 
-const LIVE = ["learning_rate", "optimizer", "batch_size", "l2"];     // changed live: same weights, same history
+const LIVE = ["learning_rate", "optimizer", "batch_size", "l2", "speed"];   // changed live: same weights, same history
 
 async function configure(changes) {
   const config = { ...app.config, ...changes };
@@ -123,6 +123,7 @@ function buildControls() {
     select.addEventListener("change", () => configure({ [id]: NUMERIC.includes(id) ? Number(select.value) : select.value }));
   }
   $("seed").addEventListener("change", () => configure({ seed: Number($("seed").value) }));
+  $("speed").addEventListener("change", () => configure({ speed: Number($("speed").value) }));
   for (const id of ["train_fraction", "noise", "samples"]) {
     $(id).addEventListener("input", () => { $(`${id}-out`).textContent = sliderText(id, $(id).value); });
     $(id).addEventListener("change", () => configure({ [id]: Number($(id).value) }));
@@ -143,6 +144,9 @@ function buildControls() {
   $("epoch-btn").addEventListener("click", () => action("epoch"));
   $("reset").addEventListener("click", () => action("reset"));
   $("mazur").addEventListener("click", () => configure({ preset: "mazur" }));
+  $("lesson").addEventListener("change", () => startLesson($("lesson").value));
+  $("lesson-lang").addEventListener("change", () => loadLessons($("lesson-lang").value));
+  loadLessons("en");
   $("no-preset").addEventListener("click", () => configure({ preset: "none" }));
   $("add-layer").addEventListener("click", () => changeLayers(1));
   $("remove-layer").addEventListener("click", () => changeLayers(-1));
@@ -309,6 +313,32 @@ function wireDemon(panel, slider, t) {
   slider.addEventListener("change", () => { delete slider.dataset.dirty; });
 }
 
+// ----------------------------------------------------------------- lessons
+async function loadLessons(lang) {
+  const chosen = $("lesson").value;
+  app.lessons = (await api(`/api/lessons?lang=${lang}`)).lessons;
+  const select = $("lesson");
+  select.length = 1;
+  for (const lesson of app.lessons) select.add(new Option(lesson.title, lesson.id));
+  select.value = chosen;
+  if (chosen) showLesson(chosen);
+}
+
+function showLesson(id) {
+  const lesson = app.lessons.find((item) => item.id === id);
+  $("lesson-box").hidden = !lesson;
+  if (!lesson) return;
+  $("lesson-title").textContent = lesson.title;
+  $("lesson-text").textContent = lesson.text;
+  $("lesson-try").textContent = lesson.try;
+}
+
+async function startLesson(id) {
+  showLesson(id);
+  const lesson = app.lessons.find((item) => item.id === id);
+  if (lesson) await configure({ ...app.options.defaults, ...lesson.config, speed: app.config.speed });
+}
+
 // ----------------------------------------------------------------- render
 function render() {
   const s = app.state;
@@ -333,6 +363,7 @@ function render() {
     select.disabled = mazur;
   }
   $("seed").value = c.seed;
+  $("speed").value = String(c.speed ?? 0);
   for (const id of ["train_fraction", "noise", "samples"]) {
     $(id).value = c[id];
     $(`${id}-out`).textContent = id === "samples" && c.dataset === "upload"
