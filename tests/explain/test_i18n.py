@@ -65,3 +65,23 @@ def test_locale_files_are_valid_utf8_json():
     for lang in LANGUAGES:
         text = resources.files("deltaprop.explain").joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
         assert isinstance(json.loads(text), dict)
+
+
+def test_chinese_prose_uses_full_width_punctuation():
+    """zh (and ja) prose: ，：；（） rather than ASCII ,:;() (placeholders like {n} and formulas aside)."""
+    import re
+    from deltaprop.explain.i18n import messages
+    for lang in ("zh", "ja"):
+        for key, text in messages(lang).items():
+            prose = re.sub(r"\{[^}]*\}", "", text)
+            assert not re.search(r"[,:;()]", prose), (lang, key, text)
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ["S 型函数", "二次代价函数"]), ("ja", ["シグモイド関数", "二乗誤差"]),
+                                         ("fr", ["sigmoïde", "quadratique"])])
+def test_loss_and_activation_names_are_translated(lang, words):
+    import deltaprop as dp
+    out = dp.explain(dp.mazur_network(), [0.05, 0.1], [0.01, 0.99]).to_text(lang=lang)
+    for word in words:
+        assert word in out
+    assert "quadratic" not in out and " sigmoid" not in out

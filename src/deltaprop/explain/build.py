@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import mazur
 from . import demon, matrix, neuron
-from .document import Eq, Figure, Heading, Note, Para
+from .document import Eq, Figure, Heading, Note, Para, Terms
 from .expr import Matrix, Num, Sym, Word, equation
 
 FORMS = ("neuron", "matrix", "both")
@@ -81,8 +81,9 @@ def _listing(items):
 
 def _setup(trace, names):
     net = trace.network
-    out = [Para("network", {"sizes": "-".join(map(str, net.sizes)), "activations": ", ".join(net.activations),
-                            "loss": net.loss.name, "eta": Num(trace.learning_rate)})]
+    out = [Para("network", {"sizes": "-".join(map(str, net.sizes)),
+                            "activations": Terms(tuple(f"act_{a.split(':')[0]}" for a in net.activations)),
+                            "loss": Terms((f"loss_{net.loss.name}",)), "eta": Num(trace.learning_rate)})]
     out.append(Para("biases_trained" if all(trace.update_biases) else "biases_fixed_setup"))
     for s in range(trace.n):
         S = None if trace.n == 1 else s + 1

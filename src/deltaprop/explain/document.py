@@ -25,6 +25,14 @@ class Para:
 
 
 @dataclass(frozen=True)
+class Terms:
+    """Names translated at render time (``act_sigmoid``, ``loss_quadratic``, …), joined by the language's list
+    separator (``, `` or ``、``)."""
+
+    keys: tuple
+
+
+@dataclass(frozen=True)
 class Note:
     """A highlighted remark (e.g. the tutorial's rounding)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from . import textmath
-from .document import Eq, Figure, Heading, Note, Para
+from .document import Eq, Figure, Heading, Note, Para, Terms
 from .expr import Num, format_number
 from .i18n import translate
 
@@ -13,9 +13,14 @@ WIDTH = 100
 
 
 def phrase(block, lang, precision):
-    """The translated sentence of a Heading/Para/Note, its numbers at ``precision``."""
-    args = {k: format_number(v.value, precision) if isinstance(v, Num) else str(v) for k, v in block.args.items()}
-    return translate(lang, block.key, **args)
+    """The translated sentence of a Heading/Para/Note, its numbers at ``precision``, its terms translated."""
+    def arg(value):
+        if isinstance(value, Num):
+            return format_number(value.value, precision)
+        if isinstance(value, Terms):
+            return translate(lang, "list_sep").join(translate(lang, key) for key in value.keys)
+        return str(value)
+    return translate(lang, block.key, **{k: arg(v) for k, v in block.args.items()})
 
 
 def equation_lines(block, lang, precision, tag_format="   ({tag})"):
