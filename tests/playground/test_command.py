@@ -10,8 +10,11 @@ from deltaprop.playground import is_loopback
 
 
 def test_command_prints_the_url_and_serves_the_page():
+    # Ctrl+C must reach the child: restore SIGINT's default there (an earlier test in the same process, e.g.
+    # Playwright's driver, may have left it ignored, and a child started with SIGINT ignored keeps ignoring it)
     process = subprocess.Popen([sys.executable, "-m", "deltaprop", "playground"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = process.stdout.readline()
         assert line.startswith("deltaprop playground: http://127.0.0.1:"), line
