@@ -1,10 +1,13 @@
 """``deltaprop explain`` as a user runs it: outputs, files, and one-line errors for bad specs."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from deltaprop.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def run(capsys, *argv):
@@ -172,3 +175,21 @@ def test_huge_but_finite_weights_still_explain(tmp_path, capsys):
             "input": [0.05, 0.1], "target": [0.01, 0.99]}
     code, out, err = run(capsys, "--spec", write_spec(tmp_path, spec))
     assert code == 0 and err == "" and "inf" not in out and "nan" not in out.lower()
+
+
+@pytest.mark.parametrize("numbering, first_hidden, heading", [("nielsen", "z²₁", "Hidden layer 2"),
+                                                              ("deltaprop", "z¹₁", "Hidden layer 1")])
+def test_layer_numbering_nielsen_or_engine(capsys, numbering, first_hidden, heading):
+    """With Nielsen's book open: his z² is the first hidden layer (the input is his layer 1)."""
+    code, out, _ = run(capsys, "--spec", str(EXAMPLES / "explain-softmax.json"), "--numbering", numbering)
+    assert code == 0 and f"    {first_hidden} = " in out and heading in out
+    assert ("input is layer 1" in out) == (numbering == "nielsen")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ja", "fr"])
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_legend_and_notation_bridge_in_text_and_markdown(capsys, lang, fmt):
+    code, out, _ = run(capsys, "--lang", lang, "--format", fmt)
+    out = out.replace("\\_", "_")                         # Markdown escapes the underscores of prose
+    assert code == 0 and "BP1 δ^L = ∇_a C ⊙ σ'(z^L)" in out and "BP4 ∂C/∂w^l_jk = a^(l−1)_k δ^l_j" in out
+    assert "net = z" in out and "E_total = C" in out

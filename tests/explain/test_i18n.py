@@ -71,9 +71,10 @@ def test_chinese_prose_uses_full_width_punctuation():
     """zh (and ja) prose: ，：；（） rather than ASCII ,:;() (placeholders like {n} and formulas aside)."""
     import re
     from deltaprop.explain.i18n import messages
+    formula = r"[\w^()'ᵀ⊙∂∇δσ+−/·.,\[\] ]*=[\w^()'ᵀ⊙∂∇δσ+−/·.,\[\] ]*"     # e.g. δ^l = ((W^(l+1))ᵀ δ^(l+1))
     for lang in ("zh", "ja"):
         for key, text in messages(lang).items():
-            prose = re.sub(r"\{[^}]*\}", "", text)
+            prose = re.sub(formula, "", re.sub(r"\{[^}]*\}", "", text))
             assert not re.search(r"[,:;()]", prose), (lang, key, text)
 
 

@@ -30,6 +30,9 @@ def add_arguments(parser):
                              "zeros dropped, as the tutorial prints)")
     parser.add_argument("--steps", type=int_in_range(0, MAX_STEPS, "a number of steps"), default=0, metavar="N",
                         help="also show the error and outputs after N training steps")
+    parser.add_argument("--numbering", choices=("deltaprop", "nielsen"), default="deltaprop",
+                        help="layer numbers as the engine counts them (1 = first hidden layer, the default) or as "
+                             "Nielsen's book does (input = layer 1)")
     parser.add_argument("--detail", choices=DETAILS, default="concise",
                         help="concise (default) or derive: adds Nielsen's demon check, δ·Δz next to the "
                              "recomputed cost change, for every neuron")
@@ -40,11 +43,13 @@ def run(args):
     if args.spec:
         spec = spec_module.load(args.spec)
         explanation = explain(spec.network, spec.X, spec.Y, learning_rate=spec.learning_rate,
-                              update_biases=spec.update_biases, steps=args.steps, form=args.form, detail=args.detail)
+                              update_biases=spec.update_biases, steps=args.steps, form=args.form, detail=args.detail,
+                              numbering=args.numbering)
     else:
         X, Y = mazur.mazur_data()
         explanation = explain(mazur.mazur_network(), X, Y, learning_rate=mazur.LEARNING_RATE,
-                              update_biases=False, steps=args.steps, form=args.form, detail=args.detail)
+                              update_biases=False, steps=args.steps, form=args.form, detail=args.detail,
+                              numbering=args.numbering)
     # Default: the tutorial's 9 decimals, trailing zeros dropped (0.3775); --precision D: exactly D decimals.
     precision = 9 if args.precision is None else FixedDecimals(args.precision)
     output = explanation.render(args.format, lang=args.lang, precision=precision)

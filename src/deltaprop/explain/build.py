@@ -30,7 +30,8 @@ def document(trace, names, form, detail="concise"):
     check_form(form)
     check_detail(detail)
     net = trace.network
-    out = [Heading(1, "title_mazur" if is_mazur(trace) else "title"), Para("intro")]
+    out = [Heading(1, "title_mazur" if is_mazur(trace) else "title"), Para("intro"),
+           Para(f"numbering_{names.numbering}"), Para("legend_text"), Para("notation_bridge")]
     out += _setup(trace, names)
     out.append(Figure("before"))
     if form in ("neuron", "both"):
@@ -41,9 +42,9 @@ def document(trace, names, form, detail="concise"):
     out.append(Para("new_parameters"))
     for l, (layer, new) in enumerate(zip(net.layers, trace.updated.layers), start=1):
         if form == "matrix" or layer.weights.size > neuron.MAX_WEIGHTS:
-            out.append(Eq(equation(Sym("W", "", f"{l}+"), "=", Matrix(new.weights))))
+            out.append(Eq(equation(Sym("W", "", f"{names.layer(l)}+"), "=", Matrix(new.weights))))
             if trace.update_biases[l - 1]:
-                out.append(Eq(equation(Sym("b", "", f"{l}+"), "=", Matrix(new.biases[:, None]))))
+                out.append(Eq(equation(Sym("b", "", f"{names.layer(l)}+"), "=", Matrix(new.biases[:, None]))))
             continue
         for j in range(layer.n_out):
             params = [[names.updated(names.weight(l, j, k)), "=", Num(new.weights[j, k])] for k in range(layer.n_in)]

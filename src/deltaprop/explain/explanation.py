@@ -75,7 +75,7 @@ class Explanation:
 
 
 def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form="neuron", naming="auto",
-            detail="concise"):
+            detail="concise", numbering="deltaprop"):
     """Explain one step of backpropagation on ``network`` with every number shown.
 
     Parameters
@@ -98,6 +98,9 @@ def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form=
     detail : {"concise", "derive"}
         ``derive`` adds, for every neuron, Nielsen's demon check: the cost change δ·Δz predicted by backprop
         next to the change recomputed by running the network again.
+    numbering : {"deltaprop", "nielsen"}
+        Layer numbers as the engine counts them (1 = first hidden layer) or as Nielsen's book does (the input
+        is layer 1, so his z² is the engine's z¹).
 
     Returns
     -------
@@ -111,7 +114,7 @@ def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form=
     0.298371109
     """
     trace = Trace(network, x, y, learning_rate=learning_rate, update_biases=update_biases, steps=steps)
-    return Explanation(trace, names_for(network, naming), form, detail)
+    return Explanation(trace, names_for(network, naming, numbering), form, detail)
 
 
 def _precision(precision):

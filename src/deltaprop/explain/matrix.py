@@ -29,7 +29,8 @@ def _col(array):
 
 
 def _sym(names, base, l, transpose=False):
-    sup = f"{l}T" if transpose else str(l)
+    shown = names.layer(l)
+    sup = f"{shown}T" if transpose else str(shown)
     if base == "W":
         return Sym("W", "", sup)
     if l == 0 and base == "a":
@@ -77,12 +78,12 @@ def build(trace, names):
     out += [Heading(3, "update"), Para("update_intro", {"eta": Num(trace.learning_rate)})]
     for l, (layer, new) in enumerate(zip(net.layers, trace.updated.layers), start=1):
         W = _sym(names, "W", l)
-        out.append(Eq(equation(Sym("W", "", f"{l}+"), "=", W, "−", ETA, Partial(names.total(), W), "=",
+        out.append(Eq(equation(Sym("W", "", f"{names.layer(l)}+"), "=", W, "−", ETA, Partial(names.total(), W), "=",
                                Matrix(layer.weights), "−", Num(trace.learning_rate), Matrix(trace.grads.weights[l - 1]),
                                "=", Matrix(new.weights))))
         if trace.update_biases[l - 1]:
             b = _sym(names, "b", l)
-            out.append(Eq(equation(Sym("b", "", f"{l}+"), "=", b, "−", ETA, Partial(names.total(), b), "=",
+            out.append(Eq(equation(Sym("b", "", f"{names.layer(l)}+"), "=", b, "−", ETA, Partial(names.total(), b), "=",
                                    _col(layer.biases[None, :]), "−", Num(trace.learning_rate),
                                    _col(trace.grads.biases[l - 1][None, :]), "=", _col(new.biases[None, :]))))
     if not all(trace.update_biases):

@@ -17,14 +17,26 @@ def _index(*numbers):
     return ("," if any(n >= 10 for n in numbers) else "").join(str(n) for n in numbers)
 
 
+NUMBERINGS = ("deltaprop", "nielsen")
+
+
 class GenericNames:
-    """Nielsen's notation; layers numbered from 1 = first hidden layer, units from 1."""
+    """Nielsen's notation; units from 1; layers as the engine numbers them (1 = first hidden layer) or, with
+    ``numbering="nielsen"``, as his book does (the input is layer 1, so the first hidden layer is layer 2)."""
 
     mazur = False
     cost = "C"
 
-    def __init__(self, sizes):
+    def __init__(self, sizes, numbering="deltaprop"):
+        if numbering not in NUMBERINGS:
+            raise ValueError(f"unknown numbering {numbering!r}; valid: {', '.join(NUMBERINGS)}")
         self.sizes = list(sizes)
+        self.numbering = numbering
+        self.offset = 1 if numbering == "nielsen" else 0
+
+    def layer(self, l):
+        """The number a reader sees for the engine's layer ``l``."""
+        return l + self.offset
 
     def _s(self, base, sub="", sup="", sample=None):
         return Sym(base, sub, sup, plain=False, sample=sample)
@@ -33,26 +45,26 @@ class GenericNames:
         return self._s("x", _index(k + 1), sample=sample)
 
     def z(self, l, j, sample=None):
-        return self._s("z", _index(j + 1), str(l), sample=sample)
+        return self._s("z", _index(j + 1), str(self.layer(l)), sample=sample)
 
     def a(self, l, j, sample=None):
         """Activation ``a^l_j``; layer 0 is the input."""
         if l == 0:
             return self.input(j, sample)
-        return self._s("a", _index(j + 1), str(l), sample=sample)
+        return self._s("a", _index(j + 1), str(self.layer(l)), sample=sample)
 
     def unit(self, l, j):
         """How a neuron is called in headings: ``3`` (generic) or ``h1``/``o2`` (Mazur)."""
         return str(j + 1)
 
     def weight(self, l, j, k):
-        return self._s("w", _index(j + 1, k + 1), str(l))
+        return self._s("w", _index(j + 1, k + 1), str(self.layer(l)))
 
     def bias(self, l, j):
-        return self._s("b", _index(j + 1), str(l))
+        return self._s("b", _index(j + 1), str(self.layer(l)))
 
     def delta(self, l, j, sample=None):
-        return self._s("δ", _index(j + 1), str(l), sample=sample)
+        return self._s("δ", _index(j + 1), str(self.layer(l)), sample=sample)
 
     def target(self, j, sample=None):
         return self._s("y", _index(j + 1), sample=sample)
@@ -70,10 +82,10 @@ class GenericNames:
 
     # vectors and matrices of the tensor form
     def vector(self, base, l):
-        return self._s(base, "", str(l))
+        return self._s(base, "", str(self.layer(l)))
 
     def matrix(self, l):
-        return self._s("W", "", str(l))
+        return self._s("W", "", str(self.layer(l)))
 
 
 class MazurNames(GenericNames):
@@ -120,12 +132,13 @@ class MazurNames(GenericNames):
         return self._p("E", "total", sample)
 
 
-def names_for(network, naming="auto"):
-    """``"mazur"``, ``"generic"`` or ``"auto"`` (Mazur's names for a 2-2-2 network)."""
+def names_for(network, naming="auto", numbering="deltaprop"):
+    """``"mazur"``, ``"generic"`` or ``"auto"`` (Mazur's names for a 2-2-2 network); layers numbered as the
+    engine does (``"deltaprop"``) or as Nielsen's book (``"nielsen"``)."""
     if naming not in ("auto", "mazur", "generic"):
         raise ValueError(f"unknown naming {naming!r}; valid: auto, mazur, generic")
     if naming == "auto":
         naming = "mazur" if network.sizes == [2, 2, 2] else "generic"
     if naming == "mazur" and network.sizes != [2, 2, 2]:
         raise ValueError(f"Mazur's names (w1..w8, h1, o1) need a 2-2-2 network, got {network.sizes}")
-    return (MazurNames if naming == "mazur" else GenericNames)(network.sizes)
+    return (MazurNames if naming == "mazur" else GenericNames)(network.sizes, numbering)

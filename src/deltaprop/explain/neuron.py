@@ -39,7 +39,7 @@ def build(trace, names):
     L = trace.n_layers
     for l in range(L, 0, -1):
         kind = "output_layer" if l == L else "hidden_layer"
-        out.append(Heading(3, kind, {"layer": l}))
+        out.append(Heading(3, kind, {"layer": names.layer(l)}))
         if l == L:
             out.append(Para("fused_intro" if trace.fused() else "output_intro"))
         else:
@@ -64,7 +64,8 @@ def _forward(trace, names, s):
         out.append(Heading(3, "sample", {"index": S}))
     for l, layer in enumerate(net.layers, start=1):
         if S is None:
-            out.append(Heading(3, "output_layer" if l == trace.n_layers else "hidden_layer", {"layer": l}))
+            out.append(Heading(3, "output_layer" if l == trace.n_layers else "hidden_layer",
+                               {"layer": names.layer(l)}))
         prev = trace.acts[l - 1][s]
         for j in range(layer.n_out):
             z_sym = names.z(l, j, S)
