@@ -22,7 +22,7 @@ from .schedules import get_schedule
 from . import explain  # the explainer package, callable: explain(network, x, y) -> Explanation
 from . import exercise  # the exercises package, callable: exercise(level, seed) -> Exercise
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: F401  (deltaprop.__version__)
 
 __all__ = [
     "ACTIVATIONS", "Activation", "Dense", "DivergenceError", "Gradients", "History", "LOSSES", "Loss",

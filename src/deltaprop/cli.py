@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser():
-    from . import __version__
+    from ._version import __version__
     parser = _Parser(prog="deltaprop", description="Backpropagation in tensor form, showing its work.")
     parser.add_argument("--version", action="version", version=f"deltaprop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -42,7 +42,7 @@ class Explanation:
 
     def to_html(self, lang="en", precision=9, form=None):
         """One self-contained HTML page: MathML equations, inline SVG diagrams, no external resources."""
-        from .. import __version__
+        from .._version import __version__
         return html.render(self.blocks(form), self.trace, self.names, check_language(lang), _precision(precision),
                            version=__version__)
 

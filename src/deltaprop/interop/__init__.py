@@ -23,20 +23,11 @@ line; every writer is atomic (:mod:`deltaprop.atomic`).
 
 from __future__ import annotations
 
-import importlib
+from .common import require  # noqa: F401  (re-exported: the one-line message for a missing extra)
 
 EXPORT_FORMATS = ("safetensors", "onnx", "network2", "pytorch-script")
 IMPORT_FORMATS = ("safetensors", "onnx", "network2")
 SUFFIXES = {".safetensors": "safetensors", ".onnx": "onnx", ".json": "network2"}
-
-
-def require(module, extra="interop"):
-    """Import an optional dependency, or raise ``ImportError`` with a one-line install hint."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise ImportError(f"this needs the optional package {module.split('.')[0]!r}: "
-                          f"pip install 'deltaprop[{extra}]'") from None
 
 
 def export_network(network, path, format, metadata=None):

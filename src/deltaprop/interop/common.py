@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 
@@ -74,3 +75,12 @@ def check_file(path):
 
 def dumps(value):
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def require(module, extra="interop"):
+    """Import an optional dependency, or raise ``ImportError`` with a one-line install hint."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"this needs the optional package {module.split('.')[0]!r}: "
+                          f"pip install 'deltaprop[{extra}]'") from None

@@ -14,7 +14,8 @@ import json
 import numpy as np
 
 from ..atomic import write_bytes
-from . import common, require
+from . import common
+from .common import require
 
 OPSET = 17
 ACTIVATION_OPS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "leaky-relu": "LeakyRelu",

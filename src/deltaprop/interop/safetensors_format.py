@@ -17,7 +17,8 @@ import json
 import numpy as np
 
 from ..atomic import write_bytes
-from . import common, require
+from . import common
+from .common import require
 
 
 def tensors(network):
