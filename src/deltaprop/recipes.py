@@ -5,10 +5,10 @@
                  N(0, 1) init, SGD η = 3.0, batch 10, 30 epochs (book: 95.42 % on MNIST).
 ``nielsen-ch3``  Nielsen ch. 3 ``network2.py``: [784, 100, 10], sigmoid + cross-entropy,
                  N(0, 1/n_in) init, η = 0.1, λ = 5.0, batch 10, 60 epochs (book: 98.04 %).
-``best``         deltaprop's own recipe for 28×28 MNIST-format data: [784, 256, 128, 10],
-                 relu, dropout 0.2, softmax + cross-entropy, Adam η = 1e-3 with a cosine
-                 schedule, batch 128, 25 epochs, float32, all 60,000 images (measured on
-                 Fashion-MNIST: 0.899 test accuracy, see docs/training.md).
+``best``         deltaprop's own recipe for 28×28 MNIST-format data: [784, 1024, 10],
+                 relu, dropout 0.5, softmax + cross-entropy, Adam η = 1e-3 with a cosine
+                 schedule, batch 128, 40 epochs, float32, all 60,000 images (measured on
+                 Fashion-MNIST: 0.905 test accuracy in under 3 minutes, see docs/training.md).
 ===============  ============================================================================
 
 Nielsen trains on 50,000 images and holds 10,000 back for validation; the
@@ -30,9 +30,9 @@ RECIPES = {
         "epochs": 60, "validation": 1 / 6, "dtype": "float64",
     },
     "best": {
-        "layers": [784, 256, 128, 10], "activations": ["relu", "relu", "softmax"], "loss": "cross-entropy",
-        "init": "he-normal", "optimizer": "adam", "lr": 1e-3, "batch_size": 128, "epochs": 25,
-        "dropout": [0.2, 0.2], "schedule": "cosine", "dtype": "float32",
+        "layers": [784, 1024, 10], "activations": ["relu", "softmax"], "loss": "cross-entropy",
+        "init": "he-normal", "optimizer": "adam", "lr": 1e-3, "batch_size": 128, "epochs": 40,
+        "dropout": [0.5], "schedule": "cosine", "dtype": "float32",
     },
 }
 
