@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import mazur
 from . import demon, matrix, neuron
-from .document import Eq, Figure, Heading, Note, Para, Terms
+from .document import Count, Eq, Figure, Heading, Note, Para, Terms
 from .expr import Matrix, Num, Sym, Word, equation
 
 FORMS = ("neuron", "matrix", "both")
@@ -66,7 +66,7 @@ def document(trace, names, form, detail="concise"):
         out.append(Note("rounding_note", {
             "exact1": Num(trace.loss_after_update), "printed1": f"{mazur.PRINTED_AFTER_ONE_STEP:.9f}",
             "exact_many": f"{trace.loss_after(steps):.4e}", "printed_many": f"{mazur.PRINTED_AFTER_10000_STEPS:.10f}",
-            "steps": f"{steps:,}"}))
+            "steps": Count(steps)}))
     return out
 
 

@@ -25,6 +25,13 @@ class Para:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A whole number in prose, grouped the language's way at render time (10,000; fr: 10 000)."""
+
+    value: int
+
+
+@dataclass(frozen=True)
 class Terms:
     """Names translated at render time (``act_sigmoid``, ``loss_quadratic``, …), joined by the language's list
     separator (``, `` or ``、``)."""

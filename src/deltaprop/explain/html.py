@@ -106,7 +106,7 @@ def render(blocks, trace, names, lang="en", precision=9, version=""):
             if block.key == "intro":
                 body.append(_legend(lang))
         elif isinstance(block, Note):
-            body.append(f'<aside class="note"><strong>{escape(translate(lang, "note"))}:</strong> '
+            body.append(f'<aside class="note"><strong>{escape(translate(lang, "note"))}{translate(lang, "label_sep").rstrip()}</strong> '
                         f"{escape(phrase(block, lang, precision))}</aside>")
         elif isinstance(block, Figure):
             body.append(_figure(block, trace, names, lang, precision))

@@ -29,7 +29,8 @@ def render(blocks, lang="en", precision=9):
         elif isinstance(block, Para):
             out += [_escape(phrase(block, lang, precision)), ""]
         elif isinstance(block, Note):
-            out += [f"> **{translate(lang, 'note')}:** {_escape(phrase(block, lang, precision))}", ""]
+            label = translate(lang, "note") + translate(lang, "label_sep").rstrip()
+            out += [f"> **{label}** {_escape(phrase(block, lang, precision))}", ""]
         elif isinstance(block, Figure):
             continue
     if in_code:

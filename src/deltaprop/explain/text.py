@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from . import textmath
-from .document import Eq, Figure, Heading, Note, Para, Terms
+from .document import Count, Eq, Figure, Heading, Note, Para, Terms
 from .expr import Num, format_number
 from .i18n import translate
 
@@ -17,6 +17,8 @@ def phrase(block, lang, precision):
     def arg(value):
         if isinstance(value, Num):
             return format_number(value.value, precision)
+        if isinstance(value, Count):
+            return f"{value.value:,}".replace(",", translate(lang, "thousands_sep"))
         if isinstance(value, Terms):
             return translate(lang, "list_sep").join(translate(lang, key) for key in value.keys)
         return str(value)
@@ -53,7 +55,7 @@ def render(blocks, lang="en", precision=9):
             text = phrase(block, lang, precision)
             out += (textwrap.wrap(text, WIDTH) if wrap else [text]) + [""]
         elif isinstance(block, Note):
-            text = f"{translate(lang, 'note')}: {phrase(block, lang, precision)}"
+            text = f"{translate(lang, 'note')}{translate(lang, 'label_sep')}{phrase(block, lang, precision)}"
             lines = textwrap.wrap(text, WIDTH - 2) if wrap else [text]
             out += ["", *("│ " + line for line in lines), ""]
         elif isinstance(block, Eq):
