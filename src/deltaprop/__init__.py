@@ -20,7 +20,7 @@ from .training import DivergenceError, History, TrainingState, fit, train_batch
 from .persistence import load_checkpoint, load_model, read_metadata, save_checkpoint, save_model
 from .schedules import get_schedule
 from . import explain  # the explainer package, callable: explain(network, x, y) -> Explanation
-from . import exercise  # the exercises package, callable: exercise(level, seed) -> Exercise
+from .explain import exercise  # the exercises (built on the explainer), callable: exercise(level, seed)
 
 from ._version import __version__  # noqa: F401  (deltaprop.__version__)
 

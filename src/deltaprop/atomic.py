@@ -4,7 +4,7 @@ Every file deltaprop writes (models, checkpoints, predictions, reports,
 explanations, plots, exports) goes through :func:`atomic_write`:
 
 1. the bytes go to a temporary file in the target's own folder (same file
-   system, so the rename below is atomic), named ``.NAME.XXXX.tmp``;
+   system, so the rename below is atomic), named ``.NAME.<random>.tmp``;
 2. it is flushed and ``fsync``-ed, then given the mode a plain ``open``
    would give under the current umask;
 3. ``os.replace`` puts it in place of the target in one step;

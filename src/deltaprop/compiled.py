@@ -31,17 +31,14 @@ from .optimizers import SGD
 _ACT = {"sigmoid": 0, "tanh": 1, "relu": 2, "leaky-relu": 3, "linear": 4, "softmax": 5}
 _LOSS = {"quadratic": 0, "binary-cross-entropy": 1, "cross-entropy": 2}
 _kernels = None             # {dtype: compiled epoch function}, built on first use
-_import_error = None
 
 
 def _numba():
-    global _import_error
     try:
         import llvmlite.binding
         import numba
         return numba, llvmlite.binding
-    except ImportError as exc:
-        _import_error = str(exc)
+    except ImportError:
         return None, None
 
 

@@ -3,7 +3,7 @@
 Read from the source with :mod:`ast` (every ``import``, also those inside
 functions), so a lazy import cannot hide a cycle.  ``deltaprop/__init__.py``
 is the public façade that gathers everything: it may import faces, but nothing may import from it; the faces are
-the explainer, the playground, the command line and the exercises.
+the explainer (with its exercises), the playground and the command line.
 """
 
 from pathlib import Path
@@ -13,7 +13,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "deltaprop"
 FACES = ("deltaprop.explain", "deltaprop.playground", "deltaprop.commands", "deltaprop.cli",
-         "deltaprop.exercise", "deltaprop.__main__")
+         "deltaprop.__main__")
 
 
 def _module_name(path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..exercise.grading import grade, read_answers
-from ..exercise.i18n import say
+from ..explain.exercise.grading import grade, read_answers
+from ..explain.exercise.i18n import say
 from ..explain import LANGUAGES
 from ..files import loads_json, read_text
 from ._args import positive_int

@@ -17,11 +17,11 @@ import os
 import numpy as np
 
 from ..atomic import write_text
+from ..files import loads_json, read_text
 from ..network import Network
 from . import common
 
 COSTS = {"quadratic": "QuadraticCost", "binary-cross-entropy": "CrossEntropyCost"}
-MAX_DEPTH = 4               # a list of matrices of rows of numbers
 
 
 def save(network, path, metadata):
@@ -41,11 +41,7 @@ def save(network, path, metadata):
 
 def load(path, dtype=None):
     path = common.check_file(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle, parse_constant=_refuse, parse_int=_int)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ValueError(f"{path}: not a network2 JSON file ({str(exc).splitlines()[0]})") from None
+    data = loads_json(read_text(path, common.MAX_FILE_BYTES, "network2 JSON file"), path)
     if not isinstance(data, dict) or not {"sizes", "weights", "biases", "cost"} <= set(data):
         raise ValueError(f"{path}: a network2 file is an object with sizes, weights, biases and cost")
     costs = {v: k for k, v in COSTS.items()}
@@ -88,12 +84,3 @@ def _array(rows, shape, where, dtype):
 def _count(value):
     return f"{len(value)} items" if isinstance(value, list) else type(value).__name__
 
-
-def _int(text):
-    if len(text) > 30:
-        raise ValueError(f"integer with {len(text)} digits")
-    return int(text)
-
-
-def _refuse(name):
-    raise ValueError(f"{name} is not allowed in JSON")

@@ -9,11 +9,11 @@ Reading back accepts exactly this shape of graph and names any other op.
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 
 from ..atomic import write_bytes
+from ..files import loads_json
 from . import common
 from .common import require
 
@@ -63,10 +63,7 @@ def load(path):
         raise ValueError(f"{path}: not a valid ONNX model ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
     props = {p.key: p.value for p in model.metadata_props}
-    try:
-        description = json.loads(props.get("deltaprop", "null"))
-    except (ValueError, RecursionError):
-        raise ValueError(f"{path}: the deltaprop metadata is not valid JSON") from None
+    description = loads_json(props.get("deltaprop", "null"), f"{path}: the deltaprop metadata")
     inits = {t.name: onnx.numpy_helper.to_array(t) for t in model.graph.initializer}
     nodes = list(model.graph.node)
     weights, biases, activations = [], [], []

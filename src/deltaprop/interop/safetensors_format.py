@@ -12,11 +12,11 @@ holds ``{"deltaprop": <JSON>}`` (sizes, activations, loss, dtype).
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 
 from ..atomic import write_bytes
+from ..files import loads_json
 from . import common
 from .common import require
 
@@ -49,10 +49,7 @@ def load(path):
     except Exception as exc:        # the library raises its own SafetensorError for any damaged header
         raise ValueError(f"{path}: not a readable safetensors file ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
-    try:
-        description = json.loads(header.get("deltaprop", "null"), parse_constant=_refuse)
-    except (ValueError, RecursionError):
-        raise ValueError(f"{path}: the deltaprop metadata in the header is not valid JSON") from None
+    description = loads_json(header.get("deltaprop", "null"), f"{path}: the deltaprop metadata in the header")
     if not isinstance(description, dict):
         raise ValueError(f"{path}: no deltaprop metadata in the header (the file was not written by deltaprop "
                          f"export, so the activations and the loss are unknown)")
@@ -66,6 +63,3 @@ def load(path):
     biases = [arrays[f"{common.sequential_index(l)}.bias"] for l in range(1, n_layers + 1)]
     return common.build(description, weights, biases, path)
 
-
-def _refuse(name):
-    raise ValueError(f"{name} is not JSON")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from ..explain.i18n import check_language
-from ..explain.model import Trace
+from ..i18n import check_language
+from ..model import Trace
 from . import generate as generate_module
 from . import grading, questions, render
 from . import interactive as interactive_page
@@ -31,7 +31,7 @@ def check_ask(ask):
 class Exercise:
     """One exercise: ``questions`` (asked) and ``given`` (everything else the step computes).
 
-    Build it with :func:`deltaprop.exercise.exercise`.
+    Build it with :func:`deltaprop.exercise` (:func:`deltaprop.explain.exercise.sheet.exercise`).
     """
 
     def __init__(self, network, X, Y, learning_rate, ask, *, level=None, seed=None, student=None):
@@ -103,7 +103,7 @@ def exercise(level=1, seed=0, *, spec=None, ask=None, student=None):
     ``ask`` is a comma list or iterable of kinds (``z, a, cost, delta, grad, update``); default per level.
     """
     if spec is not None:
-        from ..explain import spec as spec_module
+        from .. import spec as spec_module
         s = spec_module.load(spec)
         if s.update_biases is not None:
             for layer in s.network.layers:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..explain.expr import format_number
+from ..expr import format_number
 from .questions import Symbol
 from .i18n import say
 

@@ -6,7 +6,7 @@ import json
 from functools import cache
 from importlib import resources
 
-from ..explain.i18n import check_language
+from ..i18n import check_language
 
 
 @cache
