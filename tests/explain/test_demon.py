@@ -7,7 +7,7 @@ import pytest
 
 import deltaprop as dp
 from deltaprop.cli import main
-from deltaprop.explain.expr import format_number
+from deltaprop.explain.expr import display_number as format_number
 
 
 def _expected(net, X, Y):

@@ -71,7 +71,8 @@ def test_chinese_prose_uses_full_width_punctuation():
     """zh (and ja) prose: ，：；（） rather than ASCII ,:;() (placeholders like {n} and formulas aside)."""
     import re
     from deltaprop.explain.i18n import messages
-    formula = r"[\w^()'ᵀ⊙∂∇δσ+−/·.,\[\] ]*=[\w^()'ᵀ⊙∂∇δσ+−/·.,\[\] ]*"     # e.g. δ^l = ((W^(l+1))ᵀ δ^(l+1))
+    chars = r"[\w^()'ᵀ⊙∂∇δσ+−×/·.,²Σ|<>≤≥→½\[\] ]*"
+    formula = chars + "=" + chars                     # e.g. δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)
     for lang in ("zh", "ja"):
         for key, text in messages(lang).items():
             if key.endswith("_sep"):                  # typography settings (the digit-group separator), not prose
@@ -94,6 +95,6 @@ def test_french_groups_thousands_and_spaces_its_colons():
     import deltaprop as dp
     out = dp.explain(dp.mazur_network(), [0.05, 0.1], [0.01, 0.99]).to_text(lang="fr")
     assert "10\u202f000 étapes" in out and "10,000" not in out          # a French reader reads 10,000 as ten
-    assert "Remarque : " in out and "Remarque:" not in out
+    assert "Remarque\u00a0: " in out and "Remarque:" not in out       # no-break space: the colon never starts a line
     zh = dp.explain(dp.mazur_network(), [0.05, 0.1], [0.01, 0.99]).to_text(lang="zh")
     assert "注：" in zh

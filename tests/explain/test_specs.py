@@ -5,7 +5,7 @@ import pytest
 
 import deltaprop
 from deltaprop.explain import spec
-from deltaprop.explain.expr import format_number
+from deltaprop.explain.expr import display_number as format_number
 
 from .helpers import equations
 

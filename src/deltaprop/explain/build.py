@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import mazur
-from . import demon, matrix, neuron
+from . import demon, derive, matrix, neuron
 from .document import Count, Eq, Figure, Heading, Note, Para, Terms
 from .expr import Matrix, Num, Sym, Word, equation
 
@@ -26,7 +26,8 @@ def check_form(form):
 
 
 def document(trace, names, form, detail="concise"):
-    """Every block of the explanation, in reading order (``detail="derive"`` adds the demon check)."""
+    """Every block of the explanation, in reading order (``detail="derive"`` adds where each factor comes from
+    and the demon check)."""
     check_form(form)
     check_detail(detail)
     net = trace.network
@@ -38,6 +39,8 @@ def document(trace, names, form, detail="concise"):
         out += neuron.build(trace, names)
     if form in ("matrix", "both"):
         out += matrix.build(trace, names)
+    if detail == "derive":
+        out += derive.build(trace, names)
     out.append(Heading(2, "result"))
     out.append(Para("new_parameters"))
     for l, (layer, new) in enumerate(zip(net.layers, trace.updated.layers), start=1):
@@ -65,7 +68,7 @@ def document(trace, names, form, detail="concise"):
         steps = 10_000
         out.append(Note("rounding_note", {
             "exact1": Num(trace.loss_after_update), "printed1": f"{mazur.PRINTED_AFTER_ONE_STEP:.9f}",
-            "exact_many": f"{trace.loss_after(steps):.4e}", "printed_many": f"{mazur.PRINTED_AFTER_10000_STEPS:.10f}",
+            "exact_many": f"{trace.loss_after(steps):.4e}".replace("-", "−"), "printed_many": f"{mazur.PRINTED_AFTER_10000_STEPS:.10f}",
             "steps": Count(steps)}))
     return out
 

@@ -11,7 +11,7 @@ from html import escape
 
 import numpy as np
 
-from .expr import format_number
+from .expr import display_number
 from .naming import GenericNames, names_for
 from .textmath import symbol_text
 
@@ -66,7 +66,7 @@ def network_svg(network, *, names=None, precision=4, title=None, changed=None):
                     t = 0.3
                     lx, ly = xk + R + t * (xj - xk - 2 * R), yk + t * (yj - yk)
                     hot = old is not None and old.weights[j, k] != w
-                    labels.append(_label(lx, ly, symbol_text(names.weight(l, j, k)), format_number(w, precision), hot))
+                    labels.append(_label(lx, ly, symbol_text(names.weight(l, j, k)), display_number(w, precision), hot))
     for l, units in enumerate(pos):
         for j, (x, y) in units.items():
             kind = "input" if l == 0 else ("output" if l == len(sizes) - 1 else "hidden")
@@ -78,7 +78,7 @@ def network_svg(network, *, names=None, precision=4, title=None, changed=None):
                 layer = network.layers[l - 1]
                 b = float(layer.biases[j])
                 hot = changed is not None and changed.layers[l - 1].biases[j] != b
-                labels.append(_label(x, y + R + 13, symbol_text(names.bias(l, j)), format_number(b, precision), hot))
+                labels.append(_label(x, y + R + 13, symbol_text(names.bias(l, j)), display_number(b, precision), hot))
         for i, unit in enumerate(shown[l]):
             if unit < 0:
                 x = MARGIN + R + 30 + l * DX

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import build, demon, html, markdown, text
+from . import build, demon, derive, html, markdown, text
 from .i18n import check_language
 from .model import Trace
 from .naming import names_for
@@ -48,9 +48,11 @@ class Explanation:
 
     def to_dict(self):
         """The JSON contract (see :meth:`Trace.to_dict`), full float precision; with ``detail="derive"`` also
-        ``demon_checks`` (one :class:`~deltaprop.nudge.Nudge` per neuron, layers numbered from 1 = first hidden)."""
+        ``derivations`` (:func:`~.derive.factors`: each factor of the chain rule, sample 1) and ``demon_checks``
+        (one :class:`~deltaprop.nudge.Nudge` per neuron, layers numbered from 1 = first hidden)."""
         out = self.trace.to_dict()
         if self.detail == "derive":
+            out["derivations"] = derive.factors(self.trace)
             out["demon_checks"] = [check.as_dict() for check in demon.checks(self.trace)]
         return out
 
@@ -96,8 +98,10 @@ def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form=
     naming : {"auto", "mazur", "generic"}
         ``auto`` uses Mazur's names (w1..w8, h1, o1) for a 2-2-2 network.
     detail : {"concise", "derive"}
-        ``derive`` adds, for every neuron, Nielsen's demon check: the cost change δ·Δz predicted by backprop
-        next to the change recomputed by running the network again.
+        ``derive`` adds where each factor comes from (the function, its derivative in general form, then the
+        numbers; the softmax Jacobian; how a pair reduces BP1 to ``a − y`` or why it does not; remarks on
+        saturated, dead or sign-flipping units) and, for every neuron, Nielsen's demon check: the cost change
+        δ·Δz predicted by backprop next to the change recomputed by running the network again.
     numbering : {"deltaprop", "nielsen"}
         Layer numbers as the engine counts them (1 = first hidden layer) or as Nielsen's book does (the input
         is layer 1, so his z² is the engine's z¹).

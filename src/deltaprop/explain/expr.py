@@ -188,6 +188,12 @@ def format_number(value, precision):
     return f"{mantissa}e{int(exponent):+03d}"
 
 
+def display_number(value, precision):
+    """:func:`format_number` for a reader: minus signs as the typographic ``−`` (U+2212), the same glyph as the
+    operators around them (``0.5 × (−0.0226)``).  JSON keeps real numbers; learners may type either sign."""
+    return format_number(value, precision).replace("-", "−")
+
+
 def paren(*items):
     """``(items)`` with the same flattening as :func:`equation`."""
     return Group(equation(*items))

@@ -6,7 +6,7 @@ from html import escape
 
 from . import textmath
 
-from .expr import Call, Frac, Group, Matrix, Num, Op, Partial, Power, Shape, Sym, Word, format_number
+from .expr import Call, Frac, Group, Matrix, Num, Op, Partial, Power, Shape, Sym, Word, display_number
 
 
 def render(tokens, precision, display=True, max_chars=96):
@@ -72,8 +72,8 @@ def symbol(sym):
 
 def _token(token, precision):
     if isinstance(token, Num):
-        text = format_number(token.value, precision)
-        if text.startswith("-"):
+        text = display_number(token.value, precision)
+        if text.startswith("−"):
             return f"<mrow><mo>−</mo><mn>{text[1:]}</mn></mrow>"
         return f"<mn>{text}</mn>"
     if isinstance(token, Op):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from . import textmath
 from .document import Count, Eq, Figure, Heading, Note, Para, Terms
-from .expr import Num, format_number
+from .expr import Num, Sym, display_number
 from .i18n import translate
 
 WIDTH = 100
@@ -16,9 +17,11 @@ def phrase(block, lang, precision):
     """The translated sentence of a Heading/Para/Note, its numbers at ``precision``, its terms translated."""
     def arg(value):
         if isinstance(value, Num):
-            return format_number(value.value, precision)
+            return display_number(value.value, precision)
         if isinstance(value, Count):
             return f"{value.value:,}".replace(",", translate(lang, "thousands_sep"))
+        if isinstance(value, Sym):
+            return textmath.symbol_text(value)
         if isinstance(value, Terms):
             return translate(lang, "list_sep").join(translate(lang, key) for key in value.keys)
         return str(value)
@@ -37,7 +40,6 @@ def equation_lines(block, lang, precision, tag_format="   ({tag})"):
 def render(blocks, lang="en", precision=9):
     """The explanation as text (a string ending in a newline)."""
     out = []
-    wrap = lang in ("en", "fr")
     for block in blocks:
         if out and out[-1] and not isinstance(block, Eq):
             out.append("")
@@ -52,12 +54,10 @@ def render(blocks, lang="en", precision=9):
             else:
                 out += [f"  · {title}"]
         elif isinstance(block, Para):
-            text = phrase(block, lang, precision)
-            out += (textwrap.wrap(text, WIDTH) if wrap else [text]) + [""]
+            out += wrap(phrase(block, lang, precision), WIDTH) + [""]
         elif isinstance(block, Note):
             text = f"{translate(lang, 'note')}{translate(lang, 'label_sep')}{phrase(block, lang, precision)}"
-            lines = textwrap.wrap(text, WIDTH - 2) if wrap else [text]
-            out += ["", *("│ " + line for line in lines), ""]
+            out += ["", *("│ " + line for line in wrap(text, WIDTH - 2)), ""]
         elif isinstance(block, Eq):
             out += ["    " + line if line else "" for line in equation_lines(block, lang, precision)]
         elif isinstance(block, Figure):
@@ -66,6 +66,67 @@ def render(blocks, lang="en", precision=9):
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip("\n") + "\n"
+
+
+_KEEP = "\x00"                          # a space inside a formula: never a line break
+_NO_LINE_START = set("，。、；：！？）」』〕】》…・ー%,.;:!?)")   # kinsoku: these never begin a line
+
+
+def wrap(text, width):
+    """Lines of at most ``width`` columns.  Latin text breaks at spaces; CJK text (no spaces between words)
+    between any two characters, never before closing punctuation; formulas (``a − y``, ``W ⊙ σ'``) are
+    never broken around their operators."""
+    text = _protect(text)
+    if not any(ord(ch) > 0x2E80 for ch in text):
+        return [line.replace(_KEEP, " ") for line in textwrap.wrap(text, width)]
+    lines, line, pending = [], "", ""
+    for token in _cjk_tokens(text):
+        if line and _width(line + token) > width and token[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    lines.append(line)
+    return [line.replace(_KEEP, " ") for line in lines if line]
+
+
+def _protect(text):
+    """Spaces around ``= + − × ⊙ / ·``, and inside a parenthesised formula (``((W^(l+1))ᵀ δ^(l+1))``, not
+    ``(inputs first)``: a group holding a word of three letters is prose), become :data:`_KEEP`."""
+    for op in ("=", "+", "−", "×", "⊙", "/", "·"):
+        text = text.replace(f" {op} ", f"{_KEEP}{op}{_KEEP}")
+    out, start, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(" and depth == 0:
+            out.append(text[start:i])
+            start = i
+        depth += (ch == "(") - (ch == ")")
+        if ch == ")" and depth == 0:
+            group = text[start:i + 1]
+            out.append(group if re.search(r"[^\W\d_]{3}", group) else group.replace(" ", _KEEP))
+            start = i + 1
+        depth = max(depth, 0)
+    out.append(text[start:])
+    return "".join(out)
+
+
+def _cjk_tokens(text):
+    """Units that must stay on one line: a CJK character, or a run of non-CJK characters up to a space."""
+    out, run = [], ""
+    for ch in text:
+        if ord(ch) > 0x2E80:
+            if run:
+                out.append(run)
+                run = ""
+            out.append(ch)
+        elif ch == " ":
+            out.append(run + " ")
+            run = ""
+        else:
+            run += ch
+    if run:
+        out.append(run)
+    return out
 
 
 def _width(text):

@@ -10,7 +10,7 @@ baseline row.  Boxes are placed side by side with their baselines aligned, so
 
 from __future__ import annotations
 
-from .expr import Call, Frac, Group, Matrix, Num, Op, Partial, Power, Shape, Sym, Word, format_number
+from .expr import Call, Frac, Group, Matrix, Num, Op, Partial, Power, Shape, Sym, Word, display_number
 
 _SUB = str.maketrans("0123456789,+-()", "₀₁₂₃₄₅₆₇₈₉,₊₋₍₎")
 _SUP = str.maketrans("0123456789+-()T", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵀ")
@@ -54,7 +54,7 @@ def _flat(text):
 
 def _token(token, precision):
     if isinstance(token, Num):
-        return _flat(format_number(token.value, precision))
+        return _flat(display_number(token.value, precision))
     if isinstance(token, Op):
         return _flat(f" {token.symbol} " if token.symbol != "·" else "·")
     if isinstance(token, Sym):
@@ -92,7 +92,8 @@ def _token(token, precision):
 def _row(tokens, precision):
     boxes = []
     for i, token in enumerate(tokens):
-        if i and not isinstance(token, (Op, Shape, Group, Word)) and not isinstance(tokens[i - 1], (Op, Word)):
+        if i and not isinstance(token, (Op, Shape, Word)) and not isinstance(tokens[i - 1], (Op, Word)) \
+                and (not isinstance(token, Group) or isinstance(tokens[i - 1], Frac)):
             boxes.append(_flat(" "))                # implicit product: W a
         boxes.append(_token(token, precision))
     return _hjoin(boxes) if boxes else ([""], 0)
@@ -120,7 +121,7 @@ def _paren(lines, base):
 
 
 def _matrix(values, precision):
-    cells = [[format_number(v, precision) for v in row] for row in values]
+    cells = [[display_number(v, precision) for v in row] for row in values]
     widths = [max(len(row[c]) for row in cells) for c in range(len(cells[0]))]
     body = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in cells]
     if len(body) == 1:
