@@ -57,7 +57,7 @@ def test_spec_file_in_both_forms(capsys, tmp_path):
     code, out, _ = run(capsys, "--spec", write_spec(tmp_path, GOOD), "--form", "both", "--format", "markdown")
     assert code == 0
     assert "z¹₁ = w¹₁₁ × x₁ + w¹₁₂ × x₂ + b¹₁ × 1" in out
-    assert "δ¹ (3×1) = W²ᵀ (3×1) δ² (1×1) ⊙ tanh'(z¹)" in out
+    assert "δ¹ = (W²ᵀ δ²) ⊙ tanh'(z¹)" in out and "shapes: δ¹ (3×1),  W²ᵀ (3×1),  δ² (1×1)" in out
     assert out.startswith("# ")
 
 

@@ -100,4 +100,4 @@ def test_steps_report_loss_and_outputs_after_n_steps():
 
 
 def test_formats_listed():
-    assert FORMATS == ("text", "markdown", "html", "json")
+    assert FORMATS == ("text", "markdown", "html", "latex", "json")

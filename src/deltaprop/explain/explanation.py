@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from . import build, demon, derive, html, markdown, text
+from . import build, demon, derive, html, latex, markdown, text
 from .i18n import check_language
 from .model import Trace
 from .naming import names_for
 
-FORMATS = ("text", "markdown", "html", "json")
+FORMATS = ("text", "markdown", "html", "latex", "json")
 
 
 class Explanation:
@@ -45,6 +45,11 @@ class Explanation:
         from .._version import __version__
         return html.render(self.blocks(form), self.trace, self.names, check_language(lang), _precision(precision),
                            version=__version__)
+
+    def to_latex(self, lang="en", precision=9, form=None):
+        """A standalone LaTeX document (``pdflatex``; ``xelatex`` with xeCJK for zh/ja): amsmath ``align*``,
+        ``bmatrix``, shapes as ``\\underbrace``."""
+        return latex.render(self.blocks(form), check_language(lang), _precision(precision))
 
     def to_dict(self):
         """The JSON contract (see :meth:`Trace.to_dict`), full float precision; with ``detail="derive"`` also

@@ -48,6 +48,7 @@ math { font-size: 1.12em; }
        border-radius: 999px; color: #fff; background: var(--tag); }
 .BP1 { --tag: #ea580c; } .BP2 { --tag: #7c3aed; } .BP3 { --tag: #0d9488; } .BP4 { --tag: #2563eb; }
 .shape { color: var(--muted); }
+.eq.shapes { color: var(--muted); font-size: .85em; padding-left: 2.2rem; margin-top: -.2rem; gap: .4rem; }
 mtable.matrix { margin: 0 .25em; padding: .1em .2em; border-left: 1.5px solid; border-right: 1.5px solid;
   background: linear-gradient(currentColor, currentColor) left top / .3em 1.5px no-repeat,
               linear-gradient(currentColor, currentColor) left bottom / .3em 1.5px no-repeat,
@@ -132,6 +133,9 @@ def _equation(block, lang, precision):
         label = escape(translate(lang, block.tag))
         return (f'<div class="eq tagged {block.tag}">{math}'
                 f'<span class="tag" title="{label}">{block.tag}</span></div>')
+    if block.tag == "shapes":
+        label = escape(translate(lang, "shapes_label") + translate(lang, "label_sep"))
+        return f'<div class="eq shapes"><span>{label}</span>{math}</div>'
     return f'<div class="eq">{math}</div>'
 
 

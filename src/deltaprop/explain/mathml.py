@@ -57,7 +57,10 @@ def symbol(sym):
         plus = {"+": "<mo>+</mo>", "T": '<mi mathvariant="normal">T</mi>', "": ""}[mark]
         sup = f"<mn>{escape(digits)}</mn>" if digits else ""
         sup = f"<mrow>{sup}{plus}</mrow>" if sup and plus else (sup or plus)
-    if sub and sup:
+    if sym.sup.endswith("T") and sym.sup[:-1].isdigit():    # W²ᵀ: (W²)ᵀ as Nielsen writes it, not a "2T" exponent
+        inner = f"<msup>{base}<mn>{sym.sup[:-1]}</mn></msup>"
+        out = f'<msup><mrow><mo>(</mo>{inner}<mo>)</mo></mrow><mi mathvariant="normal">T</mi></msup>'
+    elif sub and sup:
         out = f"<msubsup>{base}{sub}{sup}</msubsup>"
     elif sub:
         out = f"<msub>{base}{sub}</msub>"

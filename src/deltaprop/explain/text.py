@@ -32,6 +32,9 @@ def equation_lines(block, lang, precision, tag_format="   ({tag})"):
     """An equation's lines with its BP tag at the end of the baseline row."""
     lines, base = textmath._row(block.tokens, precision)
     lines = [line.rstrip() for line in lines]
+    if block.tag == "shapes":                  # the shapes of the equation above, set under it
+        label = translate(lang, "shapes_label") + translate(lang, "label_sep")
+        return ["    " + label + line.lstrip() for line in lines]
     if block.tag:
         lines[base] += tag_format.format(tag=block.tag)
     return lines
