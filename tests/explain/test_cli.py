@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+import deltaprop
+
 from deltaprop.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -79,18 +81,18 @@ BAD = [
     ({**GOOD, "colour": "red"}, "unknown key 'colour'"),
     ({**GOOD, "layers": [{"weights": [[1, 2]], "biases": [0]}]}, "layer 1: missing key 'activation'"),
     ({**GOOD, "layers": [{"weights": [[1, 2], [3]], "biases": [0, 0], "activation": "relu"}, GOOD["layers"][1]]},
-     "layer 1: weights are ragged: row 1 has 1 numbers but row 0 has 2"),
+     "layers[0].weights is ragged: row 1 has length 1, row 0 has length 2; expected shape 2×2"),
     ({**GOOD, "layers": [GOOD["layers"][0], {"weights": [[0.7, 0.8]], "biases": [0.3], "activation": "sigmoid"}]},
-     "layer 2: weights have shape 1×2 but there are 3 outputs of layer 1: expected 1×3"),
+     "layer 2: weights have shape 1×2, but layer 1 gives 3 outputs: expected 1×3"),
     ({**GOOD, "layers": [{**GOOD["layers"][0], "biases": [0.0]}, GOOD["layers"][1]]},
-     "layer 1: biases have 1 numbers but the layer has 3 neurons"),
+     "layer 1: biases has length 1, but the number of neurons (rows of weights) is 3"),
     ({**GOOD, "layers": [{**GOOD["layers"][0], "activation": "swish"}, GOOD["layers"][1]]},
      "layer 1: unknown activation 'swish'; valid: sigmoid"),
     ({**GOOD, "loss": "hinge"}, "unknown loss 'hinge'; valid: quadratic"),
     ({**GOOD, "layers": [{**GOOD["layers"][0], "weights": [[0.1, "a"], [0.3, 0.4], [0.5, 0.6]]}, GOOD["layers"][1]]},
-     'layer 1: weights[0][1] must be a finite number, got "a"'),
-    ({**GOOD, "input": [1.0, 2.0, 3.0]}, "layer 1: weights have shape 3×2 but there are 3 inputs: expected 3×3"),
-    ({**GOOD, "target": [0.5, 0.5]}, "target has 2 numbers but the network has 1 the last layer's neurons"),
+     'layers[0].weights[0][1] must be a finite number, got "a"'),
+    ({**GOOD, "input": [1.0, 2.0, 3.0]}, "layer 1: weights have shape 3×2, but the input has length 3: expected 3×3"),
+    ({**GOOD, "target": [0.5, 0.5]}, "target has length 2, but the network's output size (rows of the last layer's weights) is 1"),
     ({**GOOD, "learning_rate": -1}, "'learning_rate' must be a positive number"),
     ({**GOOD, "update_biases": "yes"}, "'update_biases' must be true or false"),
     ({**GOOD, "inputs": [[1, 2]], "targets": [[1]]}, "either 'input'/'target'"),
@@ -103,6 +105,40 @@ def test_bad_specs_give_one_clear_line(capsys, tmp_path, data, message):
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("deltaprop explain: error: ") and message in err, err
+
+
+SAID = {"zh": "第 1 层：biases 的长度是 1，但神经元个数（weights 的行数）是 3",
+        "ja": "第 1 層：biases の長さは 1 ですが、ニューロンの数（weights の行数）は 3 です",
+        "fr": "couche 1\u00a0: biases est de longueur 1, mais le nombre de neurones (lignes de weights) est 3"}
+
+
+@pytest.mark.parametrize("lang", list(SAID))
+def test_spec_mistakes_are_said_in_the_chosen_language(capsys, tmp_path, lang):
+    data = {**GOOD, "layers": [{**GOOD["layers"][0], "biases": [0.0]}, GOOD["layers"][1]]}
+    code, out, err = run(capsys, "--spec", write_spec(tmp_path, data), "--lang", lang)
+    assert code == 2 and out == "" and err.count("\n") == 1 and SAID[lang] in err, err
+    bad = {**GOOD, "layers": [{**GOOD["layers"][0], "weights": "x"}, GOOD["layers"][1]]}
+    code, _, err = run(capsys, "--spec", write_spec(tmp_path, bad), "--lang", lang)
+    kind = {"zh": "一个字符串", "ja": "文字列", "fr": "une chaîne"}[lang]       # the JSON kind is translated too
+    assert code == 2 and kind in err and "a string" not in err, err
+
+
+def test_every_error_key_exists_in_every_language():
+    """Each ExplainError("error_…") raised anywhere in the explainer has its sentence in en, zh, ja and fr."""
+    import ast
+    import pathlib
+
+    from deltaprop.explain.i18n import LANGUAGES, messages
+    root = pathlib.Path(deltaprop.__file__).parent / "explain"
+    used = set()
+    for path in root.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ExplainError":
+                used.update(arg.value for arg in ast.walk(node) if isinstance(arg, ast.Constant)
+                            and isinstance(arg.value, str) and arg.value.startswith("error_"))
+    assert len(used) >= 30
+    for lang in LANGUAGES:
+        assert used <= set(messages(lang)), (lang, used - set(messages(lang)))
 
 
 def test_missing_file(capsys, tmp_path):
@@ -146,19 +182,19 @@ MAZUR_SHAPE = [{"weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.35], "
 
 @pytest.mark.parametrize("spec, message", [
     ({**SOFTMAX_CE, "target": [1, 1, 0]},
-     "target row 0 sums to 2: cross-entropy targets are probability rows summing to 1"),
-    ({**SOFTMAX_CE, "target": [0.5, 0.2, 0.1]}, "target row 0 sums to 0.8"),
+     "target: the cross-entropy cost needs each target row to be probabilities summing to 1; row 0 sums to 2"),
+    ({**SOFTMAX_CE, "target": [0.5, 0.2, 0.1]}, "row 0 sums to 0.8"),
     ({**SOFTMAX_CE, "inputs": [[1, 0], [0, 1]], "targets": [[0, 1, 0], [1.5, -0.5, 0]], "input": None},
-     "targets row 1 has the value -0.5: cross-entropy targets are probabilities"),
+     "targets: the cross-entropy cost needs targets between 0 and 1; row 1 holds 1.5"),
     ({"layers": [{"weights": [[0.1, 0.2]], "biases": [0.1], "activation": "sigmoid"}], "input": [1.0, 0.5],
       "target": [5], "loss": "binary-cross-entropy"},
-     "target row 0 has the value 5: binary-cross-entropy targets must lie in [0, 1]"),
+     "target: the binary cross-entropy cost needs targets between 0 and 1; row 0 holds 5"),
     ({"layers": [{"weights": [[1e308, 1e308], [1e308, 1e308]], "biases": [0.35, 0.35], "activation": "sigmoid"},
                  MAZUR_SHAPE[1]], "input": [1.0, 1.0], "target": [0.01, 0.99]},     # z = 2e308 + 0.35
-     "the weighted inputs z overflow to infinity or NaN"),
+     "z overflows to infinity or NaN"),
     ({"layers": [{**MAZUR_SHAPE[0], "activation": "relu"}, {**MAZUR_SHAPE[1], "activation": "relu"}],
       "input": [0.05, 0.1], "target": [0.01, 0.99], "loss": "cross-entropy"},
-     "cross-entropy takes ln a, so the output layer must give values in (0, 1)"),
+     "the cross-entropy cost takes ln a, so the output layer must give values in (0, 1) (sigmoid or softmax), got relu"),
 ])
 @pytest.mark.parametrize("form", ["neuron", "matrix"])
 def test_specs_the_maths_does_not_cover_are_refused(tmp_path, capsys, spec, message, form):

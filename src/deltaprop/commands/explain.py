@@ -11,9 +11,11 @@ from ..atomic import write_text
 from ..explain import FORMATS, LANGUAGES, explain
 from ..explain import spec as spec_module
 from ..explain.build import DETAILS, FORMS
+from ..explain.errors import ExplainError
 from ..explain.expr import FixedDecimals
 from ..explain.model import MAX_STEPS
 from ._args import int_in_range
+from .errors import CommandError
 
 HELP = "write out one backprop step with every number (Mazur's example, or any small network)"
 
@@ -34,12 +36,19 @@ def add_arguments(parser):
                         help="layer numbers as the engine counts them (1 = first hidden layer, the default) or as "
                              "Nielsen's book does (input = layer 1)")
     parser.add_argument("--detail", choices=DETAILS, default="concise",
-                        help="concise (default) or derive: adds Nielsen's demon check, δ·Δz next to the "
-                             "recomputed cost change, for every neuron")
+                        help="concise (default) or derive: adds where each factor comes from (each function, its "
+                             "derivative in general form, then the numbers) and Nielsen's demon check for every neuron")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
 def run(args):
+    try:
+        return _run(args)
+    except ExplainError as exc:                      # a mistake in the spec or settings, said in --lang
+        raise CommandError(exc.say(args.lang)) from None
+
+
+def _run(args):
     if args.spec:
         spec = spec_module.load(args.spec)
         explanation = explain(spec.network, spec.X, spec.Y, learning_rate=spec.learning_rate,

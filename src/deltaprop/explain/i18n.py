@@ -28,6 +28,6 @@ def messages(lang):
     return json.loads(text)
 
 
-def translate(lang, key, **args):
+def translate(lang, key, /, **args):
     """The template ``key`` of ``lang`` with ``args`` filled in (already formatted strings)."""
     return messages(lang)[key].format(**args)

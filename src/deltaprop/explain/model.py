@@ -14,6 +14,7 @@ import numpy as np
 
 from ..optimizers import SGD
 from ..validation import check_inputs, check_positive_float
+from .errors import ExplainError
 
 MAX_STEPS = 1_000_000
 MAX_WORK = 2e10            # multiply-adds the explainer may spend (≈ a minute), checked before any work
@@ -48,15 +49,14 @@ class Trace:
     def __init__(self, network, X, Y, learning_rate=0.5, update_biases=None, steps=0):
         self.learning_rate = check_positive_float(learning_rate, "learning_rate")
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_STEPS:
-            raise ValueError(f"steps must be an integer from 0 to {MAX_STEPS:,}, got {steps!r}")
+            raise ExplainError("error_steps", max=MAX_STEPS, value=repr(steps))
         self.steps = int(steps)
         n_params = sum(layer.weights.size + layer.biases.size for layer in network.layers)
         n_rows = max(1, np.asarray(X, dtype=object).shape[0] if np.ndim(np.asarray(X, dtype=object)) > 1 else 1)
         work = (self.steps + 3) * 6 * n_params * n_rows               # multiply-adds of the forward/backward passes
         if work > MAX_WORK:
-            raise ValueError(f"{self.steps:,} steps on {n_params:,} parameters and {n_rows} samples is ≈ {work:.1e} "
-                             f"multiply-adds; the explainer does at most {MAX_WORK:.0e}: use fewer --steps or a "
-                             f"smaller network")
+            raise ExplainError("error_too_much_work", steps=self.steps, params=n_params, rows=n_rows,
+                               work=f"{work:.1e}", max=f"{MAX_WORK:.0e}")
         self.network = network.copy()
         if update_biases is not None:
             for layer in self.network.layers:
@@ -94,16 +94,14 @@ class Trace:
 
     def _check_finite(self):
         """Refuse to explain numbers that overflowed: every value shown must be finite."""
-        named = [("the weighted inputs z", self.zs), ("the activations a", self.acts[1:]),
-                 ("the cost", [self.loss, self.per_output]), ("∂C/∂a", [self.loss_gradient]),
-                 ("the errors δ", self.grads.deltas), ("∂C/∂w", self.grads.weights), ("∂C/∂b", self.grads.biases),
-                 ("the updated weights", self.updated.parameters()),
-                 ("the outputs after the update", [self.output_after_update, self.loss_after_update]),
-                 ("the outputs after the steps", [self.output_after_steps, self.loss_after_steps])]
+        named = [("z", self.zs), ("a", self.acts[1:]), ("C", [self.loss, self.per_output]),
+                 ("∂C/∂a", [self.loss_gradient]), ("δ", self.grads.deltas), ("∂C/∂w", self.grads.weights),
+                 ("∂C/∂b", self.grads.biases), ("w⁺", self.updated.parameters()),
+                 ("a⁺", [self.output_after_update, self.loss_after_update]),
+                 ("a⁺ (--steps)", [self.output_after_steps, self.loss_after_steps])]
         for what, arrays in named:
             if not all(np.isfinite(np.asarray(a)).all() for a in arrays):
-                raise ValueError(f"{what} overflow to infinity or NaN for these numbers (float64 holds about "
-                                 f"±1.8e308): use smaller weights, inputs or learning rate")
+                raise ExplainError("error_overflow", what=what)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -170,10 +168,12 @@ def check_size(trace, max_weights, max_samples, form, hint=""):
     ``max_samples`` samples; ``hint`` (e.g. ``": use --form matrix"``) ends the message."""
     for l, layer in enumerate(trace.network.layers, start=1):
         if layer.weights.size > max_weights:
-            raise ValueError(f"layer {l} has {layer.weights.size} weights ({layer.n_out}×{layer.n_in}); the {form} "
-                             f"form shows at most {max_weights} per layer{hint}")
+            error = ExplainError("error_too_many_weights", layer=l, count=layer.weights.size, rows=layer.n_out,
+                                 cols=layer.n_in, form=form, max=max_weights)
+            raise ExplainError("error_use_matrix", message=error) if hint else error
     if trace.n > max_samples:
-        raise ValueError(f"the batch has {trace.n} samples; the {form} form shows at most {max_samples}{hint}")
+        error = ExplainError("error_too_many_samples", n=trace.n, form=form, max=max_samples)
+        raise ExplainError("error_use_matrix", message=error) if hint else error
 
 
 def _rows(values, name):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..activations import Softmax
 from . import formulas, model
 from .document import Eq, Heading, Para
+from .errors import ExplainError
 from .expr import ETA, Num, Partial, Power, Word, call, equation, frac, join, paren
 
 MAX_WEIGHTS = 64        # per layer: beyond this the neuron form is unreadable
@@ -24,7 +25,7 @@ def check_size(trace):
     model.check_size(trace, MAX_WEIGHTS, MAX_SAMPLES, "neuron", ": use --form matrix")
     for l, layer in enumerate(trace.network.layers[:-1], start=1):
         if not layer.activation.elementwise:
-            raise ValueError(f"layer {l} uses {layer.activation.name}; only the output layer may use it")
+            raise ExplainError("error_softmax_hidden", layer=l)
 
 
 def build(trace, names):

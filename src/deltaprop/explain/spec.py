@@ -11,7 +11,8 @@ Format (the contract)::
 of ``input``/``target`` a mini-batch can be given as ``inputs``/``targets``
 (lists of those).  ``loss`` (default quadratic), ``learning_rate`` (0.5) and
 ``update_biases`` (false) are optional.  Every mistake is reported as one
-``ValueError`` line naming the place, what was expected and what was found.
+line naming the place, what was expected and what was found: an
+:class:`~.errors.ExplainError` (a ``ValueError``) that can say it in any of the explainer's languages.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from __future__ import annotations
 import json
 import math
 
-from ..activations import get_activation
+from ..activations import ACTIVATIONS, get_activation
 from ..files import loads_json, read_text
-from ..losses import get_loss
+from ..losses import LOSSES, get_loss
 from ..network import Network
+from .document import Terms
+from .errors import ExplainError, kind
 
 KEYS = ("layers", "input", "target", "inputs", "targets", "loss", "learning_rate", "update_biases")
 LAYER_KEYS = ("weights", "biases", "activation")
@@ -44,77 +47,80 @@ def load(path):
     try:
         return parse(data)
     except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+        raise ExplainError("error_in_file", path=path, message=exc) from None
 
 
 def parse(data):
     """Check a decoded spec (a dict) and build the network; returns a :class:`Spec`."""
     if not isinstance(data, dict):
-        raise ValueError(f"the spec must be a JSON object with keys {', '.join(KEYS)}, got {_kind(data)}")
+        raise ExplainError("error_spec_not_object", keys=", ".join(KEYS), kind=kind(data))
     _check_keys(data, KEYS, "the spec")
     if "layers" not in data:
-        raise ValueError("missing key 'layers' (a list of {\"weights\", \"biases\", \"activation\"} objects)")
+        raise ExplainError("error_missing_layers")
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
-        raise ValueError(f"'layers' must be a non-empty list of layer objects, got {_kind(layers)}")
+        raise ExplainError("error_layers_not_list", kind=kind(layers))
     single, batch = ("input" in data or "target" in data), ("inputs" in data or "targets" in data)
     if single and batch:
-        raise ValueError("give either 'input'/'target' (one sample) or 'inputs'/'targets' (a batch), not both")
+        raise ExplainError("error_single_and_batch")
     in_key, out_key = ("inputs", "targets") if batch else ("input", "target")
     for key in (in_key, out_key):
         if key not in data:
-            raise ValueError(f"missing key {key!r}")
+            raise ExplainError("error_missing_key", key=key)
 
     weights, biases, activations = [], [], []
     n_in = len(data[in_key][0]) if batch and _is_nonempty_list(data[in_key]) and isinstance(data[in_key][0], list) \
         else (len(data[in_key]) if isinstance(data[in_key], list) else None)
     for l, layer in enumerate(layers, start=1):
-        where = f"layer {l}"
+        where = f"layers[{l - 1}]"                # the JSON path; messages say "layer {l}" (1 = first hidden)
         if not isinstance(layer, dict):
-            raise ValueError(f"{where} must be an object with keys {', '.join(LAYER_KEYS)}, got {_kind(layer)}")
+            raise ExplainError("error_layer_not_object", layer=l, keys=", ".join(LAYER_KEYS), kind=kind(layer))
         _check_keys(layer, LAYER_KEYS, where)
         for key in LAYER_KEYS:
             if key not in layer:
-                raise ValueError(f"{where}: missing key {key!r}")
-        w = _matrix(layer["weights"], f"{where}: weights")
+                raise ExplainError("error_layer_missing_key", layer=l, key=key)
+        w = _matrix(layer["weights"], f"{where}.weights")
         if n_in is not None and len(w[0]) != n_in:
-            source = "inputs" if l == 1 else f"outputs of layer {l - 1}"
-            raise ValueError(f"{where}: weights have shape {len(w)}×{len(w[0])} but there are {n_in} {source}: "
-                             f"expected {len(w)}×{n_in} (weights[j][k] connects input k to neuron j)")
-        b = _vector(layer["biases"], f"{where}: biases")
+            raise ExplainError("error_weights_vs_input" if l == 1 else "error_weights_vs_layer", layer=l,
+                               before=l - 1, rows=len(w), cols=len(w[0]), n_in=n_in)
+        b = _vector(layer["biases"], f"{where}.biases")
         if len(b) != len(w):
-            raise ValueError(f"{where}: biases have {len(b)} numbers but the layer has {len(w)} neurons "
-                             f"(rows of weights): expected {len(w)}")
+            raise ExplainError("error_biases_length", layer=l, count=len(b), rows=len(w))
         if not isinstance(layer["activation"], str):
-            raise ValueError(f"{where}: activation must be a name, got {_kind(layer['activation'])}")
-        try:
-            get_activation(layer["activation"])
-        except ValueError as exc:
-            raise ValueError(f"{where}: {exc}") from None
+            raise ExplainError("error_activation_not_name", layer=l, kind=kind(layer["activation"]))
+        if layer["activation"].split(":")[0] not in ACTIVATIONS:
+            raise ExplainError("error_unknown_activation", layer=l, name=layer["activation"],
+                               valid=", ".join(ACTIVATIONS))
+        get_activation(layer["activation"])
         weights.append(w), biases.append(b), activations.append(layer["activation"])
         n_in = len(w)
 
     loss = data.get("loss", "quadratic")
     if not isinstance(loss, str):
-        raise ValueError(f"'loss' must be a name, got {_kind(loss)}")
+        raise ExplainError("error_loss_not_name", kind=kind(loss))
+    if loss not in LOSSES:
+        raise ExplainError("error_unknown_loss", name=loss, valid=", ".join(LOSSES))
     get_loss(loss)
     learning_rate = data.get("learning_rate", 0.5)
     if not _is_number(learning_rate) or not learning_rate > 0:
-        raise ValueError(f"'learning_rate' must be a positive number, got {learning_rate!r}")
+        raise ExplainError("error_learning_rate", value=json.dumps(learning_rate))
     update_biases = data.get("update_biases", False)
     if not isinstance(update_biases, bool):
-        raise ValueError(f"'update_biases' must be true or false, got {update_biases!r}")
+        raise ExplainError("error_update_biases", value=json.dumps(update_biases))
 
     d_in, d_out = len(weights[0][0]), len(weights[-1])
     if batch:
         X = _matrix(data["inputs"], "inputs")
         Y = _matrix(data["targets"], "targets")
         if len(X) != len(Y):
-            raise ValueError(f"'inputs' has {len(X)} samples but 'targets' has {len(Y)}; they must match")
+            raise ExplainError("error_sample_counts", n_x=len(X), n_y=len(Y))
     else:
         X, Y = [_vector(data["input"], "input")], [_vector(data["target"], "target")]
-    _check_length(X, d_in, in_key, "the first layer's inputs (columns of its weights)")
-    _check_length(Y, d_out, out_key, "the last layer's neurons (rows of its weights)")
+    _check_length(X, d_in, in_key, "error_input_length")
+    _check_length(Y, d_out, out_key, "error_target_length")
+    if loss != "quadratic" and activations[-1] not in ("sigmoid", "softmax"):
+        raise ExplainError("error_output_range", loss=Terms((f"loss_{loss}",)), name=activations[-1])
+    _check_targets(Y, loss, out_key)
     network = Network.from_weights(weights, biases, activations, loss=loss, train_biases=update_biases)
     network.check_targets(Y, len(Y), name=out_key)          # the cost's own rules (e.g. rows summing to 1)
     return Spec(network, X, Y, float(learning_rate), update_biases)
@@ -123,14 +129,24 @@ def parse(data):
 def _check_keys(obj, allowed, where):
     unknown = [key for key in obj if key not in allowed]
     if unknown:
-        raise ValueError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(allowed)}")
+        raise ExplainError("error_unknown_key", where=where, key=unknown[0], valid=", ".join(allowed))
 
 
-def _check_length(rows, expected, key, what):
+def _check_length(rows, expected, key, message):
     for i, row in enumerate(rows):
         if len(row) != expected:
             place = key if len(rows) == 1 and not key.endswith("s") else f"{key}[{i}]"
-            raise ValueError(f"{place} has {len(row)} numbers but the network has {expected} {what}")
+            raise ExplainError(message, place=place, count=len(row), expected=expected)
+
+
+def _check_targets(rows, loss, key):
+    """The cost's target rules (also enforced by the engine), said in the reader's language."""
+    for i, row in enumerate(rows):
+        if loss in ("cross-entropy", "binary-cross-entropy") and any(not 0 <= v <= 1 for v in row):
+            raise ExplainError("error_targets_range", place=key, loss=Terms((f"loss_{loss}",)), row=i,
+                               value=f"{next(v for v in row if not 0 <= v <= 1):g}")
+        if loss == "cross-entropy" and abs(math.fsum(row) - 1) > 1e-6:
+            raise ExplainError("error_targets_sum", place=key, row=i, total=f"{math.fsum(row):g}")
 
 
 def _is_number(value):
@@ -143,26 +159,20 @@ def _is_nonempty_list(value):
 
 def _vector(value, where):
     if not _is_nonempty_list(value):
-        raise ValueError(f"{where} must be a non-empty list of numbers, got {_kind(value)}")
+        raise ExplainError("error_not_vector", where=where, kind=kind(value))
     for i, v in enumerate(value):
         if not _is_number(v):
-            raise ValueError(f"{where}[{i}] must be a finite number, got {json.dumps(v)}")
+            raise ExplainError("error_not_number", where=where, i=i, value=json.dumps(v))
     return [float(v) for v in value]
 
 
 def _matrix(value, where):
     """A rectangular list of lists of numbers; ragged rows are named."""
     if not _is_nonempty_list(value) or not all(isinstance(row, list) for row in value):
-        raise ValueError(f"{where} must be a non-empty list of rows (lists of numbers), got {_kind(value)}")
+        raise ExplainError("error_not_matrix", where=where, kind=kind(value))
     rows = [_vector(row, f"{where}[{i}]") for i, row in enumerate(value)]
     width = len(rows[0])
     for i, row in enumerate(rows):
         if len(row) != width:
-            raise ValueError(f"{where} are ragged: row {i} has {len(row)} numbers but row 0 has {width}; "
-                             f"expected shape {len(rows)}×{width}")
+            raise ExplainError("error_ragged", where=where, i=i, count=len(row), width=width, rows=len(rows))
     return rows
-
-
-def _kind(value):
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), f"the number {value}" if _is_number(value) else type(value).__name__)
