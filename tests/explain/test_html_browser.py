@@ -27,7 +27,7 @@ def test_page_is_self_contained():
     assert set(re.findall(r"https?://[^\s\"'<>]+", page)) <= {"http://www.w3.org/2000/svg"}
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["en", "zh", "ja", "fr"])
 def test_mazur_page_in_chromium(browser, output_dir, lang):
     X, Y = mazur.mazur_data()
     html = deltaprop.explain(mazur.mazur_network(), X, Y, form="both").to_html(lang=lang)
@@ -92,5 +92,49 @@ def test_page_fits_a_phone(browser, output_dir, lang):
         for i, a in enumerate(boxes):                  # the BP1–BP4 legend entries do not overlap each other
             for b in boxes[i + 1:]:
                 assert a[2] <= b[0] + 1 or b[2] <= a[0] + 1 or a[3] <= b[1] + 1 or b[3] <= a[1] + 1, (a, b)
+    finally:
+        page.close()
+
+
+_BOXES = """() => [...document.querySelectorAll('svg.deltaprop-network')].map(svg =>
+    [...svg.querySelectorAll('g.label rect, circle')].map(el => {
+        const r = el.getBoundingClientRect();
+        return {kind: el.tagName, text: el.tagName === 'rect' ? el.nextElementSibling.textContent : '',
+                x0: r.left, y0: r.top, x1: r.right, y1: r.bottom};
+    }))"""
+
+
+@pytest.mark.parametrize("name", ["mazur", "softmax", "tanh", "batch"])
+def test_no_two_diagram_labels_overlap(browser, output_dir, name):
+    """Measured in the page: no label box overlaps another label or a neuron, and every text fits its box."""
+    if name == "mazur":
+        X, Y = mazur.mazur_data()
+        e = deltaprop.explain(mazur.mazur_network(), X, Y)
+    else:
+        s = spec.load(os.path.join(os.path.dirname(__file__), "..", "..", "examples", f"explain-{name}.json"))
+        e = deltaprop.explain(s.network, s.X, s.Y, learning_rate=s.learning_rate, update_biases=s.update_biases,
+                              form="matrix")
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    try:
+        page.set_content(e.to_html(), wait_until="load")
+        figures = page.evaluate(_BOXES)
+        assert figures and all(figures)
+        for boxes in figures:
+            labels = [b for b in boxes if b["kind"] == "rect"]
+            assert labels
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1:]:
+                    if a["kind"] == b["kind"] == "circle":
+                        continue
+                    overlap = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 0.5 and \
+                        min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > 0.5
+                    assert not overlap, (name, a, b)
+        texts = page.evaluate("""() => [...document.querySelectorAll('g.label')].map(g => {
+            const r = g.querySelector('rect').getBoundingClientRect(), t = g.querySelector('text').getBoundingClientRect();
+            return t.left >= r.left - 1 && t.right <= r.right + 1; })""")
+        assert all(texts)
+        legend = page.locator(".diagram-legend").first.inner_text()
+        assert "positive weight" in legend and "negative weight" in legend
+        page.locator("figure").first.screenshot(path=os.path.join(output_dir, f"explain-diagram-{name}.png"))
     finally:
         page.close()

@@ -98,3 +98,20 @@ def test_french_groups_thousands_and_spaces_its_colons():
     assert "Remarque\u00a0: " in out and "Remarque:" not in out       # no-break space: the colon never starts a line
     zh = dp.explain(dp.mazur_network(), [0.05, 0.1], [0.01, 0.99]).to_text(lang="zh")
     assert "注：" in zh
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_terminology_is_used_consistently(lang):
+    """One term per concept in each language: the table's term is used, none of its variants, in the explainer,
+    the exercises and the playground lessons of that language."""
+    from deltaprop.explain.exercise import i18n as exercise_i18n
+    from deltaprop.explain.i18n import terminology
+    lessons = resources.files("deltaprop.playground").joinpath("lessons", f"{lang}.json").read_text(encoding="utf-8")
+    texts = list(messages(lang).values()) + [v for v in exercise_i18n.messages(lang).values() if isinstance(v, str)]
+    corpus = "\n".join(texts) + "\n" + lessons
+    table = terminology(lang)
+    assert len(table) >= 4
+    for concept, entry in table.items():
+        assert entry["use"] in corpus, (lang, concept)
+        for variant in entry["not"]:
+            assert variant not in corpus.replace(entry["use"], ""), (lang, concept, variant)

@@ -51,7 +51,16 @@ def network_svg(network, *, names=None, precision=4, title=None, changed=None):
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="deltaprop-network" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" font-family="system-ui, sans-serif" font-size="12">',
              f"<title>{escape(title or repr(network))}</title>"]
-    labels = []
+    labels, boxes = [], []
+    for l, units in enumerate(pos[1:], start=1):            # biases first: they sit under their neuron
+        layer = network.layers[l - 1]
+        for j, (x, y) in units.items():
+            b = float(layer.biases[j])
+            hot = changed is not None and changed.layers[l - 1].biases[j] != b
+            labels.append(_label(x, y + R + 13, symbol_text(names.bias(l, j)), display_number(b, precision), hot,
+                                 boxes))
+    for (units) in pos:
+        boxes += [(x - R, y - R, x + R, y + R) for x, y in units.values()]      # no label over a neuron
     for l, layer in enumerate(network.layers, start=1):
         scale = max(float(np.abs(layer.weights).max()), 1e-12)
         label = layer.weights.size <= MAX_LABELLED and -1 not in shown[l - 1] + shown[l]
@@ -63,10 +72,11 @@ def network_svg(network, *, names=None, precision=4, title=None, changed=None):
                 parts.append(f'<line x1="{xk + R}" y1="{yk}" x2="{xj - R}" y2="{yj}" stroke="{colour}" '
                              f'stroke-opacity="0.55" stroke-width="{0.8 + 2.7 * abs(w) / scale:.2f}"/>')
                 if label:
-                    t = 0.3
-                    lx, ly = xk + R + t * (xj - xk - 2 * R), yk + t * (yj - yk)
                     hot = old is not None and old.weights[j, k] != w
-                    labels.append(_label(lx, ly, symbol_text(names.weight(l, j, k)), display_number(w, precision), hot))
+                    text = f"{symbol_text(names.weight(l, j, k))} = {display_number(w, precision)}"
+                    lx, ly = _place(text, (xk + R, yk), (xj - R, yj), boxes)
+                    labels.append(_label(lx, ly, symbol_text(names.weight(l, j, k)), display_number(w, precision), hot,
+                                         boxes))
     for l, units in enumerate(pos):
         for j, (x, y) in units.items():
             kind = "input" if l == 0 else ("output" if l == len(sizes) - 1 else "hidden")
@@ -74,11 +84,6 @@ def network_svg(network, *, names=None, precision=4, title=None, changed=None):
             parts.append(f'<circle cx="{x}" cy="{y}" r="{R}" class="{kind}" fill="{_FILL[kind]}" '
                          f'stroke="#334155" stroke-width="1.5"/>')
             parts.append(f'<text x="{x}" y="{y + 4}" text-anchor="middle" font-weight="600">{escape(name)}</text>')
-            if l:
-                layer = network.layers[l - 1]
-                b = float(layer.biases[j])
-                hot = changed is not None and changed.layers[l - 1].biases[j] != b
-                labels.append(_label(x, y + R + 13, symbol_text(names.bias(l, j)), display_number(b, precision), hot))
         for i, unit in enumerate(shown[l]):
             if unit < 0:
                 x = MARGIN + R + 30 + l * DX
@@ -103,10 +108,35 @@ def _y(i, count, height):
     return round(height / 2 + (i - (count - 1) / 2) * DY, 1)
 
 
-def _label(x, y, name, value, hot):
-    """A name/value pair on a white pill so it stays readable over the lines."""
+_STOPS = (0.3, 0.22, 0.38, 0.15, 0.46, 0.54, 0.62, 0.7, 0.08, 0.78)     # where along its line a label may sit
+
+
+def _size(text):
+    return 7.0 * len(text) + 10, 16         # system-ui at 12 px: digits are ≈ 6.9 px wide
+
+
+def _place(text, start, end, boxes):
+    """A point on the line ``start → end`` where the label's box overlaps no box placed so far (each label stays
+    on its own connection, so no leader line is needed); the first stop if every one collides."""
+    w, h = _size(text)
+    for t in _STOPS:
+        x, y = start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
+        box = (x - w / 2, y - h / 2 - 1, x + w / 2, y + h / 2 - 1)
+        if not any(_overlap(box, other) for other in boxes):
+            return x, y
+    t = _STOPS[0]
+    return start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _label(x, y, name, value, hot, boxes):
+    """A name/value pair on a white pill so it stays readable over the lines; its box joins ``boxes``."""
     text = f"{name} = {value}"
-    width = 6.3 * len(text) + 8
+    width, height = _size(text)
+    boxes.append((x - width / 2, y - 9, x + width / 2, y - 9 + height))
     fill = "#fef3c7" if hot else "#ffffff"
     return (f'<g class="label"><rect x="{x - width / 2:.1f}" y="{y - 9:.1f}" width="{width:.1f}" height="16" rx="4" '
             f'fill="{fill}" fill-opacity="0.92" stroke="#cbd5e1" stroke-width="0.6"/>'

@@ -43,10 +43,10 @@ def loss_term(loss, a_sym, y_sym, a, y):
         return [half, Power(paren(y_sym, "−", a_sym), "2")], [half, Power(paren(Num(y), "−", Num(a)), "2")]
     if name == "binary-cross-entropy":
         return ([Word("−"), paren(y_sym, call("ln", a_sym), "+", paren(1, "−", y_sym), call("ln", 1, "−", a_sym))],
-                [Word("−"), paren(Num(y), call("ln", Num(a)), "+", paren(1, "−", Num(y)),
+                [Word("−"), paren(Num(y), "·", call("ln", Num(a)), "+", paren(1, "−", Num(y)), "·",
                                   call("ln", 1, "−", Num(a)))])
     if name == "cross-entropy":
-        return [Word("−"), y_sym, call("ln", a_sym)], [Word("−"), Num(y), call("ln", Num(a))]
+        return [Word("−"), y_sym, call("ln", a_sym)], [Word("−"), Num(y), "·", call("ln", Num(a))]   # −0·ln(…)
     raise ValueError(f"loss {name!r} cannot be written out")
 
 

@@ -68,10 +68,33 @@ h4 { font-size: .95rem; margin: 1.1rem 0 .2rem; color: var(--muted); }
 figure { margin: 1.4rem 0; text-align: center; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: .9rem; }
+.diagram-legend { display: flex; flex-wrap: wrap; justify-content: center; gap: .3rem 1.2rem; margin: .3rem 0 0;
+                  color: var(--muted); font-size: .82rem; }
+.diagram-legend .key { display: inline-flex; align-items: center; gap: .4rem; }
+.diagram-legend i { display: inline-block; width: 1.6rem; height: 3px; background: #2563eb; opacity: .7; }
+.diagram-legend .legend_negative i { background: #dc2626; }
+.diagram-legend .legend_width i { height: 1px; box-shadow: 0 5px 0 1.5px #94a3b8; margin-bottom: 6px; background: #94a3b8; }
+.diagram-legend .legend_changed i { width: 1.2rem; height: .8rem; background: #fef3c7; border: 1px solid #cbd5e1;
+                                    border-radius: 3px; opacity: 1; }
 .note { margin: 1.6rem 0; padding: .8rem 1rem; background: #fffbeb; border: 1px solid #fcd34d;
         border-radius: .6rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; }
-@media print { body { background: #fff; } main { box-shadow: none; } .eq:hover { background: none; } }
+@media print {
+  @page { margin: 1.6cm; }
+  body { background: #fff; font-size: 11pt; }
+  main { box-shadow: none; max-width: none; padding: 0; }
+  .eq:hover { background: none; }
+  .eq { overflow: visible; flex-wrap: wrap; break-inside: avoid; }
+  figure, .legend, .note, .eqs > .eq.shapes { break-inside: avoid; }
+  h2, h3, h4 { break-after: avoid; }
+  .tag, .legend, .note, .diagram-legend i { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
+h1 { text-wrap: balance; }
+:lang(ja) h1, :lang(ja) h2, :lang(ja) h3 { word-break: auto-phrase; }
+:lang(ja) body { font-family: system-ui, "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic",
+                 "Source Han Sans JP", "Noto Sans", sans-serif; }
+:lang(zh) body { font-family: system-ui, "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei",
+                 "Source Han Sans SC", "Noto Sans", sans-serif; }
 @media (max-width: 640px) {
   main { padding: 1.2rem .75rem 3rem; }
   h1 { font-size: 1.45rem; }
@@ -102,6 +125,8 @@ def render(blocks, trace, names, lang="en", precision=9, version=""):
             body.append(f"<h{level}>{escape(phrase(block, lang, precision))}</h{level}>")
             if level == 1:
                 continue
+        elif isinstance(block, Para) and block.key == "legend_text":
+            continue                                # the legend above shows the same four equations as MathML
         elif isinstance(block, Para):
             body.append(f"<p>{escape(phrase(block, lang, precision))}</p>")
             if block.key == "intro":
@@ -151,4 +176,7 @@ def _figure(block, trace, names, lang, precision):
     caption = translate(lang, "figure_before" if before else "figure_after")
     svg = network_svg(network, names=names, precision=min(precision, 6), title=caption,
                       changed=None if before else trace.network)
-    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+    keys = ["legend_positive", "legend_negative", "legend_width"] + ([] if before else ["legend_changed"])
+    items = "".join(f'<span class="key {key}"><i></i>{escape(translate(lang, key))}</span>' for key in keys)
+    return (f'<figure>{svg}<figcaption>{escape(caption)}</figcaption>'
+            f'<p class="diagram-legend">{items}</p></figure>')

@@ -83,7 +83,9 @@ def _forward(trace, names, s):
                 out.append(Eq(equation(a_sym, "=", call(fname, z_sym), "=", call(fname, Num(z)), "=", Num(a))))
             else:
                 exps = [Power(Word("e"), names.z(l, k, S)) for k in range(layer.n_out)]
-                out.append(Eq(equation(a_sym, "=", frac(Power(Word("e"), z_sym), join(exps, "+")), "=", Num(a))))
+                values = [Power(Word("e"), Num(trace.zs[l - 1][s, k])) for k in range(layer.n_out)]
+                out.append(Eq(equation(a_sym, "=", frac(Power(Word("e"), z_sym), join(exps, "+")), "=",
+                                       frac(Power(Word("e"), Num(z)), join(values, "+")), "=", Num(a))))
     return out
 
 

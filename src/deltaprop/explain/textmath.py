@@ -77,12 +77,15 @@ def _token(token, precision):
         if isinstance(token.exp, str):
             return _hjoin([(lines, base), _flat(_script(token.exp, _SUP, "^"))])
         exp, _ = _token(token.exp, precision)
-        return _hjoin([(lines, base), _flat("^" + exp[0])])
+        negative = isinstance(token.exp, Num) and token.exp.value < 0
+        return _hjoin([(lines, base), _flat(f"^({exp[0]})" if negative else "^" + exp[0])])
     if isinstance(token, Frac):
         num, _ = _row(token.num, precision)
         den, _ = _row(token.den, precision)
-        if len(num) == len(den) == 1:
-            return _flat(f"{num[0]}/{den[0]}")
+        if len(num) == len(den) == 1:           # a sum over a sum keeps its parentheses: e^z₁/(e^z₁ + e^z₂)
+            top = f"({num[0]})" if any(isinstance(t, Op) for t in token.num) else num[0]
+            bottom = f"({den[0]})" if any(isinstance(t, Op) for t in token.den) else den[0]
+            return _flat(f"{top}/{bottom}")
         return _hjoin([_paren(num, 0), _flat("/"), _paren(den, 0)])
     if isinstance(token, Matrix):
         return _matrix(token.values, precision)
