@@ -51,6 +51,8 @@ def unsupported(network, optimizer, dropout):
         return "NumPy's bundled OpenBLAS was not found (or DELTAPROP_NO_BLAS is set)"
     if not isinstance(optimizer, SGD) or type(optimizer).update is not SGD.update:
         return f"the {optimizer.name} optimiser (the compiled path does plain SGD)"
+    if optimizer.l1_decay:
+        return "L1 regularisation (the compiled path does L2 only)"
     if dropout:
         return "dropout (the compiled path has no dropout)"
     if network.dtype not in (np.float32, np.float64):

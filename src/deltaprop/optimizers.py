@@ -9,7 +9,10 @@ count and any per-parameter state); each optimiser implements one method,
 
 L2 weight decay is the base class's job: before ``update`` it adds
 ``weight_decay · w`` to the gradient of every weight matrix (2-D parameter;
-biases are never decayed).  :func:`deltaprop.training.fit` sets
+biases are never decayed).  L1 likewise adds ``l1_decay · sgn(w)`` (Nielsen
+ch. 3, ``C = C_0 + (λ/n) Σ|w|``: each step moves a weight a constant amount
+towards 0, so small weights reach 0 and stay there, where L2 only shrinks them
+in proportion).  :func:`deltaprop.training.fit` sets
 ``weight_decay = λ/n`` (``n`` = training-set size), Nielsen's form of
 ``C = C_0 + (λ/2n) Σ w²``, so SGD becomes ``w ← (1 − ηλ/n) w − η ∂C_0/∂w``.
 
@@ -47,6 +50,7 @@ class Optimizer:
         self.state = {}         # index -> {name: array} (momentum buffers etc.)
         self._scratch = {}      # index -> reusable work array (not state)
         self._decay_scratch = {}
+        self.l1_decay = 0.0     # λ/n of the L1 term (set like weight_decay: fit leaves it 0; the playground sets it)
 
     def step(self, params, grads):
         """Apply one update to every ``param`` (in place) from its ``grad``.
@@ -59,6 +63,11 @@ class Optimizer:
             if decay and param.ndim == 2:                       # L2: ∂C/∂w += (λ/n) w, weights only
                 scratch = self._work(self._decay_scratch, index, param)
                 np.multiply(param, decay, out=scratch)
+                grad += scratch
+            if self.l1_decay and param.ndim == 2:               # L1: ∂C/∂w += (λ/n) sgn(w), weights only
+                scratch = self._work(self._decay_scratch, index, param)
+                np.sign(param, out=scratch)
+                scratch *= self.l1_decay
                 grad += scratch
             self.update(index, param, grad)
 
@@ -96,6 +105,7 @@ class Optimizer:
     def state_dict(self):
         """Everything needed to resume: plain numbers, strings and arrays (copies)."""
         return {"name": self.name, "learning_rate": self.learning_rate, "weight_decay": self.weight_decay,
+                "l1_decay": self.l1_decay,
                 "steps": self.steps, "hyper": {k: float(getattr(self, k)) for k in self.hyper_parameters},
                 "state": {int(i): {k: v.copy() for k, v in slots.items()} for i, slots in self.state.items()}}
 
@@ -105,6 +115,7 @@ class Optimizer:
             raise ValueError(f"optimizer state is for {state.get('name')!r}, not {self.name!r}")
         self.learning_rate = check_positive_float(state["learning_rate"], "learning_rate")
         self.weight_decay = _non_negative(state.get("weight_decay", 0.0), "weight_decay")
+        self.l1_decay = _non_negative(state.get("l1_decay", 0.0), "l1_decay")
         steps = state.get("steps", 0)
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
             raise ValueError(f"optimizer steps must be a non-negative integer, got {steps!r}")
@@ -160,7 +171,7 @@ class SGD(Optimizer):
 
     def fusable_learning_rate(self):
         # η can be folded into BP1 unless weight decay or a subclass's own update needs the raw gradient
-        plain = not self.weight_decay and type(self).update is SGD.update
+        plain = not self.weight_decay and not self.l1_decay and type(self).update is SGD.update
         return self.learning_rate if plain else None
 
 

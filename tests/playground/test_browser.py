@@ -298,3 +298,138 @@ def test_a_lesson_loads_its_configuration_and_text(page, output_dir, lang):
     page.select_option("#lesson", "saturation")
     page.wait_for_function("window.playground.state.config.activations[0] === 'sigmoid'")
     page.screenshot(path=os.path.join(output_dir, f"playground-lesson-{lang}.png"), full_page=True)
+
+
+def _stage_values(page):
+    return {cell.get_attribute("data-key"): float(cell.get_attribute("data-value"))
+            for cell in page.locator("#stepper td[data-value]").all()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_explained_step_walks_every_stage_with_the_engines_numbers(page, output_dir, lang):
+    page.select_option("#lesson-lang", lang)
+    page.click("#step")
+    page.wait_for_function("window.playground.state.steps === 1")
+    s = state(page)
+    net = engine_network(s)                               # the weights the batch was trained with
+    X, y = train_arrays(page)
+    idx = s["batch"]["indices"]
+    from deltaprop.playground.datasets import targets
+    Y = targets(y[idx].astype(int), s["n_classes"], s["network"]["loss"])
+    zs, acts = net.forward(X[idx])
+    grads = net.backward(Y, zs, acts)
+    page.click("#explain-step")
+    page.wait_for_selector("#stepper h3")
+    kinds = []
+    for n in range(20):
+        kind = page.get_attribute("#stepper h3", "data-stage")
+        kinds.append(kind)
+        values = _stage_values(page)
+        L = len(s["network"]["sizes"]) - 1
+        if kind == "forward":
+            layer = kinds.count("forward")
+            for j in range(len(zs[layer - 1][0])):
+                assert values[f"z{j}"] == pytest.approx(zs[layer - 1][0][j], rel=1e-12)
+                assert values[f"a{j}"] == pytest.approx(acts[layer][0][j], rel=1e-12)
+            labels = page.locator("#diagram .annot").all_inner_texts()
+            assert len(labels) == len(zs[layer - 1][0]) and all(t.startswith("z ") for t in labels)
+        elif kind in ("bp1", "bp2"):
+            layer = L if kind == "bp1" else L - kinds.count("bp2")
+            for j in range(len(grads.deltas[layer - 1][0])):
+                assert values[f"delta{j}"] == pytest.approx(grads.deltas[layer - 1][0][j], rel=1e-12, abs=1e-300)
+        elif kind == "gradients":
+            for l, g in enumerate(grads.weights, start=1):
+                for (j, k), v in np.ndenumerate(g):
+                    assert values[f"w{l}_{j}_{k}"] == pytest.approx(v, rel=1e-12, abs=1e-300)
+        elif kind == "update":
+            for l, w in enumerate(s["network"]["weights"], start=1):       # the step the session made
+                for (j, k), v in np.ndenumerate(np.array(w)):
+                    assert values[f"w{l}_{j}_{k}"] == pytest.approx(v, rel=1e-12)
+            page.screenshot(path=os.path.join(output_dir, f"playground-explained-step-{lang}.png"), full_page=True)
+        if page.locator("#stepper .next").is_disabled():
+            break
+        page.click("#stepper .next")
+    assert kinds == ["forward"] * (L) + ["cost", "bp1"] + ["bp2"] * (L - 1) + ["gradients", "update"]
+    if lang == "zh":
+        assert "更新" in page.inner_text("#stepper h3") and "下一步" in page.inner_text("#stepper")
+    page.click("#stepper .prev")
+    assert page.get_attribute("#stepper h3", "data-stage") == "gradients"
+    page.click("#stepper .auto")                          # auto-play moves on by itself, then stops at the end
+    page.wait_for_function("document.querySelector('#stepper h3').dataset.stage === 'update'", timeout=8000)
+    page.click("#stepper .close")
+    assert page.locator("#diagram .annot").count() == 0
+
+
+def test_feature_inputs_change_the_networks_input_size(page, output_dir):
+    page.click("#features button[data-feature='x1^2']")
+    page.wait_for_function("window.playground.state.network.sizes[0] === 3")
+    page.click("#features button[data-feature='x2^2']")
+    page.wait_for_function("window.playground.state.network.sizes[0] === 4")
+    assert page.locator("#diagram .input-node").count() == 4
+    assert page.locator("#diagram .input-node .name").all_inner_texts() == ["x₁", "x₂", "x₁²", "x₂²"]
+    page.click("#features button[data-feature='x1']")
+    page.click("#features button[data-feature='x2']")
+    page.wait_for_function("window.playground.state.network.sizes[0] === 2 && "
+                           "window.playground.state.config.features.join() === 'x1^2,x2^2'")
+    page.screenshot(path=os.path.join(output_dir, "playground-features.png"), full_page=True)
+
+
+def test_three_class_blobs_reach_90_percent_in_the_page(page, output_dir):
+    page.click("#datasets button[data-dataset='blobs']")
+    page.wait_for_function("window.playground.state.config.dataset === 'blobs'")
+    page.select_option("#classes", "3")
+    page.wait_for_function("window.playground.state.network.sizes.slice(-1)[0] === 3")
+    for _ in range(40):
+        page.click("#epoch-btn")
+        page.wait_for_function(f"window.playground.state.epoch >= {_ + 1}")
+    assert state(page)["losses"]["test_accuracy"] >= 0.9
+    page.check("#discretize")
+    page.wait_for_function("window.playground.state.config.discretize === true")
+    assert state(page)["epoch"] == 40                     # a view setting: training kept
+    page.check("#log-scale")
+    assert page.get_attribute("#curve", "data-scale") == "log"
+    page.click("#regenerate")
+    page.wait_for_function("window.playground.state.config.data_seed !== 0 && window.playground.state.steps === 0")
+    page.screenshot(path=os.path.join(output_dir, "playground-blobs-3.png"), full_page=True)
+
+
+def test_diagnostics_warn_of_dead_units_and_link_the_lesson(page, output_dir):
+    page.select_option("#lesson", "dead-relu")
+    page.wait_for_function("window.playground.state.config.learning_rate === 1")
+    for n in range(1, 6):
+        page.click("#epoch-btn")
+        page.wait_for_function(f"window.playground.state.epoch >= {n}")
+    dead = int(page.get_attribute("#diag-counts", "data-dead"))
+    s = state(page)
+    from deltaprop.playground.diagnose import SAMPLE, measure_units
+    from deltaprop.playground.datasets import targets
+    net = engine_network(s, "network")
+    X, y = train_arrays(page)
+    Y = targets(y[:SAMPLE].astype(int), s["n_classes"], s["network"]["loss"])
+    expected = sum(d for d in measure_units(net, X[:SAMPLE], Y)[2] if d)
+    assert dead == expected and dead > 0
+    assert page.locator("#diag-warnings .warning[data-kind='dead']").count() >= 1
+    assert page.locator("#grad-norms").bounding_box()["height"] > 40
+    page.screenshot(path=os.path.join(output_dir, "playground-diagnostics.png"), full_page=True)
+    page.select_option("#lesson", "")                     # no lesson chosen; the warning's link opens the one it names
+    assert page.locator("#lesson-box").is_hidden()
+    page.locator("#diag-warnings .warning[data-kind='dead'] button").first.click()
+    page.wait_for_function("!document.getElementById('lesson-box').hidden")
+    assert page.input_value("#lesson") == "dead-relu" and "ReLU" in page.inner_text("#lesson-title")
+
+
+@pytest.mark.parametrize("width", [1440, 800, 390])
+def test_the_explained_step_fits_every_screen(browser, server, output_dir, width):
+    page = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page.goto(server.url)
+    page.wait_for_function("window.playground && window.playground.state")
+    page.click("#step")
+    page.wait_for_function("window.playground.state.steps === 1")
+    page.click("#explain-step")
+    page.wait_for_selector("#stepper h3")
+    page.click("#stepper .next")
+    page.wait_for_timeout(200)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.screenshot(path=os.path.join(output_dir, f"playground-step-{width}px.png"), full_page=True)
+    page.close()
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"

@@ -61,3 +61,10 @@ def test_batch_size_lesson():
     session, configure = _session("batch-size")
     result = lessons.check_batch_size(session, configure)
     assert result["batch_100"] < result["batch_1"]
+
+
+def test_regularisation_lesson_l1_makes_the_network_sparse():
+    """100 epochs with L1 λ = 1 leave most weights at (nearly) 0; the same λ as L2 leaves almost none there."""
+    session, configure = _session("regularisation")
+    result = lessons.check_regularisation(session, configure)
+    assert result["l1_near_zero"] > 0.5 and result["l2_near_zero"] < 0.2, result

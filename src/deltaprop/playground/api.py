@@ -39,7 +39,9 @@ from ..nudge import nudge
 from ..explain.i18n import LANGUAGES
 from .datasets import parse_csv
 from .lessons import catalogue
+from .features import FEATURES
 from .frames import output_frame
+from .walkthrough import explained_step
 from .neuron import neuron_report
 from .schema import RequestError
 from .responses import Response, dumps
@@ -107,6 +109,16 @@ class Api:
         if action.startswith("export/"):
             _allow(method, "GET")
             return exports.export(session, action[len("export/"):])
+        if action == "explained-step":             # GET ?sample=0&lang=en: the current batch's step in stages
+            _allow(method, "GET")
+            lang = query.get("lang", "en")
+            if lang not in LANGUAGES:
+                raise RequestError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
+            sample = query.get("sample", "0")
+            if not sample.isdigit() or int(sample) > schema.MAX_SAMPLES:
+                raise RequestError(f"sample must be an integer from 0 to {schema.MAX_SAMPLES}, got {sample!r}")
+            with session.lock:
+                return json_response(explained_step(session, int(sample), lang))
         _allow(method, "POST")
         if action == "upload":
             return self.upload(session_id, session, body)
@@ -196,14 +208,15 @@ class Api:
                 result = nudge(network, X, Y, layer, neuron, dz)
                 return json_response({**result.as_dict(), "nielsen_layer": layer + 1,
                                       "output": output_frame(network, session.data.extent,
-                                                             nudge=(layer, neuron, dz))})
+                                                             nudge=(layer, neuron, dz),
+                                                             inputs=session.data.inputs)})
             elif action == "link":
                 return json_response(link_report(session, *schema.weight_ref(payload, session.network.sizes)))
             elif action == "weight":
                 session.set_weight(*schema.weight_ref(payload, session.network.sizes, with_value=True))
             else:
                 raise RequestError(f"unknown action {action!r}; valid: {', '.join(_ACTIONS)}, config, upload, "
-                                   f"neuron, nudge, link, weight, export/model, export/example", 404)
+                                   f"neuron, nudge, link, weight, export/model, export/example, explained-step (GET)", 404)
             return json_response({"session": session_id, **snapshot(session)})
 
     def upload(self, session_id, session, body):
@@ -239,6 +252,7 @@ def options():
         "datasets": list(schema.DATASETS), "presets": list(schema.PRESETS),
         "activations": schema.hidden_activations(), "all_activations": list(ACTIVATIONS),
         "losses": list(LOSSES), "optimizers": schema.optimizer_names(), "defaults": schema.DEFAULTS,
+        "features": list(FEATURES),
         "limits": {"hidden_layers": schema.MAX_HIDDEN_LAYERS, "neurons": schema.MAX_NEURONS,
                    "samples": [schema.MIN_SAMPLES, schema.MAX_SAMPLES], "upload_bytes": schema.MAX_UPLOAD_BYTES,
                    "upload_rows": schema.MAX_UPLOAD_ROWS, "body_bytes": schema.MAX_BODY_BYTES},

@@ -19,12 +19,14 @@ from ..losses import default_output
 from ..data import make_dataset
 from ..data.csv import parse_table
 from ..data.preprocessing import train_validation_split
+from .features import featurize
 from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, RequestError
 
 
 @dataclass
 class Dataset:
-    """Train and test points; ``Y`` is ``(n, d_L)`` float targets ready for the network."""
+    """Train and test data: ``X`` the network's inputs (the chosen features of each point), ``Y`` ``(n, d_L)``
+    float targets ready for the network, ``points`` the 2-D points themselves (for the pictures)."""
 
     X_train: np.ndarray
     Y_train: np.ndarray
@@ -34,6 +36,13 @@ class Dataset:
     labels_test: np.ndarray
     n_classes: int               # 0 for regression
     extent: float                # pictures cover [-extent, extent]²
+    points_train: np.ndarray = None   # (n, 2); None: the same as X (Mazur's pair)
+    points_test: np.ndarray = None
+    features: tuple = ("x1", "x2")
+
+    def inputs(self, points):
+        """The network's inputs for any points ``(n, 2)`` (e.g. a picture's grid)."""
+        return featurize(points, self.features)
 
     @property
     def task(self):
@@ -68,14 +77,16 @@ def build_dataset(config, upload=None):
     """The :class:`Dataset` a configuration describes (``upload``: parsed CSV ``(X, t)``)."""
     if config["preset"] == "mazur":
         X, Y = mazur.mazur_data()
-        return Dataset(X, Y, X.copy(), Y.copy(), np.zeros(1), np.zeros(1), 0, 1.0)
+        return Dataset(X, Y, X.copy(), Y.copy(), np.zeros(1), np.zeros(1), 0, 1.0, X, X.copy())
     if config["dataset"] == "upload":
         if upload is None:
             raise RequestError("no CSV uploaded in this session yet; upload one first (POST .../upload)", 409)
         X, t = upload
         X = _scale_features(X)
     else:
-        X, t = make_dataset(config["dataset"], config["samples"], config["noise"], config["seed"])
+        options = {"n_classes": config["classes"]} if config["dataset"] == "blobs" else {}
+        X, t = make_dataset(config["dataset"], config["samples"], config["noise"],
+                            (config["seed"] + config["data_seed"]) % 2**32, **options)
         t = t.reshape(len(X), -1)[:, 0] if t.ndim == 2 else t
     classes = np.unique(t)
     classification = config["dataset"] != "regression" and len(classes) <= MAX_CLASSES and \
@@ -89,8 +100,9 @@ def build_dataset(config, upload=None):
     X_tr, t_tr, X_te, t_te = train_validation_split(X, t, 1.0 - config["train_fraction"], seed=config["seed"])
     n_classes = len(classes) if classification else 0
     extent = float(np.ceil(max(1.0, np.abs(X).max()) * 10) / 10)
-    return Dataset(X_tr, targets(t_tr, n_classes, config["loss"]), X_te, targets(t_te, n_classes, config["loss"]),
-                   t_tr, t_te, n_classes, extent)
+    features = tuple(config["features"])
+    return Dataset(featurize(X_tr, features), targets(t_tr, n_classes, config["loss"]), featurize(X_te, features),
+                   targets(t_te, n_classes, config["loss"]), t_tr, t_te, n_classes, extent, X_tr, X_te, features)
 
 
 def output_layer(n_classes, loss):

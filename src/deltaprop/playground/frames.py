@@ -45,7 +45,7 @@ def quantise(values, lo=None, hi=None):
     return {"lo": lo, "hi": hi, "data": base64.b64encode(data.tobytes()).decode("ascii")}
 
 
-def output_frame(network, extent, size=OUTPUT_GRID, nudge=None):
+def output_frame(network, extent, size=OUTPUT_GRID, nudge=None, inputs=None):
     """One quantised picture per output unit: ``a^L_j`` over the grid.
 
     ``nudge = (layer, neuron, dz)`` adds ``dz`` to that neuron's ``z`` at every
@@ -55,6 +55,7 @@ def output_frame(network, extent, size=OUTPUT_GRID, nudge=None):
     output uses its own minimum and maximum.
     """
     grid = grid_points(extent, size)
+    grid = grid if inputs is None else inputs(grid)          # the chosen features of each grid point
     outputs = network.predict(grid) if nudge is None else nudged_outputs(network, grid, *nudge)    # (size², d_L)
     probabilities = network.layers[-1].activation.gives_probabilities
     channels = [quantise(outputs[:, j], *((0.0, 1.0) if probabilities else (None, None)))
@@ -62,8 +63,10 @@ def output_frame(network, extent, size=OUTPUT_GRID, nudge=None):
     return {"size": size, "extent": extent, "channels": channels}
 
 
-def neuron_frames(network, extent, size=NEURON_GRID):
-    """``frames[l-1][j]``: neuron ``j`` of layer ``l``'s activation ``a^l_j`` over a small grid."""
-    _, activations = network.forward(grid_points(extent, size))
+def neuron_frames(network, extent, size=NEURON_GRID, inputs=None):
+    """``frames[l-1][j]``: neuron ``j`` of layer ``l``'s activation ``a^l_j`` over a small grid (``inputs`` maps
+    the grid's points to the network's inputs, default the points themselves)."""
+    grid = grid_points(extent, size)
+    _, activations = network.forward(grid if inputs is None else inputs(grid))
     return {"size": size,
             "layers": [[quantise(a[:, j]) for j in range(a.shape[1])] for a in activations[1:]]}

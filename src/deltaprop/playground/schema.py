@@ -14,6 +14,7 @@ from ..activations import ACTIVATIONS
 from ..data import SYNTHETIC_DATASETS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
+from .features import FEATURES
 
 # ------------------------------------------------------------------- limits
 MAX_HIDDEN_LAYERS = 6
@@ -45,8 +46,13 @@ DEFAULTS = {
     "learning_rate": 0.03,
     "batch_size": 10,
     "l2": 0.0,
+    "l1": 0.0,
     "seed": 0,
     "speed": 0,                      # training steps per second while playing; 0 = as fast as it goes
+    "features": ["x1", "x2"],        # the network's inputs, computed from each point (x1, x2)
+    "classes": 3,                    # blobs only: how many blobs (classes)
+    "data_seed": 0,                  # a new sample of the same data set ("regenerate")
+    "discretize": False,             # draw the output as hard class regions (a view setting)
 }
 SPEEDS = (0, 1, 2, 5, 10, 30, 100, 300)
 
@@ -107,6 +113,20 @@ def _bad_speed(value):
                        f"goes); got {value!r}")
 
 
+def _check_bool(value, name):
+    if not isinstance(value, bool):
+        raise RequestError(f"{name} must be true or false, got {value!r}")
+    return value
+
+
+def _check_features(value):
+    if not isinstance(value, list) or not value or len(set(map(str, value))) != len(value) \
+            or not all(isinstance(v, str) and v in FEATURES for v in value):
+        raise RequestError(f"features must be a non-empty list of distinct names from {', '.join(FEATURES)}; "
+                           f"got {value!r}")
+    return [name for name in FEATURES if name in value]          # the canonical order
+
+
 def validate_config(body):
     """A complete, checked configuration from a (possibly partial) JSON object."""
     check_object(body, DEFAULTS, "configuration")
@@ -122,6 +142,11 @@ def validate_config(body):
         "learning_rate": check_number(config["learning_rate"], "learning_rate", 1e-5, 10.0),
         "batch_size": check_int(config["batch_size"], "batch_size", 1, MAX_SAMPLES),
         "l2": check_number(config["l2"], "l2", 0.0, 10.0),
+        "l1": check_number(config["l1"], "l1", 0.0, 10.0),
+        "classes": check_int(config["classes"], "classes", 2, 4),
+        "data_seed": check_int(config["data_seed"], "data_seed", 0, MAX_SEED),
+        "discretize": _check_bool(config["discretize"], "discretize"),
+        "features": _check_features(config["features"]),
         "seed": check_int(config["seed"], "seed", 0, MAX_SEED),
         "speed": config["speed"] if config["speed"] in SPEEDS and not isinstance(config["speed"], bool) else
         _bad_speed(config["speed"]),

@@ -26,11 +26,12 @@ from ..network import Network
 from ..optimizers import get_optimizer
 from ..step import DivergenceError, check_divergence
 from .datasets import build_dataset, output_layer
+from .diagnose import record
 from .schema import RequestError
 
 HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
-LIVE_KEYS = ("learning_rate", "optimizer", "batch_size", "l2")   # changed while training: the weights stay
-VIEW_KEYS = ("speed",)                                           # how fast it plays: nothing to retrain
+LIVE_KEYS = ("learning_rate", "optimizer", "batch_size", "l2", "l1")   # changed while training: the weights stay
+VIEW_KEYS = ("speed", "discretize")                              # how it plays or looks: nothing to retrain
 SLICE_SECONDS = 0.02      # training time per lock hold while playing
 IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
 
@@ -94,16 +95,16 @@ class Session:
                 self.network = mazur.mazur_network()
             else:
                 units, out_act = output_layer(self.data.n_classes, config["loss"])
-                self.network = Network([2, *config["hidden"], units], [*config["activations"], out_act],
-                                       loss=config["loss"], seed=config["seed"])
-            decay = config["l2"] / len(self.data.X_train)         # Nielsen's λ/n
-            self.optimizer = get_optimizer(config["optimizer"], config["learning_rate"], weight_decay=decay)
+                self.network = Network([len(config["features"]), *config["hidden"], units],
+                                       [*config["activations"], out_act], loss=config["loss"], seed=config["seed"])
+            self.optimizer = self._optimizer(config)
             self.before = self.network.copy()                      # weights before the current batch
             # the same mini-batch walk as fit(): a fresh permutation per epoch from the seed
             self.walk = BatchWalk(len(self.data.X_train), config["batch_size"], np.random.default_rng(config["seed"]))
             self.walk.start_epoch()
             self.epoch, self.steps = 0, 0
             self.history, self.error, self.markers, self.notice = [], None, [], None
+            self.diagnostics = []
             self._preview_next_batch()
             self._record()
             self._touch()
@@ -111,11 +112,11 @@ class Session:
     def _change_live(self, config):
         """New optimiser settings on the same weights: no restart, a marker on the loss chart."""
         old, self.config = self.config, config
-        names = {"learning_rate": "η", "optimizer": "optimiser", "batch_size": "batch size", "l2": "L2 λ"}
+        names = {"learning_rate": "η", "optimizer": "optimiser", "batch_size": "batch size", "l2": "L2 λ",
+                 "l1": "L1 λ"}
         keys = [key for key in LIVE_KEYS if config[key] != old[key]]
         changed = [f"{names[key]} {old[key]} → {config[key]}" for key in keys]
-        decay = config["l2"] / len(self.data.X_train)
-        self.optimizer = get_optimizer(config["optimizer"], config["learning_rate"], weight_decay=decay)
+        self.optimizer = self._optimizer(config)
         if config["batch_size"] != old["batch_size"]:
             position = self.walk.position
             self.walk.batch_size = min(config["batch_size"], self.walk.n)
@@ -126,6 +127,13 @@ class Session:
         self.notice = f"Changed {', '.join(changed)}; training goes on from the same weights."
         self._preview_next_batch()
         self._touch()
+
+    def _optimizer(self, config):
+        """The configured optimiser with Nielsen's λ/n for L2 (weight decay) and L1 (n = training points)."""
+        n = len(self.data.X_train)
+        optimizer = get_optimizer(config["optimizer"], config["learning_rate"], weight_decay=config["l2"] / n)
+        optimizer.l1_decay = config["l1"] / n
+        return optimizer
 
     # ------------------------------------------------------------ training
     @property
@@ -270,8 +278,14 @@ class Session:
         else:
             self.history.append(point)
         if len(self.history) > HISTORY_POINTS:
-            self.history = self.history[:1] + self.history[2::2] + ([self.history[-1]] if len(self.history) % 2 == 0
-                                                                     else [])
+            self.history = _thin(self.history)
+        diagnosis = record(self)
+        if self.diagnostics and self.diagnostics[-1][0] == diagnosis[0]:
+            self.diagnostics[-1] = diagnosis
+        else:
+            self.diagnostics.append(diagnosis)
+        if len(self.diagnostics) > HISTORY_POINTS:
+            self.diagnostics = _thin(self.diagnostics)
         self.cached_losses = losses
 
     def _touch(self):
@@ -279,3 +293,8 @@ class Session:
         self.version += 1
         self.changed.notify_all()
 
+
+
+def _thin(points):
+    """Every other point, keeping the first and the last: a long history stays :data:`HISTORY_POINTS` long."""
+    return points[:1] + points[2::2] + ([points[-1]] if len(points) % 2 == 0 else [])

@@ -7,6 +7,8 @@ viewer of that version.
 
 from __future__ import annotations
 
+from .diagnose import warnings
+from .features import LABELS
 from .frames import neuron_frames, output_frame
 from .schema import optimizer_names
 
@@ -69,7 +71,11 @@ def _build(session):
             "grad_weights": [g.tolist() for g in grads.weights],
             "grad_biases": [g.tolist() for g in grads.biases],
         },
-        "frames": {"output": output_frame(net, data.extent), "neurons": neuron_frames(net, data.extent)},
+        "frames": {"output": output_frame(net, data.extent, inputs=data.inputs),
+                   "neurons": neuron_frames(net, data.extent, inputs=data.inputs)},
+        "inputs": [LABELS[name] for name in data.features] if config["preset"] != "mazur" else ["i1", "i2"],
+        "diagnostics": {"history": list(session.diagnostics), "now": session.diagnostics[-1][1:]
+                        if session.diagnostics else None, "warnings": warnings(session)},
     }
 
 
@@ -77,8 +83,8 @@ def data_points(session):
     """Train and test points: ``[[x1, x2, label or target], ...]`` each."""
     d = session.data
     return {"extent": d.extent, "n_classes": d.n_classes,
-            "train": [[float(a), float(b), _label(t)] for (a, b), t in zip(d.X_train, d.labels_train)],
-            "test": [[float(a), float(b), _label(t)] for (a, b), t in zip(d.X_test, d.labels_test)]}
+            "train": [[float(a), float(b), _label(t)] for (a, b), t in zip(d.points_train, d.labels_train)],
+            "test": [[float(a), float(b), _label(t)] for (a, b), t in zip(d.points_test, d.labels_test)]}
 
 
 def _label(t):

@@ -28,6 +28,9 @@ LESSONS = [
                                        "learning_rate": 10.0}},
     {"id": "batch-size", "config": {"dataset": "moons", "hidden": [6], "activations": ["tanh"],
                                     "batch_size": 1, "learning_rate": 0.03}},
+    {"id": "regularisation", "config": {"dataset": "moons", "noise": 0.3, "samples": 200, "hidden": [8, 8],
+                                        "activations": ["tanh", "tanh"], "learning_rate": 0.1, "batch_size": 10,
+                                        "l1": 1.0}},
 ]
 
 
@@ -114,5 +117,21 @@ def check_batch_size(session, configure):
     return {"batch_1": noisy, "batch_100": spread()}
 
 
+def check_regularisation(session, configure):
+    """After 100 epochs, L1 has set far more weights to (nearly) 0 than L2 with the same λ does."""
+    import numpy as np
+
+    def near_zero():
+        weights = np.concatenate([w.ravel() for w in session.network.weights])
+        return float(np.mean(np.abs(weights) < 0.01))
+    _epochs(session, 100)
+    l1 = near_zero()
+    configure({"l1": 0.0, "l2": 1.0})
+    session.reset()
+    _epochs(session, 100)
+    return {"l1_near_zero": l1, "l2_near_zero": near_zero()}
+
+
 CHECKS = {"mazur": check_mazur, "xor": check_xor, "saturation": check_saturation, "demon": check_demon,
-          "dead-relu": check_dead_relu, "learning-rate": check_learning_rate, "batch-size": check_batch_size}
+          "dead-relu": check_dead_relu, "learning-rate": check_learning_rate, "batch-size": check_batch_size,
+          "regularisation": check_regularisation}

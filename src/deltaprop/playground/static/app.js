@@ -1,5 +1,6 @@
 // The playground page: configuration (kept in the URL), controls, and drawing the server's state.
-import { drawCurve, drawHeatmap, drawThumbnail } from "./draw.js";
+import { LAYER_COLOURS, drawCurve, drawGradientNorms, drawHeatmap, drawThumbnail } from "./draw.js";
+import { Stepper } from "./stepper.js";
 import { Diagram } from "./diagram.js";
 import { demonText, linkPanel, neuronPanel, num, paramsTable, sliderToDz } from "./inspect.js";
 
@@ -8,8 +9,31 @@ const CHOICES = {
   learning_rate: [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1, 3, 10],
   batch_size: [1, 2, 5, 10, 20, 30, 50, 100],
   l2: [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10],
+  l1: [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10],
 };
-const NUMERIC = ["samples", "noise", "train_fraction", "learning_rate", "batch_size", "l2", "seed"];
+const NUMERIC = ["samples", "noise", "train_fraction", "learning_rate", "batch_size", "l2", "l1", "seed", "classes",
+  "data_seed", "speed"];
+const FEATURE_LABELS = { "x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1x2": "x₁x₂", "sin(x1)": "sin x₁",
+  "sin(x2)": "sin x₂" };
+// The page's diagnostics, in the lessons' language: what a warning says, and the lesson it links to.
+const DIAG = {
+  en: { dead: (w) => `${w.count} of ${w.units} ReLU units in layer ${w.layer} are dead: z ≤ 0 for every point, so no gradient reaches their weights.`,
+        saturated: (w) => `${w.count} of ${w.units} units in layer ${w.layer} are saturated: σ'(z) is tiny for almost every point, so they learn slowly.`,
+        vanishing: () => "The first layer's gradient is over 1000 times smaller than the last layer's: it barely learns.",
+        open: "Open the lesson", counts: (d, s) => `dead ReLU units: ${d} · saturated units: ${s}`, layer: "layer" },
+  zh: { dead: (w) => `第 ${w.layer} 层的 ${w.units} 个 ReLU 单元中有 ${w.count} 个已“死亡”：对每个点 z ≤ 0，梯度到达不了它们的权重。`,
+        saturated: (w) => `第 ${w.layer} 层的 ${w.units} 个单元中有 ${w.count} 个已饱和：几乎对每个点 σ'(z) 都非常小，所以学得很慢。`,
+        vanishing: () => "第一层的梯度比最后一层小一千倍以上：它几乎学不动。",
+        open: "打开课程", counts: (d, s) => `死亡 ReLU 单元：${d} · 饱和单元：${s}`, layer: "层" },
+  ja: { dead: (w) => `第 ${w.layer} 層の ReLU ユニット ${w.units} 個のうち ${w.count} 個が死んでいます。どの点でも z ≤ 0 なので、勾配が重みに届きません。`,
+        saturated: (w) => `第 ${w.layer} 層のユニット ${w.units} 個のうち ${w.count} 個が飽和しています。ほぼすべての点で σ'(z) がごく小さく、学習が遅くなります。`,
+        vanishing: () => "最初の層の勾配が最後の層の 1000 分の 1 以下です。ほとんど学習できていません。",
+        open: "レッスンを開く", counts: (d, s) => `死んだ ReLU ユニット：${d} · 飽和したユニット：${s}`, layer: "層" },
+  fr: { dead: (w) => `${w.count} des ${w.units} unités ReLU de la couche ${w.layer} sont mortes : z ≤ 0 pour chaque point, aucun gradient n’atteint leurs poids.`,
+        saturated: (w) => `${w.count} des ${w.units} unités de la couche ${w.layer} sont saturées : σ'(z) est minuscule pour presque chaque point, elles apprennent lentement.`,
+        vanishing: () => "Le gradient de la première couche est plus de 1000 fois plus petit que celui de la dernière : elle n’apprend presque pas.",
+        open: "Ouvrir la leçon", counts: (d, s) => `unités ReLU mortes : ${d} · unités saturées : ${s}`, layer: "couche" },
+};
 
 const app = { options: null, config: null, session: null, state: null, data: null, source: null,
   inspecting: null, inspectTimer: 0 };
@@ -35,6 +59,8 @@ function configFromHash() {
     if (!(key in app.options.defaults)) continue;
     if (key === "hidden") out.hidden = value === "" ? [] : value.split(",").map(Number);
     else if (key === "activations") out.activations = value === "" ? [] : value.split(",");
+    else if (key === "features") out.features = value === "" ? [] : value.split(",");
+    else if (key === "discretize") out.discretize = value === "true";
     else out[key] = NUMERIC.includes(key) ? Number(value) : value;
   }
   return out;
@@ -72,7 +98,7 @@ function connect() {
   app.source.addEventListener("state", (event) => accept(JSON.parse(event.data)));
 }
 
-const LIVE = ["learning_rate", "optimizer", "batch_size", "l2", "speed"];   // changed live: same weights, same history
+const LIVE = ["learning_rate", "optimizer", "batch_size", "l2", "l1", "speed", "discretize"];   // same weights, same history
 
 async function configure(changes) {
   const config = { ...app.config, ...changes };
@@ -151,6 +177,24 @@ function buildControls() {
   $("add-layer").addEventListener("click", () => changeLayers(1));
   $("remove-layer").addEventListener("click", () => changeLayers(-1));
   $("show-test").addEventListener("change", render);
+  $("log-scale").addEventListener("change", render);
+  $("discretize").addEventListener("change", () => configure({ discretize: $("discretize").checked }));
+  $("classes").addEventListener("change", () => configure({ classes: Number($("classes").value) }));
+  $("regenerate").addEventListener("click", () =>
+    configure({ data_seed: (app.config.data_seed + 1 + Math.floor(Math.random() * 1000)) % 2147483647 }));
+  for (const name of o.features) {
+    const button = document.createElement("button");
+    button.dataset.feature = name;
+    button.textContent = FEATURE_LABELS[name] || name;
+    button.title = `feed ${FEATURE_LABELS[name] || name} into the network`;
+    button.addEventListener("click", () => {
+      const on = new Set(app.config.features);
+      if (on.has(name)) on.delete(name); else on.add(name);
+      if (on.size) configure({ features: o.features.filter((f) => on.has(f)) });
+    });
+    $("features").appendChild(button);
+  }
+  $("explain-step").addEventListener("click", explainStep);
   $("share").addEventListener("click", async () => {
     try { await navigator.clipboard.writeText(location.href); $("share").textContent = "Link copied"; }
     catch { $("share").textContent = "Copy the address bar"; }
@@ -170,7 +214,19 @@ function buildControls() {
       configure({ activations });
     },
   });
+  app.stepper = new Stepper($("stepper"), app.diagram);
   window.addEventListener("resize", render);
+}
+
+async function explainStep() {
+  try {
+    const lang = $("lesson-lang").value;
+    const data = await api(`/api/sessions/${app.session}/explained-step?sample=0&lang=${lang}`);
+    if (app.state.playing) await action("pause");
+    app.stepper.open(data, lang);
+  } catch (error) {
+    showError(error.message);
+  }
 }
 
 function chooseDataset(name) {
@@ -356,7 +412,7 @@ function render() {
   $("acc-box").hidden = s.losses.test_accuracy === undefined;
   if (s.losses.test_accuracy !== undefined) $("test-acc").textContent = `${(100 * s.losses.test_accuracy).toFixed(1)}%`;
   if (s.error) showError(s.error);
-  for (const id of ["learning_rate", "batch_size", "l2", "optimizer", "loss"]) {
+  for (const id of ["learning_rate", "batch_size", "l2", "l1", "optimizer", "loss"]) {
     const select = $(id), value = String(c[id]);
     if (![...select.options].some((o) => o.value === value)) select.add(new Option(value, value));
     select.value = value;
@@ -383,7 +439,16 @@ function render() {
     (mazur ? " · η = 0.5 · biases fixed" : "");
   app.diagram.render(s, app.options);
   drawHeatmap($("heatmap"), s, app.data, $("show-test").checked);
-  drawCurve($("curve"), s.history, s.markers);
+  drawCurve($("curve"), s.history, s.markers, $("log-scale").checked);
+  $("discretize").checked = !!c.discretize;
+  $("classes-box").hidden = mazur || c.dataset !== "blobs";
+  $("classes").value = String(c.classes);
+  $("regenerate").disabled = mazur || c.dataset === "upload";
+  document.querySelectorAll("#features button").forEach((b) => {
+    b.classList.toggle("selected", c.features.includes(b.dataset.feature));
+    b.disabled = mazur;
+  });
+  renderDiagnostics(s);
   const notice = [s.notice, s.hint].filter(Boolean).join(" ");
   $("notice").hidden = !notice;
   $("notice").textContent = notice;
@@ -391,6 +456,33 @@ function render() {
   $("params").innerHTML = paramsTable(s);
   $("export-model").href = `/api/sessions/${app.session}/export/model`;
   $("export-example").href = `/api/sessions/${app.session}/export/example`;
+}
+
+function renderDiagnostics(s) {
+  const words = DIAG[$("lesson-lang").value] || DIAG.en, diag = s.diagnostics;
+  drawGradientNorms($("grad-norms"), diag.history);
+  const layers = s.network.sizes.length - 1;
+  $("diag-legend").innerHTML = Array.from({ length: layers }, (_, l) =>
+    `<span><i style="background:${LAYER_COLOURS[l % LAYER_COLOURS.length]}"></i>${words.layer} ${l + 1}</span>`).join("");
+  const now = diag.now;
+  const sum = (xs) => (xs || []).reduce((a, b) => a + (b || 0), 0);
+  $("diag-counts").textContent = now ? words.counts(sum(now[2]), sum(now[1])) : "";
+  $("diag-counts").dataset.dead = now ? sum(now[2]) : 0;
+  $("diag-counts").dataset.saturated = now ? sum(now[1]) : 0;
+  const box = $("diag-warnings");
+  box.innerHTML = "";
+  for (const warning of diag.warnings) {
+    const div = document.createElement("div");
+    div.className = "warning";
+    div.dataset.kind = warning.kind;
+    div.textContent = words[warning.kind](warning) + " ";
+    const link = document.createElement("button");
+    link.className = "link-button";
+    link.textContent = words.open;
+    link.addEventListener("click", () => { $("lesson").value = warning.lesson; startLesson(warning.lesson); });
+    div.appendChild(link);
+    box.appendChild(div);
+  }
 }
 
 start().catch((error) => showError(`Could not start: ${error.message}`));

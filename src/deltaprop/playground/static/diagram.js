@@ -2,6 +2,9 @@
 import { decode, diverging, paint, rgb, NEG, POS } from "./draw.js";
 
 const NODE = 40, GAP = 47, TOP = 62, SVGNS = "http://www.w3.org/2000/svg";
+// each input feature on [−1, 1]², scaled to [−1, 1] for its picture
+const FEATURE = { "x1": (a) => a, "x2": (a, b) => b, "x1^2": (a) => 2 * a * a - 1, "x2^2": (a, b) => 2 * b * b - 1,
+  "x1x2": (a, b) => a * b, "sin(x1)": (a) => Math.sin(a) / Math.sin(1), "sin(x2)": (a, b) => Math.sin(b) / Math.sin(1) };
 
 export class Diagram {
   constructor(root, handlers) {
@@ -15,13 +18,13 @@ export class Diagram {
   nodeName(state, l, j) {
     const L = state.network.sizes.length - 1;
     if (state.task === "mazur") return ["i", "h", "o"][l] + (j + 1);
-    if (l === 0) return `x${j + 1}`;
+    if (l === 0) return (state.inputs && state.inputs[j]) || `x${j + 1}`;
     return l === L ? (state.network.sizes[L] === 1 ? "ŷ" : `o${j + 1}`) : "";
   }
 
   render(state, options) {
     const sizes = state.network.sizes;
-    const key = JSON.stringify([sizes, state.network.activations, state.task, this.root.clientWidth]);
+    const key = JSON.stringify([sizes, state.network.activations, state.task, this.root.clientWidth, state.inputs]);
     if (key !== this.key) this.build(state, options);
     this.key = key;
     this.update(state);
@@ -80,7 +83,7 @@ export class Diagram {
         name.textContent = this.nodeName(state, l, j);
         node.appendChild(name);
         if (l > 0) node.addEventListener("click", () => this.handlers.neuron(l, j));
-        else node.title = `input x${j + 1}`;
+        else node.title = `input ${this.nodeName(state, 0, j)}`;
         this.root.appendChild(node);
         this.nodes[l].push(canvas);
       }
@@ -94,7 +97,7 @@ export class Diagram {
     head.className = "layer-head";
     head.style.left = `${x + NODE / 2 - 48}px`;
     head.style.top = "0px";
-    if (l === 0) { head.innerHTML = "<b>Input</b><span>2 features</span>"; return head; }
+    if (l === 0) { head.innerHTML = `<b>Input</b><span>${sizes[0]} feature${sizes[0] > 1 ? "s" : ""}</span>`; return head; }
     const act = state.network.activations[l - 1];
     if (l === L) {
       head.innerHTML = `<b>Output</b><span>${act} · ${sizes[l]} unit${sizes[l] > 1 ? "s" : ""}</span>`;
@@ -124,6 +127,47 @@ export class Diagram {
     return head;
   }
 
+  // The explained step: numbers on the neurons of one layer (z, a or δ) and on links (∂C/∂w or the new w);
+  // ``null`` clears them.  Links are labelled when the network is small enough to read them.
+  annotate(stage) {
+    this.root.querySelectorAll(".annot").forEach((el) => el.remove());
+    this.root.querySelectorAll(".node.stage-on").forEach((el) => el.classList.remove("stage-on"));
+    for (const item of this.links) item.link.classList.remove("stage-on");
+    if (!stage) return;
+    const fmt = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(3) : v.toExponential(1)).replaceAll("-", "−");
+    const put = (l, j, text) => {
+      const canvas = this.nodes[l] && this.nodes[l][j];
+      if (!canvas) return;
+      const node = canvas.parentElement, tag = document.createElement("div");
+      node.classList.add("stage-on");
+      tag.className = "annot";
+      tag.textContent = text;
+      tag.style.left = `${parseFloat(node.style.left) + NODE + 3}px`;
+      tag.style.top = `${parseFloat(node.style.top) + 2}px`;
+      this.root.appendChild(tag);
+    };
+    if (stage.stage === "forward") stage.z.forEach((z, j) => put(stage.layer, j, `z ${fmt(z)}\na ${fmt(stage.a[j])}`));
+    if (stage.stage === "bp1" || stage.stage === "bp2") stage.delta.forEach((d, j) => put(stage.layer, j, `δ ${fmt(d)}`));
+    if (stage.stage === "cost") {
+      const L = this.nodes.length - 1;
+      put(L, 0, `C ${fmt(stage.sample_cost)}`);
+    }
+    const links = stage.stage === "gradients" ? stage.grad_weights : stage.stage === "update" ? stage.weights : null;
+    if (!links) return;
+    const svg = this.root.querySelector("svg"), sizes = this.nodes.map((column) => column.length);
+    for (const item of this.links) {
+      item.link.classList.add("stage-on");
+      if (sizes[item.l] * sizes[item.l - 1] > 8) continue;     // only layers with few links: labels stay readable
+      const value = links[item.l - 1][item.to][item.from], box = item.link.getBBox();
+      const tag = document.createElementNS(SVGNS, "text");
+      tag.setAttribute("class", "annot link-annot");
+      tag.setAttribute("x", box.x + box.width * 0.45);
+      tag.setAttribute("y", box.y + box.height * (item.to > item.from ? 0.62 : item.to < item.from ? 0.38 : 0.5) - 3);
+      tag.textContent = fmt(value);
+      svg.appendChild(tag);
+    }
+  }
+
   update(state) {
     const net = state.network;
     for (const item of this.links) {
@@ -138,9 +182,13 @@ export class Diagram {
     }
     const frames = state.frames.neurons;
     const size = frames.size;
-    for (let j = 0; j < 2; j++) {               // the inputs: x1 varies left→right, x2 bottom→top
-      paint(this.nodes[0][j], size, (i) => diverging(j === 0 ? (2 * (i % size)) / (size - 1) - 1
-        : 1 - (2 * Math.floor(i / size)) / (size - 1)));
+    const features = state.task === "mazur" ? ["x1", "x2"] : state.config.features;
+    for (let j = 0; j < this.nodes[0].length; j++) {   // each input's feature over the plane (x1 →, x2 ↑)
+      const f = FEATURE[features[j]] || FEATURE.x1;
+      paint(this.nodes[0][j], size, (i) => {
+        const x1 = (2 * (i % size)) / (size - 1) - 1, x2 = 1 - (2 * Math.floor(i / size)) / (size - 1);
+        return diverging(f(x1, x2));
+      });
     }
     for (let l = 1; l < this.nodes.length; l++) {
       const act = net.activations[l - 1].split(":")[0];

@@ -43,8 +43,16 @@ export function paint(canvas, size, colourAt) {
 export function outputColours(state, targetRange) {
   const frame = state.frames.output;
   const channels = frame.channels.map(decode);
+  const hard = !!state.config.discretize;          // TensorFlow Playground's "discretize output"
   if (state.task === "classification" && state.n_classes > 2) {
     const k = channels.length;
+    if (hard) {
+      return (i) => {
+        let best = 0;
+        for (let j = 1; j < k; j++) if (channels[j][i] > channels[best][i]) best = j;
+        return mix(WHITE, CLASS_COLOURS[best], 0.7);
+      };
+    }
     return (i) => {
       let c = [0, 0, 0], best = 0;
       for (let j = 0; j < k; j++) {
@@ -62,6 +70,7 @@ export function outputColours(state, targetRange) {
     return (i) => diverging((channels[0][i] - mid) / half);
   }
   const p = channels.length === 2 && state.task !== "mazur" ? channels[1] : channels[0];
+  if (hard) return (i) => diverging(p[i] >= 0.5 ? 0.7 : -0.7);
   return (i) => diverging(2 * p[i] - 1);
 }
 
@@ -117,7 +126,7 @@ export function pointColourer(state, data) {
 }
 
 // Train (grey) and test (black) loss over epochs.
-export function drawCurve(canvas, history, markers = []) {
+export function drawCurve(canvas, history, markers = [], log = false) {
   const ctx = canvas.getContext("2d");
   const W = canvas.width = canvas.clientWidth * devicePixelRatio || 300;
   const H = canvas.height = canvas.clientHeight * devicePixelRatio || 90;
@@ -128,7 +137,19 @@ export function drawCurve(canvas, history, markers = []) {
   const x0 = xs[0], x1 = Math.max(xs[xs.length - 1], x0 + 1e-9);
   const top = Math.max(...values) * 1.05 || 1;
   const px = (x) => 6 + ((x - x0) / (x1 - x0)) * (W - 12);
-  const py = (y) => H - 4 - (y / top) * (H - 10);
+  // log scale: decades from the smallest positive loss to the largest, so late progress stays visible
+  const positive = values.filter((v) => v > 0);
+  const lo = Math.log10(Math.max(Math.min(...positive, top), 1e-12)), hi = Math.log10(top);
+  const py = log ? (y) => H - 4 - ((Math.log10(Math.max(y, 1e-12)) - lo) / Math.max(hi - lo, 1e-9)) * (H - 10)
+    : (y) => H - 4 - (y / top) * (H - 10);
+  canvas.dataset.scale = log ? "log" : "linear";
+  if (log) {                                          // faint lines at each power of ten
+    ctx.strokeStyle = "#e5e7eb";
+    ctx.lineWidth = devicePixelRatio;
+    for (let d = Math.ceil(lo); d <= hi; d++) {
+      ctx.beginPath(); ctx.moveTo(0, py(10 ** d)); ctx.lineTo(W, py(10 ** d)); ctx.stroke();
+    }
+  }
   for (const [column, colour] of [[1, "#9e9e9e"], [2, "#111"]]) {
     ctx.beginPath();
     history.forEach((p, i) => (i ? ctx.lineTo(px(p[0]), py(p[column])) : ctx.moveTo(px(p[0]), py(p[column]))));
@@ -171,5 +192,33 @@ export function drawThumbnail(canvas, name) {
     else if (name === "blobs") { const c = i % 3, a = 2.094 * c; dot(0.6 * Math.cos(a) + 0.15 * u, 0.6 * Math.sin(a) + 0.15 * v, CLASS_COLOURS[c]); }
     else if (name === "regression") dot(u, v, diverging(Math.sin(Math.PI * u) * Math.cos(Math.PI * v / 2)));
     else if (name === "upload") { ctx.fillStyle = "#90a4ae"; ctx.font = "26px Helvetica"; ctx.fillText("⇪", 17, 35); break; }
+  }
+}
+
+// Gradient norm ‖∂C/∂W^l‖ of each layer over the epochs, log scale: a layer whose line sinks decades below the
+// others learns slowly (saturation, vanishing gradients); one that jumps up may be about to diverge.
+export const LAYER_COLOURS = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#be123c", "#4b5563"];
+
+export function drawGradientNorms(canvas, history) {
+  const ctx = canvas.getContext("2d");
+  const W = canvas.width = canvas.clientWidth * devicePixelRatio || 300;
+  const H = canvas.height = canvas.clientHeight * devicePixelRatio || 80;
+  ctx.clearRect(0, 0, W, H);
+  if (!history.length) return;
+  const values = history.flatMap((p) => p[1]).filter((v) => v > 0);
+  if (!values.length) return;
+  const lo = Math.log10(Math.min(...values)) - 0.2, hi = Math.log10(Math.max(...values)) + 0.2;
+  const x0 = history[0][0], x1 = Math.max(history[history.length - 1][0], x0 + 1e-9);
+  const px = (x) => 4 + ((x - x0) / (x1 - x0)) * (W - 8);
+  const py = (v) => H - 4 - ((Math.log10(Math.max(v, 1e-30)) - lo) / (hi - lo)) * (H - 8);
+  ctx.strokeStyle = "#eef2f7";
+  for (let d = Math.ceil(lo); d <= hi; d++) { ctx.beginPath(); ctx.moveTo(0, py(10 ** d)); ctx.lineTo(W, py(10 ** d)); ctx.stroke(); }
+  const layers = history[0][1].length;
+  for (let l = 0; l < layers; l++) {
+    ctx.beginPath();
+    history.forEach((p, i) => (i ? ctx.lineTo(px(p[0]), py(p[1][l])) : ctx.moveTo(px(p[0]), py(p[1][l]))));
+    ctx.strokeStyle = LAYER_COLOURS[l % LAYER_COLOURS.length];
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.stroke();
   }
 }
