@@ -326,6 +326,10 @@ def test_the_explained_step_walks_every_stage_with_the_engines_numbers(page, out
         kinds.append(kind)
         values = _stage_values(page)
         L = len(s["network"]["sizes"]) - 1
+        widths = page.evaluate("[...document.querySelectorAll('#diagram path.link')].map(p => p.getAttribute('stroke-width'))")
+        shown = s["network"]["weights"] if kind == "update" else s["batch"]["weights"]   # after / before the step
+        expected_widths = [f"{min(8, 0.6 + 2.2 * abs(w)):.2f}" for l, W in enumerate(shown) for row in W for w in row]
+        assert widths == expected_widths, kind
         if kind == "forward":
             layer = kinds.count("forward")
             for j in range(len(zs[layer - 1][0])):

@@ -58,4 +58,5 @@ def explained_step(session, sample=0, lang="en"):
     stage("update", None, weights=[w.tolist() for w in after.weights], biases=[b.tolist() for b in after.biases],
           before_weights=[w.tolist() for w in network.weights])
     return {"sample": sample, "index": int(idx[sample]), "batch_size": len(idx), "x": X[sample].tolist(),
+            "before_weights": [w.tolist() for w in network.weights],
             "y": Y[sample].tolist(), "trained": session.batch["loss"] is not None, "stages": out}

@@ -215,6 +215,7 @@ function buildControls() {
     },
   });
   app.stepper = new Stepper($("stepper"), app.diagram);
+  app.stepper.onClose = render;
   window.addEventListener("resize", render);
 }
 
@@ -438,6 +439,7 @@ function render() {
   $("net-summary").textContent = `[${s.network.sizes.join(", ")}] · ${s.network.loss}` +
     (mazur ? " · η = 0.5 · biases fixed" : "");
   app.diagram.render(s, app.options);
+  if (app.stepper && app.stepper.data) app.stepper.show();       // keep the walked stage's numbers and weights
   drawHeatmap($("heatmap"), s, app.data, $("show-test").checked);
   drawCurve($("curve"), s.history, s.markers, $("log-scale").checked);
   $("discretize").checked = !!c.discretize;

@@ -168,6 +168,16 @@ export class Diagram {
     }
   }
 
+  // Links drawn for ``weights`` (the explained step shows the weights before the update, then after it).
+  paintLinks(weights) {
+    for (const item of this.links) {
+      const w = weights[item.l - 1][item.to][item.from];
+      item.link.setAttribute("stroke", rgb(w < 0 ? NEG : POS));
+      item.link.setAttribute("stroke-width", Math.min(8, 0.6 + 2.2 * Math.abs(w)).toFixed(2));
+      item.link.setAttribute("stroke-opacity", Math.min(1, 0.35 + Math.abs(w)).toFixed(2));
+    }
+  }
+
   update(state) {
     const net = state.network;
     for (const item of this.links) {

@@ -37,6 +37,7 @@ export class Stepper {
     this.data = null;
     this.panel.hidden = true;
     this.diagram.annotate(null);
+    if (this.onClose) this.onClose();          // the page redraws the current weights
   }
 
   go(delta) {
@@ -63,6 +64,7 @@ export class Stepper {
   show() {
     const w = WORDS[this.lang], d = this.data, stage = d.stages[this.index];
     this.diagram.annotate(stage);
+    this.diagram.paintLinks(stage.stage === "update" ? stage.weights : d.before_weights);   // the update, seen
     const badge = stage.label ? `<span class="bp-badge" title="${stage.bp || ""}">${stage.label}</span>` : "";
     this.panel.innerHTML = `
       <div class="stepper-head"><b>${this.index + 1} / ${d.stages.length}</b> ${badge}
