@@ -385,6 +385,7 @@ function showLesson(id) {
   const lesson = app.lessons.find((item) => item.id === id);
   $("lesson-box").hidden = !lesson;
   if (!lesson) return;
+  $("lesson-box").lang = $("lesson-lang").value;
   $("lesson-title").textContent = lesson.title;
   $("lesson-text").textContent = lesson.text;
   $("lesson-try").textContent = lesson.try;
@@ -471,6 +472,7 @@ function renderDiagnostics(s) {
   $("diag-counts").textContent = now ? words.counts(sum(now[2]), sum(now[1])) : "";
   $("diag-counts").dataset.dead = now ? sum(now[2]) : 0;
   $("diag-counts").dataset.saturated = now ? sum(now[1]) : 0;
+  $("diag-warnings").lang = $("diag-counts").lang = $("lesson-lang").value;
   const box = $("diag-warnings");
   box.innerHTML = "";
   for (const warning of diag.warnings) {

@@ -157,7 +157,7 @@ export class Diagram {
     const svg = this.root.querySelector("svg"), sizes = this.nodes.map((column) => column.length);
     for (const item of this.links) {
       item.link.classList.add("stage-on");
-      if (sizes[item.l] * sizes[item.l - 1] > 8) continue;     // only layers with few links: labels stay readable
+      if (sizes[item.l] * sizes[item.l - 1] > 4) continue;     // only layers with few links: labels stay readable
       const value = links[item.l - 1][item.to][item.from], box = item.link.getBBox();
       const tag = document.createElementNS(SVGNS, "text");
       tag.setAttribute("class", "annot link-annot");

@@ -3,13 +3,13 @@
 // diagram shows them on the neurons and links, the panel lists them with the stage's equation.
 const WORDS = {
   en: { prev: "◀ Prev", next: "Next ▶", auto: "Auto-play", stop: "Stop", close: "Close", sample: "sample",
-        of: "of the mini-batch", neuron: "neuron", layer: "layer", stage: "stage", trained: "(already trained: the update shown is the one made)" },
+        of: "of the mini-batch", neuron: "neuron", layer: (n) => `layer ${n}`, stage: "stage", trained: "(already trained: the update shown is the one made)" },
   zh: { prev: "◀ 上一步", next: "下一步 ▶", auto: "自动播放", stop: "停止", close: "关闭", sample: "样本",
-        of: "（小批量中）", neuron: "神经元", layer: "层", stage: "阶段", trained: "（已训练：显示的是实际做出的更新）" },
+        of: "（小批量中）", neuron: "神经元", layer: (n) => `第 ${n} 层`, stage: "阶段", trained: "（已训练：显示的是实际做出的更新）" },
   ja: { prev: "◀ 前へ", next: "次へ ▶", auto: "自動再生", stop: "停止", close: "閉じる", sample: "サンプル",
-        of: "（ミニバッチ内）", neuron: "ニューロン", layer: "層", stage: "段階", trained: "（学習済み：表示の更新は実際に行われたもの）" },
+        of: "（ミニバッチ内）", neuron: "ニューロン", layer: (n) => `第 ${n} 層`, stage: "段階", trained: "（学習済み：表示の更新は実際に行われたもの）" },
   fr: { prev: "◀ Préc.", next: "Suiv. ▶", auto: "Lecture auto", stop: "Arrêter", close: "Fermer", sample: "échantillon",
-        of: "du mini-lot", neuron: "neurone", layer: "couche", stage: "étape", trained: "(déjà entraîné : la mise à jour montrée est celle qui a été faite)" },
+        of: "du mini-lot", neuron: "neurone", layer: (n) => `couche ${n}`, stage: "étape", trained: "(déjà entraîné : la mise à jour montrée est celle qui a été faite)" },
 };
 
 const full = (v) => String(v);
@@ -29,6 +29,7 @@ export class Stepper {
     this.lang = WORDS[lang] ? lang : "en";
     this.index = 0;
     this.panel.hidden = false;
+    this.panel.lang = this.lang;             // CJK text in the right glyph variant
     this.show();
   }
 
@@ -102,6 +103,6 @@ export class Stepper {
     const matrices = stage.stage === "gradients" ? stage.grad_weights : stage.weights;
     const sym = stage.stage === "gradients" ? "∂C/∂W" : "W⁺";
     return matrices.map((m, l) => `<table class="numbers matrix" data-layer="${l + 1}"><caption>${sym}
-      (${w.layer} ${l + 1})</caption>${m.map((row, j) => `<tr>${row.map((v, k) => cell(v, `w${l + 1}_${j}_${k}`)).join("")}</tr>`).join("")}</table>`).join("");
+      (${w.layer(l + 1)})</caption>${m.map((row, j) => `<tr>${row.map((v, k) => cell(v, `w${l + 1}_${j}_${k}`)).join("")}</tr>`).join("")}</table>`).join("");
   }
 }
