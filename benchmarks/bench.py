@@ -67,7 +67,6 @@ def parse_args(argv=None):
 def worker(args):
     """Run one engine on one config in this process; print a JSON line."""
     import datasets
-    import numpy as np
     from engines import ENGINES, N_PREDICT
 
     engine, config, batch = args.worker[0], args.worker[1], int(args.worker[2])

@@ -82,7 +82,7 @@ def wrap(text, width):
     text = _protect(text)
     if not any(ord(ch) > 0x2E80 for ch in text):
         return [line.replace(_KEEP, " ") for line in textwrap.wrap(text, width)]
-    lines, line, pending = [], "", ""
+    lines, line = [], ""
     for token in _cjk_tokens(text):
         if line and _width(line + token) > width and token[0] not in _NO_LINE_START:
             lines.append(line.rstrip())
