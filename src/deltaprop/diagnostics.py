@@ -34,14 +34,28 @@ def measure(network, X, Y, learning_rate):
         record = {"layer": l, "weight_norm": w_norm, "grad_norm": g_norm,
                   "update_ratio": learning_rate * g_norm / w_norm if w_norm else float("inf"),
                   "saturated": None, "dead": None}
-        name = layer.activation.name
-        if name in ("sigmoid", "tanh"):
-            peak = 0.25 if name == "sigmoid" else 1.0
-            record["saturated"] = float(np.mean(layer.activation.derivative(z, a) < SATURATED * peak))
-        if name in ("relu", "leaky-relu"):
-            record["dead"] = float(np.mean(np.all(z <= 0, axis=0)))
+        slow = slow_units(layer, z, a, SATURATED)
+        if slow is not None:
+            record["saturated"] = float(np.mean(slow))
+        if layer.activation.name in ("relu", "leaky-relu"):
+            record["dead"] = float(np.mean(dead_units(z)))
         out.append(record)
     return out
+
+
+PEAK_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}     # the largest σ'(z), at z = 0
+
+
+def slow_units(layer, z, a, share):
+    """``(n, d)`` booleans: where σ'(z) is below ``share`` × its largest value (sigmoid and tanh layers; None for
+    the others, whose slope does not fade)."""
+    peak = PEAK_SLOPE.get(layer.activation.name)
+    return None if peak is None else layer.activation.derivative(z, a) < share * peak
+
+
+def dead_units(z):
+    """``(d,)`` booleans: the units whose ``z ≤ 0`` for every sample (a ReLU there passes no gradient)."""
+    return np.all(z <= 0, axis=0)
 
 
 def summary_line(record):

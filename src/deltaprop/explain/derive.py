@@ -18,13 +18,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import Softmax
+from ..diagnostics import PEAK_SLOPE
 from . import formulas
 from .document import Eq, Heading, Note, Para, Terms
 from .expr import Matrix, Num, Partial, Power, Sym, Word, equation, frac, join, paren
 
 MAX_UNITS = 6               # numbers shown per layer; the rest follow the same formula
 SATURATED = 0.2             # σ' below this share of its largest value: the unit learns slowly
-_MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}
 
 # Nielsen's general symbols (layer letters, not numbers)
 C = Sym("C")
@@ -216,12 +216,12 @@ def remarks(trace, names):
     net, out = trace.network, []
     for l, layer in enumerate(net.layers, start=1):
         name = layer.activation.name
-        if name in _MAX_SLOPE:
+        if name in PEAK_SLOPE:
             slope = trace.derivatives[l - 1]
             for j in range(layer.n_out):
-                if slope[:, j].max() < SATURATED * _MAX_SLOPE[name]:
+                if slope[:, j].max() < SATURATED * PEAK_SLOPE[name]:
                     out.append(Note("remark_saturated", {"name": names.unit(l, j), "layer": names.layer(l),
-                                                         "slope": Num(slope[0, j]), "max": Num(_MAX_SLOPE[name]),
+                                                         "slope": Num(slope[0, j]), "max": Num(PEAK_SLOPE[name]),
                                                          "z": Num(trace.zs[l - 1][0, j])}))
         if name == "relu":
             for j in range(layer.n_out):

@@ -43,12 +43,12 @@ def tex(text):
     become math, the rest is escaped."""
     out, last = [], 0
     for match in _SCRIPTED.finditer(text):
-        out.append(_plain(text[last:match.start()]))
+        out.append(plain_tex(text[last:match.start()]))
         base = _math_text(match.group(1))
         scripts = "".join(f"{mark}{{{_math_text(body.strip('()'))}}}" for mark, body in _PART.findall(match.group(2)))
         out.append(f"${base}{scripts}$")
         last = match.end()
-    out.append(_plain(text[last:]))
+    out.append(plain_tex(text[last:]))
     return "".join(out)
 
 
@@ -56,7 +56,8 @@ def _math_text(text):
     return "".join(_GREEK.get(ch, ch) + (" " if ch in _GREEK else "") for ch in text.replace("−", "-"))
 
 
-def _plain(text):
+def plain_tex(text):
+    """Plain text for LaTeX: escaped, Greek letters and operators as inline math (no scripts read)."""
     out = "".join(_ESCAPES.get(ch, ch) for ch in text).replace("--", "-{}-")
     return "".join(_TEXT_MATH.get(ch, ch) for ch in out)
 

@@ -39,7 +39,7 @@ from ..nudge import nudge
 from ..explain.i18n import LANGUAGES
 from .datasets import parse_csv
 from .lessons import catalogue
-from .features import FEATURES
+from .features import FEATURES, LABELS
 from .frames import output_frame
 from .walkthrough import explained_step
 from .neuron import neuron_report
@@ -252,7 +252,7 @@ def options():
         "datasets": list(schema.DATASETS), "presets": list(schema.PRESETS),
         "activations": schema.hidden_activations(), "all_activations": list(ACTIVATIONS),
         "losses": list(LOSSES), "optimizers": schema.optimizer_names(), "defaults": schema.DEFAULTS,
-        "features": list(FEATURES),
+        "features": list(FEATURES), "feature_labels": LABELS,
         "limits": {"hidden_layers": schema.MAX_HIDDEN_LAYERS, "neurons": schema.MAX_NEURONS,
                    "samples": [schema.MIN_SAMPLES, schema.MAX_SAMPLES], "upload_bytes": schema.MAX_UPLOAD_BYTES,
                    "upload_rows": schema.MAX_UPLOAD_ROWS, "body_bytes": schema.MAX_BODY_BYTES},

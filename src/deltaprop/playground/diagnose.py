@@ -1,7 +1,7 @@
 """What the page's diagnostics show: per-layer gradient norms over time, saturated and dead units, warnings.
 
-Measured with :func:`deltaprop.diagnostics.measure`'s definitions on the first :data:`SAMPLE` training points,
-each time the loss curve gets a point.  A unit counts as *saturated* when its σ'(z) is below
+Measured with the library's definitions (:func:`deltaprop.diagnostics.slow_units` and ``dead_units``) on the
+first :data:`SAMPLE` training points, each time the loss curve gets a point.  A unit counts as *saturated* when its σ'(z) is below
 :data:`SATURATED` × its largest value (0.25 sigmoid, 1 tanh) for at least 90 % of those points, as *dead* (ReLU)
 when z ≤ 0 for all of them.  A warning names the lesson that explains it.
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..diagnostics import dead_units, slow_units
+
 SAMPLE = 256
 SATURATED = 0.05
-_PEAK = {"sigmoid": 0.25, "tanh": 1.0}
 
 
 def measure_units(network, X, Y):
@@ -22,13 +23,9 @@ def measure_units(network, X, Y):
     norms, saturated, dead = [], [], []
     for layer, z, a, gw in zip(network.layers, zs, acts[1:], grads.weights):
         norms.append(float(np.linalg.norm(gw)))
-        name = layer.activation.name
-        if name in _PEAK:
-            slow = layer.activation.derivative(z, a) < SATURATED * _PEAK[name]
-            saturated.append(int(np.sum(slow.mean(axis=0) >= 0.9)))
-        else:
-            saturated.append(None)
-        dead.append(int(np.sum(np.all(z <= 0, axis=0))) if name == "relu" else None)
+        slow = slow_units(layer, z, a, SATURATED)
+        saturated.append(None if slow is None else int(np.sum(slow.mean(axis=0) >= 0.9)))
+        dead.append(int(np.sum(dead_units(z))) if layer.activation.name == "relu" else None)
     return norms, saturated, dead
 
 

@@ -64,9 +64,9 @@ def output_frame(network, extent, size=OUTPUT_GRID, nudge=None, inputs=None):
 
 
 def neuron_frames(network, extent, size=NEURON_GRID, inputs=None):
-    """``frames[l-1][j]``: neuron ``j`` of layer ``l``'s activation ``a^l_j`` over a small grid (``inputs`` maps
-    the grid's points to the network's inputs, default the points themselves)."""
+    """``frames[l-1][j]``: neuron ``j`` of layer ``l``'s activation ``a^l_j`` over a small grid, and each input
+    feature's picture (``inputs`` maps the grid's points to the network's inputs, default the points themselves)."""
     grid = grid_points(extent, size)
     _, activations = network.forward(grid if inputs is None else inputs(grid))
-    return {"size": size,
+    return {"size": size, "inputs": [quantise(activations[0][:, k]) for k in range(activations[0].shape[1])],
             "layers": [[quantise(a[:, j]) for j in range(a.shape[1])] for a in activations[1:]]}

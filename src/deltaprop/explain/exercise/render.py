@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from ..expr import format_number
+from ..expr import display_number, format_number
+from ..latex import plain_tex as tex
+from ..latex import preamble
 from .questions import Symbol
 from .i18n import say
 
@@ -16,7 +18,7 @@ EQUATIONS = ("eq_forward", "eq_BP1", "eq_BP2", "eq_BP3", "eq_BP4", "eq_update")
 
 
 def num(value, digits=6):
-    return format_number(value, digits).replace("-", "−")
+    return display_number(value, digits)
 
 
 def outline(ex, lang):
@@ -90,29 +92,8 @@ def markdown(ex, lang, key=True):
 
 
 # ------------------------------------------------------------------------ LaTeX
-_LATEX_ESCAPES = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
-_LATEX_TEXT_MATH = {"−": r"$-$", "Σ": r"$\Sigma$", "σ": r"$\sigma$", "η": r"$\eta$", "δ": r"$\delta$",
-                    "∂": r"$\partial$", "·": r"$\cdot$", "←": r"$\leftarrow$", "½": r"$\tfrac12$", "²": r"$^2$",
-                    "–": "--", "—": "---", "’": "'", "→": r"$\rightarrow$"}
-
-
-def tex(text):
-    """Plain text (a translated sentence, possibly with σ, Σ, …) for LaTeX."""
-    out = "".join(_LATEX_ESCAPES.get(ch, ch) for ch in text)
-    for char, replacement in _LATEX_TEXT_MATH.items():
-        out = out.replace(char, replacement)
-    return out
-
-
 def latex(ex, lang, key=True):
-    cjk = lang in ("zh", "ja")
-    font = "Noto Serif CJK SC" if lang == "zh" else "Noto Serif CJK JP"
-    head = [r"\documentclass[11pt,a4paper]{article}", r"\usepackage{amsmath,amssymb}",
-            r"\usepackage[margin=2cm]{geometry}", r"\usepackage{longtable}"]
-    head += ([r"\usepackage{xeCJK}", rf"\setCJKmainfont{{{font}}}", rf"\setCJKsansfont{{{font.replace('Serif', 'Sans')}}}"]
-             if cjk else [r"\usepackage[T1]{fontenc}", r"\usepackage[utf8]{inputenc}",
-                          r"\usepackage[french]{babel}" if lang == "fr" else r"\usepackage[english]{babel}"])
+    head = preamble(lang) + [r"\usepackage{longtable}"]       # the explainer's: fonts, babel or xeCJK
     body = [r"\begin{document}", r"\setlength{\parindent}{0pt}", r"\setlength{\parskip}{0.5em}"]
     for kind, payload in outline(ex, lang):
         if kind == "title":

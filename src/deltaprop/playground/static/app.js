@@ -13,8 +13,6 @@ const CHOICES = {
 };
 const NUMERIC = ["samples", "noise", "train_fraction", "learning_rate", "batch_size", "l2", "l1", "seed", "classes",
   "data_seed", "speed"];
-const FEATURE_LABELS = { "x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1x2": "x₁x₂", "sin(x1)": "sin x₁",
-  "sin(x2)": "sin x₂" };
 // The page's diagnostics, in the lessons' language: what a warning says, and the lesson it links to.
 const DIAG = {
   en: { dead: (w) => `${w.count} of ${w.units} ReLU units in layer ${w.layer} are dead: z ≤ 0 for every point, so no gradient reaches their weights.`,
@@ -185,8 +183,8 @@ function buildControls() {
   for (const name of o.features) {
     const button = document.createElement("button");
     button.dataset.feature = name;
-    button.textContent = FEATURE_LABELS[name] || name;
-    button.title = `feed ${FEATURE_LABELS[name] || name} into the network`;
+    button.textContent = o.feature_labels[name];
+    button.title = `feed ${o.feature_labels[name]} into the network`;
     button.addEventListener("click", () => {
       const on = new Set(app.config.features);
       if (on.has(name)) on.delete(name); else on.add(name);

@@ -2,9 +2,6 @@
 import { decode, diverging, paint, rgb, NEG, POS } from "./draw.js";
 
 const NODE = 40, GAP = 47, TOP = 62, SVGNS = "http://www.w3.org/2000/svg";
-// each input feature on [−1, 1]², scaled to [−1, 1] for its picture
-const FEATURE = { "x1": (a) => a, "x2": (a, b) => b, "x1^2": (a) => 2 * a * a - 1, "x2^2": (a, b) => 2 * b * b - 1,
-  "x1x2": (a, b) => a * b, "sin(x1)": (a) => Math.sin(a) / Math.sin(1), "sin(x2)": (a, b) => Math.sin(b) / Math.sin(1) };
 
 export class Diagram {
   constructor(root, handlers) {
@@ -192,13 +189,10 @@ export class Diagram {
     }
     const frames = state.frames.neurons;
     const size = frames.size;
-    const features = state.task === "mazur" ? ["x1", "x2"] : state.config.features;
-    for (let j = 0; j < this.nodes[0].length; j++) {   // each input's feature over the plane (x1 →, x2 ↑)
-      const f = FEATURE[features[j]] || FEATURE.x1;
-      paint(this.nodes[0][j], size, (i) => {
-        const x1 = (2 * (i % size)) / (size - 1) - 1, x2 = 1 - (2 * Math.floor(i / size)) / (size - 1);
-        return diverging(f(x1, x2));
-      });
+    for (let j = 0; j < this.nodes[0].length; j++) {   // each input feature over the plane (x1 →, x2 ↑)
+      const frame = frames.inputs[j], values = decode(frame);
+      const scale = Math.max(Math.abs(frame.lo), Math.abs(frame.hi), 1e-9);
+      paint(this.nodes[0][j], size, (i) => diverging(values[i] / scale));
     }
     for (let l = 1; l < this.nodes.length; l++) {
       const act = net.activations[l - 1].split(":")[0];
