@@ -5,7 +5,8 @@ tested equal to the NumPy path (``tests/performance/test_compiled.py``).  Where 
 Python's fixed cost per NumPy call (about 30 calls a batch) is most of an epoch.  Each batch is
 
 * gathered from the epoch's permutation into a contiguous buffer;
-* forward: ``Z^l = A^{l−1} W^lᵀ`` (one GEMM), then ``+ b`` and ``σ`` in one loop;
+* forward: ``Z^l = A^{l−1} W^lᵀ`` (one GEMM; for at most ``SMALL_ROWS`` samples and ``SMALL_UNITS`` units a
+  register-blocked loop instead, see :data:`SMALL_ROWS`), then ``+ b`` and ``σ`` in one loop;
 * BP1 with η/n folded in (``a − y`` for the matched pairs, ``(a − y) σ'(z)`` for the quadratic cost);
 * BP2 as one GEMM and one loop for ``⊙ σ'``; BP3 as column sums subtracted from ``b``;
 * BP4 and the step as one GEMM with β = 1 − ηλ/n (weight decay folded in): ``W ← β W − Δᵀ A``.
@@ -31,6 +32,10 @@ from .optimizers import SGD
 _ACT = {"sigmoid": 0, "tanh": 1, "relu": 2, "leaky-relu": 3, "linear": 4, "softmax": 5}
 _LOSS = {"quadratic": 0, "binary-cross-entropy": 1, "cross-entropy": 2}
 _kernels = None             # {dtype: compiled epoch function}, built on first use
+# Forward products with at most this many rows (samples) and units are register-blocked loops instead of a GEMM
+# call: OpenBLAS packs both operands for every call, which at (10 × 784) · (784 × 30) costs more than the product
+# (docs/performance.md, "loops for small forward products").
+SMALL_ROWS, SMALL_UNITS = 32, 64
 
 
 def _numba():
@@ -91,17 +96,18 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     label_arr = np.empty(0, np.int64) if labels is None else labels
     loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order.astype(np.int64), label_arr, B,
                                float(optimizer.learning_rate), float(optimizer.weight_decay), acts, slopes, train_b,
-                               _LOSS[network.loss.name])
+                               _LOSS[network.loss.name], SMALL_ROWS, SMALL_UNITS)
     optimizer.steps += -(-X.shape[0] // B)
     return float(loss_sum), int(correct)
 
 
-def _kernel(dtype):
-    """The compiled epoch for ``dtype`` (compiled, or loaded from numba's cache, on first use)."""
+def _kernel(dtype, name="epoch"):
+    """The compiled ``epoch`` (or its ``forward_small``) for ``dtype``: compiled, or loaded from numba's cache, on
+    first use."""
     global _kernels
     if _kernels is None:
         _kernels = _build()
-    return _kernels[np.dtype(dtype)]
+    return _kernels[np.dtype(dtype)][name]
 
 
 def _build():
@@ -123,8 +129,35 @@ def _make_epoch(numba, gemm, dtype):
     real = dtype.type                   # np.float32 or np.float64: the GEMM's scalar type
     one, zero = real(1.0), real(0.0)
 
+    # reassoc + contract only: the 8 sums may be vectorised and fused (FMA), but NaN and inf still propagate
+    @numba.njit(cache=True, fastmath={"reassoc", "contract"})
+    def forward_small(prev, W, Z, m):
+        """``Z[:m] = prev[:m] Wᵀ``: 4 units × 2 samples per pass over the inputs, 8 sums held in registers."""
+        d_out, d_in = W.shape[0], W.shape[1]
+        for j in range(0, d_out, 4):                # a block of W's rows stays in L1 while the samples pass
+            j1, j2, j3 = min(j + 1, d_out - 1), min(j + 2, d_out - 1), min(j + 3, d_out - 1)
+            w0, w1, w2, w3 = W[j], W[j1], W[j2], W[j3]
+            for i in range(0, m, 2):
+                i1 = min(i + 1, m - 1)
+                x0, x1 = prev[i], prev[i1]
+                s0, s1, s2, s3, t0, t1, t2, t3 = zero, zero, zero, zero, zero, zero, zero, zero
+                for k in range(d_in):
+                    a, b = x0[k], x1[k]
+                    v0, v1, v2, v3 = w0[k], w1[k], w2[k], w3[k]
+                    s0 += a * v0
+                    s1 += a * v1
+                    s2 += a * v2
+                    s3 += a * v3
+                    t0 += b * v0
+                    t1 += b * v1
+                    t2 += b * v2
+                    t3 += b * v3
+                Z[i, j], Z[i, j1], Z[i, j2], Z[i, j3] = s0, s1, s2, s3       # a repeated index (the edges)
+                Z[i1, j], Z[i1, j1], Z[i1, j2], Z[i1, j3] = t0, t1, t2, t3   # writes the same sum twice
+
     @numba.njit(cache=True, fastmath=False)
-    def epoch(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, labels, B, lr, decay, acts, slopes, train_b, loss_code):
+    def epoch(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, labels, B, lr, decay, acts, slopes, train_b, loss_code,
+              small_rows, small_units):
         n, d0, dL = X.shape[0], X.shape[1], Y.shape[1]
         L = len(Ws)
         loss_sum, correct = 0.0, 0
@@ -140,8 +173,11 @@ def _make_epoch(numba, gemm, dtype):
                 W, Z, A = Ws[l], Zs[l], As[l]
                 prev = xb if l == 0 else As[l - 1]
                 d_out, d_in = W.shape[0], W.shape[1]
-                gemm(ROW, N, T, m, d_out, d_in, one, prev.ctypes.data, d_in, W.ctypes.data, d_in, zero,
-                     Z.ctypes.data, d_out)
+                if m <= small_rows and d_out <= small_units:
+                    forward_small(prev, W, Z, m)
+                else:
+                    gemm(ROW, N, T, m, d_out, d_in, one, prev.ctypes.data, d_in, W.ctypes.data, d_in, zero,
+                         Z.ctypes.data, d_out)
                 b, code, slope = bs[l], acts[l], slopes[l]
                 for i in range(m):
                     if code == 5:                               # softmax over the row
@@ -233,4 +269,4 @@ def _make_epoch(numba, gemm, dtype):
                      real(1.0 - lr * decay), W.ctypes.data, d_in)
         return loss_sum, correct
 
-    return epoch
+    return {"epoch": epoch, "forward_small": forward_small}

@@ -38,8 +38,12 @@ def _data(rng, n, sizes, loss):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("sizes, activations, loss", CASES)
 @pytest.mark.parametrize("batch", [1, 16])
-def test_compiled_epochs_equal_the_numpy_path(rng, dtype, sizes, activations, loss, batch):
-    """50 samples (a short last batch at 16), weight decay, frozen biases in one layer, a cosine schedule."""
+@pytest.mark.parametrize("products", ["loops", "gemm"])
+def test_compiled_epochs_equal_the_numpy_path(rng, monkeypatch, dtype, sizes, activations, loss, batch, products):
+    """50 samples (a short last batch at 16), weight decay, frozen biases in one layer, a cosine schedule; the
+    forward products as the small-shape loops (these shapes' default) and, forced, as GEMM calls."""
+    if products == "gemm":
+        monkeypatch.setattr(compiled, "SMALL_ROWS", 0)
     X, Y = _data(rng, 50, sizes, loss)
     net = Network(sizes, activations, loss=loss, seed=3, dtype=dtype)
     net.layers[0].train_biases = False
@@ -79,6 +83,37 @@ def test_numpy_engine_is_said(rng):
     assert history.engine == "numpy" and history.engine_note == "engine='numpy' was asked for"
     with pytest.raises(ValueError, match="unknown engine 'jit'; valid: auto, numpy, fused"):
         Network([3, 2], seed=0).fit(np.ones((2, 3)), np.ones((2, 2)) / 2, 1, 1, engine="jit")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("m, d_out, d_in", [(1, 1, 1), (1, 5, 3), (2, 4, 8), (3, 7, 9), (10, 30, 784), (32, 64, 33),
+                                            (9, 2, 130)])
+def test_small_forward_loops_equal_the_product(rng, dtype, m, d_out, d_in):
+    """``forward_small`` writes ``prev[:m] Wᵀ`` into ``Z[:m]`` for any count of rows and units (the 4 × 2 blocks'
+    edges included) and leaves the buffer's other rows alone."""
+    forward_small = compiled._kernel(dtype, "forward_small")
+    prev, W = rng.normal(size=(m + 2, d_in)).astype(dtype), rng.normal(size=(d_out, d_in)).astype(dtype)
+    Z = np.full((m + 2, d_out), 7.0, dtype)
+    forward_small(prev, W, Z, m)
+    exact = prev[:m].astype(np.float64) @ W.T.astype(np.float64)
+    scale = np.abs(prev[:m]) @ np.abs(W.T)          # a sum's rounding error is relative to its terms, not to it
+    eps = np.finfo(dtype).eps
+    assert np.all(np.abs(Z[:m] - exact) <= 4 * d_in * eps * scale)
+    assert np.all(Z[m:] == 7.0)
+
+
+def test_small_forward_loops_keep_nan_and_inf(rng):
+    """The loops may reorder sums (``reassoc``) but not assume finite numbers, so a diverging run still shows NaN
+    or ±inf to ``fit``'s divergence check."""
+    forward_small = compiled._kernel(np.float64, "forward_small")
+    prev, W = rng.normal(size=(3, 6)), rng.normal(size=(5, 6))
+    W[1, 2], W[3, 0], prev[2, 4] = np.nan, np.inf, np.inf
+    Z = np.zeros((3, 5))
+    forward_small(prev, W, Z, 3)
+    with np.errstate(invalid="ignore"):
+        expected = prev @ W.T
+    assert np.array_equal(np.isnan(Z), np.isnan(expected)) and np.array_equal(np.isinf(Z), np.isinf(expected))
+    assert np.isnan(Z[:, 1]).all()
 
 
 def test_cached_compile_loads_quickly(tmp_path):
