@@ -195,8 +195,8 @@ def _make_epoch(numba, gemm, dtype):
                     for j in range(d_out):
                         z = Z[i, j] + b[j]
                         Z[i, j] = z
-                        if code == 0:
-                            A[i, j] = 1.0 / (1.0 + np.exp(-max(z, -700.0)))
+                        if code == 0:                           # in the data's precision (expf for float32);
+                            A[i, j] = one / (one + np.exp(-z))  # exp(−z) = inf gives 1/inf = 0, the limit
                         elif code == 1:
                             A[i, j] = np.tanh(z)
                         elif code == 2:

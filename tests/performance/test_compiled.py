@@ -86,6 +86,22 @@ def test_numpy_engine_is_said(rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_saturated_sigmoids_equal_the_numpy_path(rng, dtype):
+    """Pre-activations of ±10⁴, where exp(−z) overflows: σ is 0 or 1 on both paths, never NaN."""
+    X, y = rng.normal(size=(40, 6)) * 1e4, rng.integers(0, 3, 40)
+    net = Network([6, 5, 3], ["sigmoid", "sigmoid"], loss="quadratic", seed=1, dtype=dtype)
+    twin = net.copy()
+    fused = net.fit(X, y, epochs=2, batch_size=8, learning_rate=0.5, seed=2, engine="fused")
+    plain = twin.fit(X, y, epochs=2, batch_size=8, learning_rate=0.5, seed=2, engine="numpy")
+    hidden = net.forward(X)[1][1]
+    assert np.isin(np.round(hidden, 6), [0.0, 1.0]).mean() > 0.9        # the test reaches saturation
+    for a, b in zip(net.parameters(), twin.parameters()):
+        np.testing.assert_allclose(a, b, **TOL[dtype])
+    np.testing.assert_allclose(fused["loss"], plain["loss"], **TOL[dtype])
+    assert np.isfinite(fused["loss"]).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("m, d_out, d_in", [(1, 1, 1), (1, 5, 3), (2, 4, 8), (3, 7, 9), (10, 30, 784), (32, 64, 33),
                                             (9, 2, 130)])
 def test_small_forward_loops_equal_the_product(rng, dtype, m, d_out, d_in):
