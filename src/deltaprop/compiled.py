@@ -11,9 +11,11 @@ Python's fixed cost per NumPy call (about 30 calls a batch) is most of an epoch.
 * BP2 as one GEMM and one loop for ``⊙ σ'``; BP3 as column sums subtracted from ``b``;
 * BP4 and the step as one GEMM with β = 1 − ηλ/n (weight decay folded in): ``W ← β W − Δᵀ A``.
 
-The GEMMs call the OpenBLAS that NumPy's wheels bundle (the library :mod:`deltaprop.blas` finds), bound by
-symbol name so that numba can cache the compiled code on disk (``cache=True``): the first use compiles (a few
-seconds), later runs load it.
+This module decides; the numba code is in :mod:`deltaprop.compiled_kernels` (imported only when numba is
+installed). The GEMMs call the OpenBLAS that NumPy's wheels bundle (the library :mod:`deltaprop.blas` finds), bound
+by symbol name so that numba can cache the compiled code on disk: the first use compiles (a few seconds), later
+processes load it (under a second; ``tests/performance/test_compiled.py`` checks that a new process compiles
+nothing).
 
 Supported: plain SGD (with L2 weight decay), no dropout, float32/float64, hidden layers sigmoid, tanh, relu,
 leaky-relu, linear, and an output that is sigmoid + binary cross-entropy, softmax + cross-entropy, or any
@@ -22,8 +24,6 @@ element-wise activation with the quadratic cost.  :func:`unsupported` says why a
 
 from __future__ import annotations
 
-import ctypes
-
 import numpy as np
 
 from . import blas
@@ -31,7 +31,6 @@ from .optimizers import SGD
 
 _ACT = {"sigmoid": 0, "tanh": 1, "relu": 2, "leaky-relu": 3, "linear": 4, "softmax": 5}
 _LOSS = {"quadratic": 0, "binary-cross-entropy": 1, "cross-entropy": 2}
-_kernels = None             # {dtype: compiled epoch function}, built on first use
 # Forward products with at most this many rows (samples) and units are register-blocked loops instead of a GEMM
 # call: OpenBLAS packs both operands for every call, which at (10 × 784) · (784 × 30) costs more than the product
 # (docs/performance.md, "loops for small forward products").
@@ -40,17 +39,15 @@ SMALL_ROWS, SMALL_UNITS = 32, 64
 
 def _numba():
     try:
-        import llvmlite.binding
         import numba
-        return numba, llvmlite.binding
+        return numba
     except ImportError:
-        return None, None
+        return None
 
 
 def unsupported(network, optimizer, dropout):
     """Why this training run cannot take the compiled path, or None when it can."""
-    numba, _ = _numba()
-    if numba is None:
+    if _numba() is None:
         return "numba is not installed (pip install 'deltaprop[fast]')"
     if not blas.available():
         return "NumPy's bundled OpenBLAS was not found (or DELTAPROP_NO_BLAS is set)"
@@ -80,7 +77,7 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     """
     kernel = _kernel(network.dtype)
     layers = network.layers
-    dtype = network.dtype
+    dtype = np.dtype(network.dtype)
     Ws = tuple(layer.weights for layer in layers)
     bs = tuple(layer.biases for layer in layers)
     acts = np.array([_ACT[layer.activation.name] for layer in layers], np.int64)
@@ -94,179 +91,17 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     yb = np.empty((B, Y.shape[1]), dtype)
     order = np.arange(X.shape[0]) if order is None else order
     label_arr = np.empty(0, np.int64) if labels is None else labels
-    loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order.astype(np.int64), label_arr, B,
-                               float(optimizer.learning_rate), float(optimizer.weight_decay), acts, slopes, train_b,
-                               _LOSS[network.loss.name], SMALL_ROWS, SMALL_UNITS)
+    lr, real = float(optimizer.learning_rate), dtype.type
+    loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order.astype(np.int64), label_arr, B, lr,
+                               real(1.0 - lr * optimizer.weight_decay), acts, slopes, train_b,
+                               _LOSS[network.loss.name], SMALL_ROWS, SMALL_UNITS, real(1.0), real(0.0))
     optimizer.steps += -(-X.shape[0] // B)
     return float(loss_sum), int(correct)
 
 
 def _kernel(dtype, name="epoch"):
-    """The compiled ``epoch`` (or its ``forward_small``) for ``dtype``: compiled, or loaded from numba's cache, on
-    first use."""
-    global _kernels
-    if _kernels is None:
-        _kernels = _build()
-    return _kernels[np.dtype(dtype)][name]
-
-
-def _build():
-    numba, llvm = _numba()
-    from numba import types
-    kernels = {}
-    for dtype, (name, real) in {np.dtype(np.float32): ("scipy_cblas_sgemm64_", types.float32),
-                                np.dtype(np.float64): ("scipy_cblas_dgemm64_", types.float64)}.items():
-        function = blas._GEMM[dtype]
-        llvm.add_symbol(name, ctypes.cast(function, ctypes.c_void_p).value)     # bound by name: cacheable
-        signature = types.void(types.intc, types.intc, types.intc, types.int64, types.int64, types.int64, real,
-                               types.intp, types.int64, types.intp, types.int64, real, types.intp, types.int64)
-        kernels[dtype] = _make_epoch(numba, types.ExternalFunction(name, signature), dtype)
-    return kernels
-
-
-def _make_epoch(numba, gemm, dtype):
-    ROW, N, T = 101, 111, 112
-    real = dtype.type                   # np.float32 or np.float64: the GEMM's scalar type
-    one, zero = real(1.0), real(0.0)
-
-    # reassoc + contract only: the 8 sums may be vectorised and fused (FMA), but NaN and inf still propagate
-    @numba.njit(cache=True, fastmath={"reassoc", "contract"})
-    def forward_small(prev, W, Z, m):
-        """``Z[:m] = prev[:m] Wᵀ``: 4 units × 2 samples per pass over the inputs, 8 sums held in registers."""
-        d_out, d_in = W.shape[0], W.shape[1]
-        for j in range(0, d_out, 4):                # a block of W's rows stays in L1 while the samples pass
-            j1, j2, j3 = min(j + 1, d_out - 1), min(j + 2, d_out - 1), min(j + 3, d_out - 1)
-            w0, w1, w2, w3 = W[j], W[j1], W[j2], W[j3]
-            for i in range(0, m, 2):
-                i1 = min(i + 1, m - 1)
-                x0, x1 = prev[i], prev[i1]
-                s0, s1, s2, s3, t0, t1, t2, t3 = zero, zero, zero, zero, zero, zero, zero, zero
-                for k in range(d_in):
-                    a, b = x0[k], x1[k]
-                    v0, v1, v2, v3 = w0[k], w1[k], w2[k], w3[k]
-                    s0 += a * v0
-                    s1 += a * v1
-                    s2 += a * v2
-                    s3 += a * v3
-                    t0 += b * v0
-                    t1 += b * v1
-                    t2 += b * v2
-                    t3 += b * v3
-                Z[i, j], Z[i, j1], Z[i, j2], Z[i, j3] = s0, s1, s2, s3       # a repeated index (the edges)
-                Z[i1, j], Z[i1, j1], Z[i1, j2], Z[i1, j3] = t0, t1, t2, t3   # writes the same sum twice
-
-    @numba.njit(cache=True, fastmath=False)
-    def epoch(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, labels, B, lr, decay, acts, slopes, train_b, loss_code,
-              small_rows, small_units):
-        n, d0, dL = X.shape[0], X.shape[1], Y.shape[1]
-        L = len(Ws)
-        loss_sum, correct = 0.0, 0
-        for start in range(0, n, B):
-            m = min(B, n - start)
-            for i in range(m):                                  # gather the batch's rows
-                r = order[start + i]
-                for k in range(d0):
-                    xb[i, k] = X[r, k]
-                for k in range(dL):
-                    yb[i, k] = Y[r, k]
-            for l in range(L):                                  # forward: Z = A Wᵀ (GEMM), then + b and σ
-                W, Z, A = Ws[l], Zs[l], As[l]
-                prev = xb if l == 0 else As[l - 1]
-                d_out, d_in = W.shape[0], W.shape[1]
-                if m <= small_rows and d_out <= small_units:
-                    forward_small(prev, W, Z, m)
-                else:
-                    gemm(ROW, N, T, m, d_out, d_in, one, prev.ctypes.data, d_in, W.ctypes.data, d_in, zero,
-                         Z.ctypes.data, d_out)
-                b, code, slope = bs[l], acts[l], slopes[l]
-                for i in range(m):
-                    if code == 5:                               # softmax over the row
-                        top = -np.inf
-                        for j in range(d_out):
-                            Z[i, j] += b[j]
-                            top = max(top, Z[i, j])
-                        total = 0.0
-                        for j in range(d_out):
-                            A[i, j] = np.exp(Z[i, j] - top)
-                            total += A[i, j]
-                        for j in range(d_out):
-                            A[i, j] /= total
-                        continue
-                    for j in range(d_out):
-                        z = Z[i, j] + b[j]
-                        Z[i, j] = z
-                        if code == 0:                           # in the data's precision (expf for float32);
-                            A[i, j] = one / (one + np.exp(-z))  # exp(−z) = inf gives 1/inf = 0, the limit
-                        elif code == 1:
-                            A[i, j] = np.tanh(z)
-                        elif code == 2:
-                            A[i, j] = z if z > 0 else 0.0
-                        elif code == 3:
-                            A[i, j] = z if z > 0 else slope * z
-                        else:
-                            A[i, j] = z
-            out, D = As[L - 1], Ds[L - 1]                       # the books, before the step; BP1 (× η/n)
-            scale = lr / m
-            code = acts[L - 1]
-            for i in range(m):
-                best, best_j, c = -np.inf, 0, 0.0
-                for j in range(dL):
-                    a, y = out[i, j], yb[i, j]
-                    if loss_code == 0:
-                        c += 0.5 * (a - y) * (a - y)
-                    elif loss_code == 1:
-                        ac = min(max(a, 1e-300), 1.0 - 1e-16)
-                        c -= y * np.log(ac) + (1.0 - y) * np.log1p(-ac)
-                    else:
-                        c -= y * np.log(max(a, 1e-300))
-                    if a > best:
-                        best, best_j = a, j
-                    g = a - y                                   # matched pairs: δ = a − y
-                    if loss_code == 0:                          # quadratic: (a − y) σ'(z)
-                        if code == 0:
-                            g *= a * (1.0 - a)
-                        elif code == 1:
-                            g *= 1.0 - a * a
-                        elif code == 2:
-                            g = g if Zs[L - 1][i, j] > 0 else 0.0
-                        elif code == 3:
-                            g = g if Zs[L - 1][i, j] > 0 else g * slopes[L - 1]
-                    D[i, j] = g * scale
-                loss_sum += c
-                if labels.shape[0]:
-                    predicted = best_j if dL > 1 else (1 if out[i, 0] >= 0.5 else 0)
-                    if predicted == labels[start + i]:
-                        correct += 1
-            for l in range(L - 1, -1, -1):                      # backward, the step as soon as W^l is used
-                W, D = Ws[l], Ds[l]
-                d_out, d_in = W.shape[0], W.shape[1]
-                if l > 0:                                       # BP2: Δ^{l−1} = (Δ^l W^l) ⊙ σ'(Z^{l−1})
-                    Dp, Ap, Zp = Ds[l - 1], As[l - 1], Zs[l - 1]
-                    gemm(ROW, N, N, m, d_in, d_out, one, D.ctypes.data, d_out, W.ctypes.data, d_in, zero,
-                         Dp.ctypes.data, d_in)
-                    code, slope = acts[l - 1], slopes[l - 1]
-                    for i in range(m):
-                        for j in range(d_in):
-                            if code == 0:
-                                Dp[i, j] *= Ap[i, j] * (1.0 - Ap[i, j])
-                            elif code == 1:
-                                Dp[i, j] *= 1.0 - Ap[i, j] * Ap[i, j]
-                            elif code == 2:
-                                if Zp[i, j] <= 0:
-                                    Dp[i, j] = 0.0
-                            elif code == 3:
-                                if Zp[i, j] <= 0:
-                                    Dp[i, j] *= slope
-                if train_b[l]:                                  # BP3 (1ᵀΔ, summed row by row) and the bias step
-                    b, total = bs[l], np.zeros(d_out, D.dtype)
-                    for i in range(m):
-                        for j in range(d_out):
-                            total[j] += D[i, j]
-                    for j in range(d_out):
-                        b[j] -= total[j]
-                prev = xb if l == 0 else As[l - 1]              # BP4 and the step: W ← (1 − ηλ/n) W − Δᵀ A
-                gemm(ROW, T, N, d_out, d_in, m, -one, D.ctypes.data, d_out, prev.ctypes.data, d_in,
-                     real(1.0 - lr * decay), W.ctypes.data, d_in)
-        return loss_sum, correct
-
-    return {"epoch": epoch, "forward_small": forward_small}
+    """The compiled ``epoch`` or ``forward_small`` of :mod:`deltaprop.compiled_kernels` (one function for both
+    dtypes: numba compiles, or loads from its disk cache, one machine-code version per dtype on first call)."""
+    assert np.dtype(dtype) in (np.float32, np.float64)
+    from . import compiled_kernels
+    return getattr(compiled_kernels, name)
