@@ -24,6 +24,10 @@ element-wise activation with the quadratic cost.  :func:`unsupported` says why a
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+
 import numpy as np
 
 from . import blas
@@ -35,6 +39,12 @@ _LOSS = {"quadratic": 0, "binary-cross-entropy": 1, "cross-entropy": 2}
 # call: OpenBLAS packs both operands for every call, which at (10 × 784) · (784 × 30) costs more than the product
 # (docs/performance.md, "loops for small forward products").
 SMALL_ROWS, SMALL_UNITS = 32, 64
+# Two threads share an epoch (deltaprop.compiled_threads) when the first layer is within the small shapes above and
+# every later product is below the size at which OpenBLAS starts its own threads (m·n·k = 4 × 65,536), so that the
+# two pools never compete for the cores.  Thread 0 also runs layers 2…L, so it takes a smaller share of layer 1.
+THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+OPENBLAS_THREADING_MACS = 4 * 65_536
+THREAD0_SHARE = 0.5
 
 
 def _numba():
@@ -92,11 +102,60 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     order = np.arange(X.shape[0]) if order is None else order
     label_arr = np.empty(0, np.int64) if labels is None else labels
     lr, real = float(optimizer.learning_rate), dtype.type
-    loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order.astype(np.int64), label_arr, B, lr,
-                               real(1.0 - lr * optimizer.weight_decay), acts, slopes, train_b,
-                               _LOSS[network.loss.name], SMALL_ROWS, SMALL_UNITS, real(1.0), real(0.0))
+    rest = (lr, real(1.0 - lr * optimizer.weight_decay), acts, slopes, train_b, _LOSS[network.loss.name],
+            SMALL_ROWS, SMALL_UNITS, real(1.0), real(0.0))
+    order = order.astype(np.int64)
+    if threads_for(network, X, batch_size) == 2:
+        xbs = np.empty((2, B, X.shape[1]), dtype)          # the batch, gathered by thread 1 into each in turn
+        loss_sum, correct = _two_threads(network, (Ws, bs, Zs, As, Ds, xbs, yb, X, Y, order, label_arr, B) + rest)
+    else:
+        loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, label_arr, B, *rest)
     optimizer.steps += -(-X.shape[0] // B)
     return float(loss_sum), int(correct)
+
+
+def threads_for(network, X, batch_size):
+    """How many threads the compiled epoch uses for this run: 2 for small networks on a machine with two cores or
+    more (see :data:`THREADS`), else 1."""
+    layers, m = network.layers, min(batch_size, X.shape[0])
+    if THREADS < 2 or len(layers) < 2 or sys.platform == "win32":
+        return 1
+    if m > SMALL_ROWS or not 8 <= layers[0].n_out <= SMALL_UNITS:
+        return 1
+    if any(m * layer.n_out * layer.n_in >= OPENBLAS_THREADING_MACS for layer in layers[1:]):
+        return 1
+    if X.dtype != network.dtype or not X.flags.c_contiguous:
+        return 1
+    return 2
+
+
+def _two_threads(network, args):
+    """Run :func:`deltaprop.compiled_threads.epoch_part` on this thread (part 0) and a helper thread (part 1)."""
+    from . import compiled_threads
+    flags = np.zeros(compiled_threads.FLAGS, np.int64)
+    units = network.layers[0].n_out
+    split = max(4, min(units - 4, round(units * THREAD0_SHARE / 4) * 4))       # whole blocks of 4 units
+    failures = []
+
+    def helper():
+        try:
+            compiled_threads.epoch_part(1, split, flags, *args)
+        except BaseException as error:                  # noqa: BLE001 -- raised again below, in the caller
+            flags[compiled_threads.ABORT] = 1
+            failures.append(error)
+
+    thread = threading.Thread(target=helper, name="deltaprop-epoch-part-1", daemon=True)
+    thread.start()
+    try:
+        result = compiled_threads.epoch_part(0, split, flags, *args)
+    except BaseException:
+        flags[compiled_threads.ABORT] = 1
+        raise
+    finally:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return result
 
 
 def _kernel(dtype, name="epoch"):

@@ -51,16 +51,17 @@ def gemm(typingctx, order, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, bet
 
 
 # reassoc + contract only: the 8 sums may be vectorised and fused (FMA), but NaN and inf still propagate
-@numba.njit(cache=True, fastmath={"reassoc", "contract"})
-def forward_small(prev, W, Z, m, zero):
-    """``Z[:m] = prev[:m] Wᵀ``: 4 units × 2 samples per pass over the inputs, 8 sums held in registers."""
-    d_out, d_in = W.shape[0], W.shape[1]
-    for j in range(0, d_out, 4):                # a block of W's rows stays in L1 while the samples pass
-        j1, j2, j3 = min(j + 1, d_out - 1), min(j + 2, d_out - 1), min(j + 3, d_out - 1)
+@numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def forward_small(prev, rows, W, Z, m, j_from, j_to, zero):
+    """``Z[i, j] = prev[rows[i]] · W[j]`` for ``i < m``, ``j_from ≤ j < j_to``: 4 units × 2 samples per pass over
+    the inputs, 8 sums held in registers.  ``rows`` reads the batch straight out of the data set (or 0, 1, …)."""
+    d_in = W.shape[1]
+    for j in range(j_from, j_to, 4):            # a block of W's rows stays in L1 while the samples pass
+        j1, j2, j3 = min(j + 1, j_to - 1), min(j + 2, j_to - 1), min(j + 3, j_to - 1)
         w0, w1, w2, w3 = W[j], W[j1], W[j2], W[j3]
         for i in range(0, m, 2):
             i1 = min(i + 1, m - 1)
-            x0, x1 = prev[i], prev[i1]
+            x0, x1 = prev[rows[i]], prev[rows[i1]]
             s0, s1, s2, s3, t0, t1, t2, t3 = zero, zero, zero, zero, zero, zero, zero, zero
             for k in range(d_in):
                 a, b = x0[k], x1[k]
@@ -76,117 +77,158 @@ def forward_small(prev, W, Z, m, zero):
             Z[i, j], Z[i, j1], Z[i, j2], Z[i, j3] = s0, s1, s2, s3       # a repeated index (the edges)
             Z[i1, j], Z[i1, j1], Z[i1, j2], Z[i1, j3] = t0, t1, t2, t3   # writes the same sum twice
 
-@numba.njit(cache=True, fastmath=False)
-def epoch(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, labels, B, lr, beta, acts, slopes, train_b, loss_code,
-          small_rows, small_units, one, zero):
-    n, d0, dL = X.shape[0], X.shape[1], Y.shape[1]
-    L = len(Ws)
-    loss_sum, correct = 0.0, 0
-    for start in range(0, n, B):
-        m = min(B, n - start)
-        for i in range(m):                                  # gather the batch's rows
-            r = order[start + i]
-            for k in range(d0):
-                xb[i, k] = X[r, k]
-            for k in range(dL):
-                yb[i, k] = Y[r, k]
-        for l in range(L):                                  # forward: Z = A Wᵀ (GEMM), then + b and σ
-            W, Z, A = Ws[l], Zs[l], As[l]
-            prev = xb if l == 0 else As[l - 1]
-            d_out, d_in = W.shape[0], W.shape[1]
-            if m <= small_rows and d_out <= small_units:
-                forward_small(prev, W, Z, m, zero)
+
+@numba.njit(cache=True, nogil=True)
+def gather(X, Y, rows, m, xb, yb):
+    """Copy the batch's rows ``X[rows[:m]]``, ``Y[rows[:m]]`` into the contiguous buffers the GEMMs read."""
+    for i in range(m):
+        r = rows[i]
+        for k in range(X.shape[1]):
+            xb[i, k] = X[r, k]
+        for k in range(Y.shape[1]):
+            yb[i, k] = Y[r, k]
+
+
+@numba.njit(cache=True, nogil=True)
+def activate(Z, b, A, m, j_from, j_to, code, slope, one):
+    """``Z ← Z + b`` and ``A = σ(Z)`` for units ``j_from ≤ j < j_to`` (softmax: whole rows)."""
+    for i in range(m):
+        if code == 5:                                   # softmax over the row
+            top = -np.inf
+            for j in range(j_from, j_to):
+                Z[i, j] += b[j]
+                top = max(top, Z[i, j])
+            total = 0.0
+            for j in range(j_from, j_to):
+                A[i, j] = np.exp(Z[i, j] - top)
+                total += A[i, j]
+            for j in range(j_from, j_to):
+                A[i, j] /= total
+            continue
+        for j in range(j_from, j_to):
+            z = Z[i, j] + b[j]
+            Z[i, j] = z
+            if code == 0:                               # in the data's precision (expf for float32);
+                A[i, j] = one / (one + np.exp(-z))      # exp(−z) = inf gives 1/inf = 0, the limit
+            elif code == 1:
+                A[i, j] = np.tanh(z)
+            elif code == 2:
+                A[i, j] = z if z > 0 else 0.0
+            elif code == 3:
+                A[i, j] = z if z > 0 else slope * z
             else:
-                gemm(ROW, N, T, m, d_out, d_in, one, prev.ctypes.data, d_in, W.ctypes.data, d_in, zero,
-                     Z.ctypes.data, d_out)
-            b, code, slope = bs[l], acts[l], slopes[l]
-            for i in range(m):
-                if code == 5:                               # softmax over the row
-                    top = -np.inf
-                    for j in range(d_out):
-                        Z[i, j] += b[j]
-                        top = max(top, Z[i, j])
-                    total = 0.0
-                    for j in range(d_out):
-                        A[i, j] = np.exp(Z[i, j] - top)
-                        total += A[i, j]
-                    for j in range(d_out):
-                        A[i, j] /= total
-                    continue
-                for j in range(d_out):
-                    z = Z[i, j] + b[j]
-                    Z[i, j] = z
-                    if code == 0:                           # in the data's precision (expf for float32);
-                        A[i, j] = one / (one + np.exp(-z))  # exp(−z) = inf gives 1/inf = 0, the limit
-                    elif code == 1:
-                        A[i, j] = np.tanh(z)
-                    elif code == 2:
-                        A[i, j] = z if z > 0 else 0.0
-                    elif code == 3:
-                        A[i, j] = z if z > 0 else slope * z
-                    else:
-                        A[i, j] = z
-        out, D = As[L - 1], Ds[L - 1]                       # the books, before the step; BP1 (× η/n)
-        scale = lr / m
-        code = acts[L - 1]
-        for i in range(m):
-            best, best_j, c = -np.inf, 0, 0.0
-            for j in range(dL):
-                a, y = out[i, j], yb[i, j]
-                if loss_code == 0:
-                    c += 0.5 * (a - y) * (a - y)
-                elif loss_code == 1:
-                    ac = min(max(a, 1e-300), 1.0 - 1e-16)
-                    c -= y * np.log(ac) + (1.0 - y) * np.log1p(-ac)
-                else:
-                    c -= y * np.log(max(a, 1e-300))
-                if a > best:
-                    best, best_j = a, j
-                g = a - y                                   # matched pairs: δ = a − y
-                if loss_code == 0:                          # quadratic: (a − y) σ'(z)
-                    if code == 0:
-                        g *= a * (1.0 - a)
-                    elif code == 1:
-                        g *= 1.0 - a * a
-                    elif code == 2:
-                        g = g if Zs[L - 1][i, j] > 0 else 0.0
-                    elif code == 3:
-                        g = g if Zs[L - 1][i, j] > 0 else g * slopes[L - 1]
-                D[i, j] = g * scale
-            loss_sum += c
-            if labels.shape[0]:
-                predicted = best_j if dL > 1 else (1 if out[i, 0] >= 0.5 else 0)
-                if predicted == labels[start + i]:
-                    correct += 1
-        for l in range(L - 1, -1, -1):                      # backward, the step as soon as W^l is used
-            W, D = Ws[l], Ds[l]
-            d_out, d_in = W.shape[0], W.shape[1]
-            if l > 0:                                       # BP2: Δ^{l−1} = (Δ^l W^l) ⊙ σ'(Z^{l−1})
-                Dp, Ap, Zp = Ds[l - 1], As[l - 1], Zs[l - 1]
-                gemm(ROW, N, N, m, d_in, d_out, one, D.ctypes.data, d_out, W.ctypes.data, d_in, zero,
-                     Dp.ctypes.data, d_in)
-                code, slope = acts[l - 1], slopes[l - 1]
-                for i in range(m):
-                    for j in range(d_in):
-                        if code == 0:
-                            Dp[i, j] *= Ap[i, j] * (1.0 - Ap[i, j])
-                        elif code == 1:
-                            Dp[i, j] *= 1.0 - Ap[i, j] * Ap[i, j]
-                        elif code == 2:
-                            if Zp[i, j] <= 0:
-                                Dp[i, j] = 0.0
-                        elif code == 3:
-                            if Zp[i, j] <= 0:
-                                Dp[i, j] *= slope
-            if train_b[l]:                                  # BP3 (1ᵀΔ, summed row by row) and the bias step
-                b, total = bs[l], np.zeros(d_out, D.dtype)
-                for i in range(m):
-                    for j in range(d_out):
-                        total[j] += D[i, j]
-                for j in range(d_out):
-                    b[j] -= total[j]
-            prev = xb if l == 0 else As[l - 1]              # BP4 and the step: W ← (1 − ηλ/n) W − Δᵀ A
-            gemm(ROW, T, N, d_out, d_in, m, -one, D.ctypes.data, d_out, prev.ctypes.data, d_in, beta,
-                 W.ctypes.data, d_in)
+                A[i, j] = z
+
+
+@numba.njit(cache=True, nogil=True)
+def forward_layer(prev, rows, W, b, Z, A, m, code, slope, small_rows, small_units, one, zero):
+    """One layer forward for the batch: ``Z = prev Wᵀ + b`` (loops for small shapes, else a GEMM; the GEMM needs
+    ``prev`` contiguous, so ``rows`` must then be 0, 1, …), ``A = σ(Z)``."""
+    d_out, d_in = W.shape[0], W.shape[1]
+    if m <= small_rows and d_out <= small_units:
+        forward_small(prev, rows, W, Z, m, 0, d_out, zero)
+    else:
+        gemm(ROW, N, T, m, d_out, d_in, one, prev.ctypes.data, d_in, W.ctypes.data, d_in, zero, Z.ctypes.data, d_out)
+    activate(Z, b, A, m, 0, d_out, code, slope, one)
+
+
+@numba.njit(cache=True, nogil=True)
+def output_delta(out, Zout, yb, D, m, code, slope, loss_code, scale, labels, first):
+    """BP1 with η/n folded in (``scale``), and the books before the step: returns ``(loss_sum, correct)``."""
+    dL = out.shape[1]
+    loss_sum, correct = 0.0, 0
+    for i in range(m):
+        best, best_j, c = -np.inf, 0, 0.0
+        for j in range(dL):
+            a, y = out[i, j], yb[i, j]
+            if loss_code == 0:
+                c += 0.5 * (a - y) * (a - y)
+            elif loss_code == 1:
+                ac = min(max(a, 1e-300), 1.0 - 1e-16)
+                c -= y * np.log(ac) + (1.0 - y) * np.log1p(-ac)
+            else:
+                c -= y * np.log(max(a, 1e-300))
+            if a > best:
+                best, best_j = a, j
+            g = a - y                                   # matched pairs: δ = a − y
+            if loss_code == 0:                          # quadratic: (a − y) σ'(z)
+                if code == 0:
+                    g *= a * (1.0 - a)
+                elif code == 1:
+                    g *= 1.0 - a * a
+                elif code == 2:
+                    g = g if Zout[i, j] > 0 else 0.0
+                elif code == 3:
+                    g = g if Zout[i, j] > 0 else g * slope
+            D[i, j] = g * scale
+        loss_sum += c
+        if labels.shape[0]:
+            predicted = best_j if dL > 1 else (1 if out[i, 0] >= 0.5 else 0)
+            if predicted == labels[first + i]:
+                correct += 1
     return loss_sum, correct
 
+
+@numba.njit(cache=True, nogil=True)
+def hidden_delta(D, W, Dp, Ap, Zp, m, code, slope, one, zero):
+    """BP2: ``Dp = (D W) ⊙ σ'(Zp)`` (one GEMM, then one loop)."""
+    d_out, d_in = W.shape[0], W.shape[1]
+    gemm(ROW, N, N, m, d_in, d_out, one, D.ctypes.data, d_out, W.ctypes.data, d_in, zero, Dp.ctypes.data, d_in)
+    for i in range(m):
+        for j in range(d_in):
+            if code == 0:
+                Dp[i, j] *= Ap[i, j] * (1.0 - Ap[i, j])
+            elif code == 1:
+                Dp[i, j] *= 1.0 - Ap[i, j] * Ap[i, j]
+            elif code == 2:
+                if Zp[i, j] <= 0:
+                    Dp[i, j] = 0.0
+            elif code == 3:
+                if Zp[i, j] <= 0:
+                    Dp[i, j] *= slope
+
+
+@numba.njit(cache=True, nogil=True)
+def bias_step(D, b, m, j_from, j_to, zero):
+    """BP3 and the bias step for units ``j_from ≤ j < j_to``: ``b ← b − 1ᵀD`` (η/n is already in D)."""
+    for j in range(j_from, j_to):
+        total = zero                                    # in D's precision, summed row by row
+        for i in range(m):
+            total += D[i, j]
+        b[j] -= total
+
+
+@numba.njit(cache=True, nogil=True)
+def update(D, prev, W, m, beta, one):
+    """BP4 and the step as one GEMM: ``W ← β W − Dᵀ prev`` (β = 1 − ηλ/n: weight decay folded in)."""
+    d_out, d_in = W.shape[0], W.shape[1]
+    gemm(ROW, T, N, d_out, d_in, m, -one, D.ctypes.data, d_out, prev.ctypes.data, d_in, beta, W.ctypes.data, d_in)
+
+
+@numba.njit(cache=True, nogil=True)
+def epoch(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, labels, B, lr, beta, acts, slopes, train_b, loss_code,
+          small_rows, small_units, one, zero):
+    """One epoch of plain SGD in ``order``; returns ``(loss_sum, correct)``.  Each batch: gather, forward,
+    BP1 (+ the books), then from the last layer down BP2, BP3 and BP4 with each layer's step as soon as its
+    weights have been used."""
+    n, L = X.shape[0], len(Ws)
+    loss_sum, correct = 0.0, 0
+    contiguous = np.arange(B)                           # the gathered batch's rows, in order
+    for start in range(0, n, B):
+        m = min(B, n - start)
+        gather(X, Y, order[start:start + m], m, xb, yb)
+        for l in range(L):
+            forward_layer(xb if l == 0 else As[l - 1], contiguous, Ws[l], bs[l], Zs[l], As[l], m, acts[l],
+                          slopes[l], small_rows, small_units, one, zero)
+        batch_loss, batch_correct = output_delta(As[L - 1], Zs[L - 1], yb, Ds[L - 1], m, acts[L - 1],
+                                                 slopes[L - 1], loss_code, lr / m, labels, start)
+        loss_sum += batch_loss
+        correct += batch_correct
+        for l in range(L - 1, -1, -1):
+            if l > 0:
+                hidden_delta(Ds[l], Ws[l], Ds[l - 1], As[l - 1], Zs[l - 1], m, acts[l - 1], slopes[l - 1], one,
+                             zero)
+            if train_b[l]:
+                bias_step(Ds[l], bs[l], m, 0, Ws[l].shape[0], zero)
+            update(Ds[l], xb if l == 0 else As[l - 1], Ws[l], m, beta, one)
+    return loss_sum, correct

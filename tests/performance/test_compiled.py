@@ -110,7 +110,7 @@ def test_small_forward_loops_equal_the_product(rng, dtype, m, d_out, d_in):
     forward_small = compiled._kernel(dtype, "forward_small")
     prev, W = rng.normal(size=(m + 2, d_in)).astype(dtype), rng.normal(size=(d_out, d_in)).astype(dtype)
     Z = np.full((m + 2, d_out), 7.0, dtype)
-    forward_small(prev, W, Z, m, dtype(0))
+    forward_small(prev, np.arange(m), W, Z, m, 0, d_out, dtype(0))
     exact = prev[:m].astype(np.float64) @ W.T.astype(np.float64)
     scale = np.abs(prev[:m]) @ np.abs(W.T)          # a sum's rounding error is relative to its terms, not to it
     eps = np.finfo(dtype).eps
@@ -125,7 +125,7 @@ def test_small_forward_loops_keep_nan_and_inf(rng):
     prev, W = rng.normal(size=(3, 6)), rng.normal(size=(5, 6))
     W[1, 2], W[3, 0], prev[2, 4] = np.nan, np.inf, np.inf
     Z = np.zeros((3, 5))
-    forward_small(prev, W, Z, 3, 0.0)
+    forward_small(prev, np.arange(3), W, Z, 3, 0, 5, 0.0)
     with np.errstate(invalid="ignore"):
         expected = prev @ W.T
     assert np.array_equal(np.isnan(Z), np.isnan(expected)) and np.array_equal(np.isinf(Z), np.isinf(expected))
