@@ -21,6 +21,7 @@ call's fixed cost (~4 µs) to pay.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import glob
 import os
@@ -32,9 +33,10 @@ _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 
 
 def _load():
-    """``{dtype: gemm function}`` from NumPy's bundled OpenBLAS, or ``{}``."""
+    """``({dtype: gemm function}, (get_num_threads, set_num_threads))`` from NumPy's bundled OpenBLAS, or
+    ``({}, None)``."""
     if os.environ.get("DELTAPROP_NO_BLAS"):
-        return {}
+        return {}, None
     here = os.path.dirname(np.__file__)
     candidates = (glob.glob(os.path.join(here, os.pardir, "numpy.libs", "libscipy_openblas64_*"))
                   + glob.glob(os.path.join(here, ".dylibs", "libscipy_openblas64_*")))
@@ -46,22 +48,41 @@ def _load():
         except (OSError, AttributeError):
             continue
         gemms = {}
+        threads = (lib.scipy_openblas_get_num_threads64_, lib.scipy_openblas_set_num_threads64_)
+        threads[0].argtypes, threads[0].restype = [], ctypes.c_int
+        threads[1].argtypes, threads[1].restype = [ctypes.c_int], None
         for dtype, (gemm, real) in functions.items():
             index = ctypes.c_int64
             gemm.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, index, index, index, real,
                              ctypes.c_void_p, index, ctypes.c_void_p, index, real, ctypes.c_void_p, index]
             gemm.restype = None
             gemms[dtype] = gemm
-        return gemms
-    return {}
+        return gemms, threads
+    return {}, None
 
 
-_GEMM = _load()
+_GEMM, _THREADS = _load()
 
 
 def available():
     """True when the bundled OpenBLAS was found (the fused update can run)."""
     return bool(_GEMM)
+
+
+@contextlib.contextmanager
+def one_thread():
+    """Inside the block, OpenBLAS runs every call on the calling thread (for two threads of our own that each call
+    it); the previous thread count comes back after.  Process-wide: NumPy products on other threads meanwhile run on
+    one thread too."""
+    if _THREADS is None:
+        yield
+        return
+    before = _THREADS[0]()
+    _THREADS[1](1)
+    try:
+        yield
+    finally:
+        _THREADS[1](before)
 
 
 def gemm_tn_accumulate(c, a, b, alpha):

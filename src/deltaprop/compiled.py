@@ -39,12 +39,13 @@ _LOSS = {"quadratic": 0, "binary-cross-entropy": 1, "cross-entropy": 2}
 # call: OpenBLAS packs both operands for every call, which at (10 × 784) · (784 × 30) costs more than the product
 # (docs/performance.md, "loops for small forward products").
 SMALL_ROWS, SMALL_UNITS = 32, 64
-# Two threads share an epoch (deltaprop.compiled_threads) when the first layer is within the small shapes above and
-# every later product is below the size at which OpenBLAS starts its own threads (m·n·k = 4 × 65,536), so that the
-# two pools never compete for the cores.  Thread 0 also runs layers 2…L, so it takes a smaller share of layer 1.
+# Two threads share an epoch (deltaprop.compiled_threads) when the first layer has few units (the register-blocked
+# loops' shapes) and every later product is below the size at which OpenBLAS starts its own threads
+# (m·n·k = 4 × 65,536); OpenBLAS is held to one thread meanwhile, so the two pools never compete for the cores.
 THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 OPENBLAS_THREADING_MACS = 4 * 65_536
-THREAD0_SHARE = 0.5
+THREAD0_SHARE = 0.5         # of layer 1's units, for thread 0 (which also runs layers 2…L)
+THREADS_MAX_ROWS = 256
 
 
 def _numba():
@@ -120,7 +121,7 @@ def threads_for(network, X, batch_size):
     layers, m = network.layers, min(batch_size, X.shape[0])
     if THREADS < 2 or len(layers) < 2 or sys.platform == "win32":
         return 1
-    if m > SMALL_ROWS or not 8 <= layers[0].n_out <= SMALL_UNITS:
+    if m > THREADS_MAX_ROWS or not 8 <= layers[0].n_out <= SMALL_UNITS:
         return 1
     if any(m * layer.n_out * layer.n_in >= OPENBLAS_THREADING_MACS for layer in layers[1:]):
         return 1
@@ -144,15 +145,16 @@ def _two_threads(network, args):
             flags[compiled_threads.ABORT] = 1
             failures.append(error)
 
-    thread = threading.Thread(target=helper, name="deltaprop-epoch-part-1", daemon=True)
-    thread.start()
-    try:
-        result = compiled_threads.epoch_part(0, split, flags, *args)
-    except BaseException:
-        flags[compiled_threads.ABORT] = 1
-        raise
-    finally:
-        thread.join()
+    with blas.one_thread():                             # each of our threads calls OpenBLAS on its own
+        thread = threading.Thread(target=helper, name="deltaprop-epoch-part-1", daemon=True)
+        thread.start()
+        try:
+            result = compiled_threads.epoch_part(0, split, flags, *args)
+        except BaseException:
+            flags[compiled_threads.ABORT] = 1
+            raise
+        finally:
+            thread.join()
     if failures:
         raise failures[0]
     return result

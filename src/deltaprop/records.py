@@ -18,7 +18,7 @@ class History:
         self.stopped_epoch = None   # set when early stopping ended the run
         self.best_epoch = None      # set when early stopping restored the best weights
         self.engine = "numpy"       # "numpy" or "fused" (the compiled epoch, deltaprop.compiled)
-        self.engine_note = None     # why the compiled epoch was not used, when it was not
+        self.engine_note = None     # why the compiled epoch was not used, or that it ran on 2 threads
 
     def append(self, record):
         self.epochs.append(record)

@@ -78,7 +78,8 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     engine : {"auto", "numpy", "fused"}
         ``fused`` runs each epoch compiled (:mod:`deltaprop.compiled`, needs numba: ``deltaprop[fast]``) and
         refuses runs it cannot do; ``numpy`` the NumPy loop; ``auto`` the compiled epoch when it can, else NumPy.
-        ``history.engine`` says which ran and ``history.engine_note`` why the compiled one did not.
+        ``history.engine`` says which ran and ``history.engine_note`` why the compiled one did not (or that it
+        ran on two threads).
     diagnostics : bool
         Record per-layer weight and gradient norms, update/weight ratios and the fractions of saturated and dead
         units after every epoch (:mod:`deltaprop.diagnostics`) under ``record["diagnostics"]``.
@@ -119,6 +120,8 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
                np.empty((chunk, Y.shape[1]), network.dtype),
                np.empty((chunk, Y.shape[1]), network.dtype))    # each batch's output, for the books
     history = History()
+    if fused and compiled.threads_for(network, X, walk.batch_size) == 2:
+        note = "on 2 threads (a small network: the first layer's units are split between them)"
     history.engine, history.engine_note = ("fused" if fused else "numpy"), note
     for record in state.history:
         history.append(dict(record))
