@@ -11,8 +11,11 @@ Python's fixed cost per NumPy call (about 30 calls a batch) is most of an epoch.
 * BP2 as one GEMM and one loop for ``⊙ σ'``; BP3 as column sums subtracted from ``b``;
 * BP4 and the step as one GEMM with β = 1 − ηλ/n (weight decay folded in): ``W ← β W − Δᵀ A``.
 
-This module decides; the numba code is in :mod:`deltaprop.compiled_kernels` (imported only when numba is
-installed). The GEMMs call the OpenBLAS that NumPy's wheels bundle (the library :mod:`deltaprop.blas` finds), bound
+For a small network (a first layer of 8 to 64 units, tiny later layers, up to 256 rows a batch) the epoch runs on
+two threads that split the first layer's units (:mod:`deltaprop.compiled_threads`; :func:`threads_for` decides).
+
+This module decides; the numba code is in :mod:`deltaprop.compiled_kernels` and :mod:`deltaprop.compiled_threads`
+(imported only when numba is installed). The GEMMs call the OpenBLAS that NumPy's wheels bundle (the library :mod:`deltaprop.blas` finds), bound
 by symbol name so that numba can cache the compiled code on disk: the first use compiles (a few seconds), later
 processes load it (under a second; ``tests/performance/test_compiled.py`` checks that a new process compiles
 nothing).
@@ -108,9 +111,12 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     order = order.astype(np.int64)
     if threads_for(network, X, batch_size) == 2:
         xbs = np.empty((2, B, X.shape[1]), dtype)          # the batch, gathered by thread 1 into each in turn
-        loss_sum, correct = _two_threads(network, (Ws, bs, Zs, As, Ds, xbs, yb, X, Y, order, label_arr, B) + rest)
+        scratch = np.empty((2, max(layer.n_out for layer in layers)), dtype)             # each thread's row for BP3's sums
+        loss_sum, correct = _two_threads(network, (Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y, order, label_arr, B)
+                                         + rest)
     else:
-        loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, label_arr, B, *rest)
+        scratch = np.empty(max(layer.n_out for layer in layers), dtype)                  # BP3's sums
+        loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, scratch, xb, yb, X, Y, order, label_arr, B, *rest)
     optimizer.steps += -(-X.shape[0] // B)
     return float(loss_sum), int(correct)
 

@@ -91,33 +91,38 @@ def gather(X, Y, rows, m, xb, yb):
 
 @numba.njit(cache=True, nogil=True)
 def activate(Z, b, A, m, j_from, j_to, code, slope, one):
-    """``Z ← Z + b`` and ``A = σ(Z)`` for units ``j_from ≤ j < j_to`` (softmax: whole rows)."""
+    """``Z ← Z + b`` and ``A = σ(Z)`` for units ``j_from ≤ j < j_to`` (softmax: whole rows).  One loop per
+    activation, with no branch inside, so that LLVM can vectorise it."""
+    zero = one - one
     for i in range(m):
-        if code == 5:                                   # softmax over the row
+        z, a = Z[i], A[i]
+        for j in range(j_from, j_to):
+            z[j] += b[j]
+        if code == 0:                                   # in the data's precision (expf for float32);
+            for j in range(j_from, j_to):               # exp(−z) = inf gives 1/inf = 0, the limit
+                a[j] = one / (one + np.exp(-z[j]))
+        elif code == 1:
+            for j in range(j_from, j_to):
+                a[j] = np.tanh(z[j])
+        elif code == 2:
+            for j in range(j_from, j_to):
+                a[j] = zero if z[j] <= zero else z[j]      # NaN stays NaN, as in np.maximum
+        elif code == 3:
+            for j in range(j_from, j_to):
+                a[j] = z[j] if z[j] > zero else slope * z[j]
+        elif code == 5:                                 # softmax over the row
             top = -np.inf
             for j in range(j_from, j_to):
-                Z[i, j] += b[j]
-                top = max(top, Z[i, j])
+                top = max(top, z[j])
             total = 0.0
             for j in range(j_from, j_to):
-                A[i, j] = np.exp(Z[i, j] - top)
-                total += A[i, j]
+                a[j] = np.exp(z[j] - top)
+                total += a[j]
             for j in range(j_from, j_to):
-                A[i, j] /= total
-            continue
-        for j in range(j_from, j_to):
-            z = Z[i, j] + b[j]
-            Z[i, j] = z
-            if code == 0:                               # in the data's precision (expf for float32);
-                A[i, j] = one / (one + np.exp(-z))      # exp(−z) = inf gives 1/inf = 0, the limit
-            elif code == 1:
-                A[i, j] = np.tanh(z)
-            elif code == 2:
-                A[i, j] = z if z > 0 else 0.0
-            elif code == 3:
-                A[i, j] = z if z > 0 else slope * z
-            else:
-                A[i, j] = z
+                a[j] /= total
+        else:
+            for j in range(j_from, j_to):
+                a[j] = z[j]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -174,28 +179,33 @@ def hidden_delta(D, W, Dp, Ap, Zp, m, code, slope, one, zero):
     """BP2: ``Dp = (D W) ⊙ σ'(Zp)`` (one GEMM, then one loop)."""
     d_out, d_in = W.shape[0], W.shape[1]
     gemm(ROW, N, N, m, d_in, d_out, one, D.ctypes.data, d_out, W.ctypes.data, d_in, zero, Dp.ctypes.data, d_in)
-    for i in range(m):
-        for j in range(d_in):
-            if code == 0:
-                Dp[i, j] *= Ap[i, j] * (1.0 - Ap[i, j])
-            elif code == 1:
-                Dp[i, j] *= 1.0 - Ap[i, j] * Ap[i, j]
-            elif code == 2:
-                if Zp[i, j] <= 0:
-                    Dp[i, j] = 0.0
-            elif code == 3:
-                if Zp[i, j] <= 0:
-                    Dp[i, j] *= slope
+    for i in range(m):                                  # one loop per activation, no branch inside
+        dp, ap, zp = Dp[i], Ap[i], Zp[i]
+        if code == 0:
+            for j in range(d_in):
+                dp[j] *= ap[j] * (one - ap[j])
+        elif code == 1:
+            for j in range(d_in):
+                dp[j] *= one - ap[j] * ap[j]
+        elif code == 2:
+            for j in range(d_in):
+                dp[j] = dp[j] if zp[j] > zero else zero
+        elif code == 3:
+            for j in range(d_in):
+                dp[j] = dp[j] if zp[j] > zero else dp[j] * slope
 
 
 @numba.njit(cache=True, nogil=True)
-def bias_step(D, b, m, j_from, j_to, zero):
-    """BP3 and the bias step for units ``j_from ≤ j < j_to``: ``b ← b − 1ᵀD`` (η/n is already in D)."""
+def bias_step(D, b, total, m, j_from, j_to):
+    """BP3 and the bias step for units ``j_from ≤ j < j_to``: ``b ← b − 1ᵀD`` (η/n is already in D), the column
+    sums taken row by row (D is read in memory order) into ``total``, a scratch row in D's precision."""
     for j in range(j_from, j_to):
-        total = zero                                    # in D's precision, summed row by row
-        for i in range(m):
-            total += D[i, j]
-        b[j] -= total
+        total[j] = D[0, j]
+    for i in range(1, m):
+        for j in range(j_from, j_to):
+            total[j] += D[i, j]
+    for j in range(j_from, j_to):
+        b[j] -= total[j]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -206,7 +216,7 @@ def update(D, prev, W, m, beta, one):
 
 
 @numba.njit(cache=True, nogil=True)
-def epoch(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, labels, B, lr, beta, acts, slopes, train_b, loss_code,
+def epoch(Ws, bs, Zs, As, Ds, scratch, xb, yb, X, Y, order, labels, B, lr, beta, acts, slopes, train_b, loss_code,
           small_rows, small_units, one, zero):
     """One epoch of plain SGD in ``order``; returns ``(loss_sum, correct)``.  Each batch: gather, forward,
     BP1 (+ the books), then from the last layer down BP2, BP3 and BP4 with each layer's step as soon as its
@@ -229,6 +239,6 @@ def epoch(Ws, bs, Zs, As, Ds, xb, yb, X, Y, order, labels, B, lr, beta, acts, sl
                 hidden_delta(Ds[l], Ws[l], Ds[l - 1], As[l - 1], Zs[l - 1], m, acts[l - 1], slopes[l - 1], one,
                              zero)
             if train_b[l]:
-                bias_step(Ds[l], bs[l], m, 0, Ws[l].shape[0], zero)
+                bias_step(Ds[l], bs[l], scratch, m, 0, Ws[l].shape[0])
             update(Ds[l], xb if l == 0 else As[l - 1], Ws[l], m, beta, one)
     return loss_sum, correct

@@ -102,10 +102,11 @@ def update_rows(D, prev, W, m, j_from, j_to, beta, one):
 
 
 @numba.njit(cache=True, nogil=True)
-def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, xbs, yb, X, Y, order, labels, B, lr, beta, acts, slopes,
+def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y, order, labels, B, lr, beta, acts, slopes,
                train_b, loss_code, small_rows, small_units, one, zero):
     """Thread ``thread``'s part of one epoch: units ``[0, split)`` of layer 1 for thread 0, the rest for thread 1.
-    ``xbs`` is ``(2, B, d_0)``: batch s is gathered into ``xbs[(s − 1) % 2]``.  Thread 0 returns
+    ``xbs`` is ``(2, B, d_0)``: batch s is gathered into ``xbs[(s − 1) % 2]``; ``scratch[thread]`` is the thread's
+    row for BP3's sums.  Thread 0 returns
     ``(loss_sum, correct)``; thread 1 returns zeros."""
     n, L = X.shape[0], len(Ws)
     W1, b1, Z1, A1, D1 = Ws[0], bs[0], Zs[0], As[0], Ds[0]
@@ -143,7 +144,7 @@ def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, xbs, yb, X, Y, order, l
                 hidden_delta(Ds[l], Ws[l], Ds[l - 1], As[l - 1], Zs[l - 1], m, acts[l - 1], slopes[l - 1], one,
                              zero)
                 if train_b[l]:
-                    bias_step(Ds[l], bs[l], m, 0, Ws[l].shape[0], zero)
+                    bias_step(Ds[l], bs[l], scratch[0], m, 0, Ws[l].shape[0])
                 update(Ds[l], As[l - 1], Ws[l], m, beta, one)
             store_release(flags, FLAG[0], 2 * step)
         else:                                           # the next batch, into the other buffer once thread 0 is
@@ -155,6 +156,6 @@ def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, xbs, yb, X, Y, order, l
             if not wait_for(flags, FLAG[0], 2 * step):
                 break
         if train_b[0]:                                                          # 3. layer 1's step, own units
-            bias_step(D1, b1, m, j_from, j_to, zero)
+            bias_step(D1, b1, scratch[thread], m, j_from, j_to)
         update_rows(D1, xb, W1, m, j_from, j_to, beta, one)
     return loss_sum, correct
