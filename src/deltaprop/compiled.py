@@ -15,10 +15,10 @@ For a small network (a first layer of 8 to 64 units, tiny later layers, up to 25
 two threads that split the first layer's units (:mod:`deltaprop.compiled_threads`; :func:`threads_for` decides).
 
 This module decides; the numba code is in :mod:`deltaprop.compiled_kernels` and :mod:`deltaprop.compiled_threads`
-(imported only when numba is installed). The GEMMs call the OpenBLAS that NumPy's wheels bundle (the library :mod:`deltaprop.blas` finds), bound
-by symbol name so that numba can cache the compiled code on disk: the first use compiles (a few seconds), later
-processes load it (under a second; ``tests/performance/test_compiled.py`` checks that a new process compiles
-nothing).
+(imported only when numba is installed). The GEMMs call the OpenBLAS that NumPy's wheels bundle (the library
+:mod:`deltaprop.blas` finds), bound by symbol name so that numba can cache the compiled code on disk: the first use
+compiles (seconds), later processes load it (under a second; ``tests/performance/test_compiled.py`` checks that a
+new process compiles nothing).
 
 Supported: plain SGD (with L2 weight decay), no dropout, float32/float64, hidden layers sigmoid, tanh, relu,
 leaky-relu, linear, and an output that is sigmoid + binary cross-entropy, softmax + cross-entropy, or any
@@ -101,7 +101,6 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     Zs = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
     As = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
     Ds = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
-    xb = np.empty((B, X.shape[1]), dtype)
     yb = np.empty((B, Y.shape[1]), dtype)
     order = np.arange(X.shape[0]) if order is None else order
     label_arr = np.empty(0, np.int64) if labels is None else labels
@@ -109,13 +108,15 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     rest = (lr, real(1.0 - lr * optimizer.weight_decay), acts, slopes, train_b, _LOSS[network.loss.name],
             SMALL_ROWS, SMALL_UNITS, real(1.0), real(0.0))
     order = order.astype(np.int64)
+    widest = max(layer.n_out for layer in layers)
     if threads_for(network, X, batch_size) == 2:
         xbs = np.empty((2, B, X.shape[1]), dtype)          # the batch, gathered by thread 1 into each in turn
-        scratch = np.empty((2, max(layer.n_out for layer in layers)), dtype)             # each thread's row for BP3's sums
+        scratch = np.empty((2, widest), dtype)             # each thread's row for BP3's sums
         loss_sum, correct = _two_threads(network, (Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y, order, label_arr, B)
                                          + rest)
     else:
-        scratch = np.empty(max(layer.n_out for layer in layers), dtype)                  # BP3's sums
+        xb = np.empty((B, X.shape[1]), dtype)              # the gathered batch
+        scratch = np.empty(widest, dtype)                  # BP3's sums
         loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, scratch, xb, yb, X, Y, order, label_arr, B, *rest)
     optimizer.steps += -(-X.shape[0] // B)
     return float(loss_sum), int(correct)

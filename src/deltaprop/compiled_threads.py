@@ -102,8 +102,8 @@ def update_rows(D, prev, W, m, j_from, j_to, beta, one):
 
 
 @numba.njit(cache=True, nogil=True)
-def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y, order, labels, B, lr, beta, acts, slopes,
-               train_b, loss_code, small_rows, small_units, one, zero):
+def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y, order, labels, B, lr, beta, acts,
+               slopes, train_b, loss_code, small_rows, small_units, one, zero):
     """Thread ``thread``'s part of one epoch: units ``[0, split)`` of layer 1 for thread 0, the rest for thread 1.
     ``xbs`` is ``(2, B, d_0)``: batch s is gathered into ``xbs[(s − 1) % 2]``; ``scratch[thread]`` is the thread's
     row for BP3's sums.  Thread 0 returns
