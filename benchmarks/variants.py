@@ -31,11 +31,12 @@ def main(argv=None):
     parser.add_argument("--set", action="append", dest="variants", required=True, help="NAME=value[,NAME=value]")
     parser.add_argument("--epochs", type=int, default=8, help="rounds (each variant one epoch per round)")
     parser.add_argument("--data", default="auto")
+    parser.add_argument("--samples", type=int, help="train on the first N samples only (quick runs)")
     args = parser.parse_args(argv)
     from deltaprop import compiled
     from deltaprop.optimizers import SGD
     config, batch = args.cell.split("/")
-    _, X, y, _, _ = datasets.load(args.data)
+    _, X, y, _, _ = datasets.load(args.data, n_train=args.samples)
     Y = np.eye(10, dtype=np.float32)[y]
     net = engines.initial_network(config)
     rng = np.random.default_rng(0)

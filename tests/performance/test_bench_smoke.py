@@ -70,3 +70,15 @@ def test_quick_names_the_host(tmp_path):
     assert report["meta"]["cpu"] and report["meta"]["blas"]
     assert stdout.startswith("  A/10") or "host: " in stdout
     assert "rankings between engines move with the host" in stdout
+
+
+def test_variants_compares_compiled_settings_in_one_process():
+    """``benchmarks/variants.py`` times each setting of ``deltaprop.compiled`` and prints its ratio to the first."""
+    script = os.path.join(ROOT, "benchmarks", "variants.py")
+    proc = subprocess.run([sys.executable, script, "A/10", "--set", "THREADS=1", "--set", "THREADS=2,THREAD0_SHARE=0.6",
+                           "--epochs", "2", "--data", "synthetic", "--samples", "600"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("THREADS=1 ") and lines[1].startswith("THREADS=2,THREAD0_SHARE=0.6")
+    assert "ratio to THREADS=1: 1.000 / 1.000" in lines[0]
