@@ -69,6 +69,11 @@ def available():
     return bool(_GEMM)
 
 
+def threads():
+    """OpenBLAS's current thread count (``OPENBLAS_NUM_THREADS``, threadpoolctl …), or None when not found."""
+    return None if _THREADS is None else _THREADS[0]()
+
+
 @contextlib.contextmanager
 def one_thread():
     """Inside the block, OpenBLAS runs every call on the calling thread (for two threads of our own that each call

@@ -124,10 +124,11 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
 
 def threads_for(network, X, batch_size):
     """How many threads the compiled epoch uses for this run: 2 for small networks on a machine with two cores or
-    more (see :data:`THREADS`), else 1."""
+    more (see :data:`THREADS`), unless OpenBLAS was limited to one thread (``OPENBLAS_NUM_THREADS=1``,
+    threadpoolctl): then 1, as for everything else."""
     layers, m = network.layers, min(batch_size, X.shape[0])
-    if THREADS < 2 or len(layers) < 2 or sys.platform == "win32":
-        return 1
+    if THREADS < 2 or (blas.threads() or 1) < 2 or len(layers) < 2 or sys.platform == "win32":
+        return 1                                        # one core, or BLAS limited to one thread by the user
     if m > THREADS_MAX_ROWS or not 8 <= layers[0].n_out <= SMALL_UNITS:
         return 1
     if any(m * layer.n_out * layer.n_in >= OPENBLAS_THREADING_MACS for layer in layers[1:]):

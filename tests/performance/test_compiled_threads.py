@@ -28,6 +28,13 @@ def _data(rng, n, sizes, loss):
     return X, rng.integers(0, sizes[-1], n)
 
 
+@pytest.fixture(autouse=True)
+def _blas_threads(monkeypatch):
+    """As on a machine with two cores or more, whatever this one has (compiled.THREADS is set per test)."""
+    from deltaprop import blas
+    monkeypatch.setattr(blas, "threads", lambda: 2)
+
+
 def _train(monkeypatch, threads, engine, sizes, activations, loss, dtype, X, Y, batch):
     monkeypatch.setattr(compiled, "THREADS", threads)
     net = Network(sizes, activations, loss=loss, seed=3, dtype=dtype)
@@ -90,6 +97,17 @@ def test_openblas_threads_come_back(rng, monkeypatch):
     net.fit(rng.normal(size=(50, 40)), rng.integers(0, 3, 50), epochs=1, batch_size=10, engine="fused",
             callback=lambda epoch, record: seen.append(blas._THREADS[0]()))
     assert blas._THREADS[0]() == before and seen == [before]      # the callback runs between epochs
+
+
+def test_one_blas_thread_means_one_thread(monkeypatch):
+    """A user who limits OpenBLAS to one thread gets a one-thread epoch too."""
+    from deltaprop import blas
+    monkeypatch.setattr(compiled, "THREADS", 2)
+    net, X = Network([40, 30, 10], seed=0, dtype=np.float32), np.zeros((300, 40), np.float32)
+    monkeypatch.setattr(blas, "threads", lambda: 2)
+    assert compiled.threads_for(net, X, 10) == 2
+    monkeypatch.setattr(blas, "threads", lambda: 1)
+    assert compiled.threads_for(net, X, 10) == 1
 
 
 def test_a_thread_that_fails_stops_the_other(rng):
