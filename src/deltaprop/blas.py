@@ -45,10 +45,10 @@ def _load():
             lib = ctypes.CDLL(path)
             functions = {np.dtype(np.float32): (lib.scipy_cblas_sgemm64_, ctypes.c_float),
                          np.dtype(np.float64): (lib.scipy_cblas_dgemm64_, ctypes.c_double)}
+            threads = (lib.scipy_openblas_get_num_threads64_, lib.scipy_openblas_set_num_threads64_)
         except (OSError, AttributeError):
             continue
         gemms = {}
-        threads = (lib.scipy_openblas_get_num_threads64_, lib.scipy_openblas_set_num_threads64_)
         threads[0].argtypes, threads[0].restype = [], ctypes.c_int
         threads[1].argtypes, threads[1].restype = [ctypes.c_int], None
         for dtype, (gemm, real) in functions.items():

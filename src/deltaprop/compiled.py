@@ -101,7 +101,6 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     Zs = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
     As = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
     Ds = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
-    yb = np.empty((B, Y.shape[1]), dtype)
     order = np.arange(X.shape[0]) if order is None else order
     label_arr = np.empty(0, np.int64) if labels is None else labels
     lr, real = float(optimizer.learning_rate), dtype.type
@@ -111,11 +110,12 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     widest = max(layer.n_out for layer in layers)
     if threads_for(network, X, batch_size) == 2:
         xbs = np.empty((2, B, X.shape[1]), dtype)          # the batch, gathered by thread 1 into each in turn
+        ybs = np.empty((2, B, Y.shape[1]), dtype)
         scratch = np.empty((2, widest), dtype)             # each thread's row for BP3's sums
-        loss_sum, correct = _two_threads(network, (Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y, order, label_arr, B)
+        loss_sum, correct = _two_threads(network, (Ws, bs, Zs, As, Ds, scratch, xbs, ybs, X, Y, order, label_arr, B)
                                          + rest)
     else:
-        xb = np.empty((B, X.shape[1]), dtype)              # the gathered batch
+        xb, yb = np.empty((B, X.shape[1]), dtype), np.empty((B, Y.shape[1]), dtype)     # the gathered batch
         scratch = np.empty(widest, dtype)                  # BP3's sums
         loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, scratch, xb, yb, X, Y, order, label_arr, B, *rest)
     optimizer.steps += -(-X.shape[0] // B)

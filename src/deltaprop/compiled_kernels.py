@@ -80,7 +80,7 @@ def forward_small(prev, rows, W, Z, m, j_from, j_to, zero):
 
 @numba.njit(cache=True, nogil=True)
 def gather(X, Y, rows, m, xb, yb):
-    """Copy the batch's rows ``X[rows[:m]]``, ``Y[rows[:m]]`` into the contiguous buffers the GEMMs read."""
+    """Copy the batch's rows ``X[rows[:m]]``, ``Y[rows[:m]]`` into the contiguous buffers ``xb``, ``yb``."""
     for i in range(m):
         r = rows[i]
         for k in range(X.shape[1]):
@@ -209,10 +209,13 @@ def bias_step(D, b, total, m, j_from, j_to):
 
 
 @numba.njit(cache=True, nogil=True)
-def update(D, prev, W, m, beta, one):
-    """BP4 and the step as one GEMM: ``W ← β W − Dᵀ prev`` (β = 1 − ηλ/n: weight decay folded in)."""
-    d_out, d_in = W.shape[0], W.shape[1]
-    gemm(ROW, T, N, d_out, d_in, m, -one, D.ctypes.data, d_out, prev.ctypes.data, d_in, beta, W.ctypes.data, d_in)
+def update(D, prev, W, m, j_from, j_to, beta, one):
+    """BP4 and the step for units ``j_from ≤ j < j_to``, one GEMM on that block of W's rows:
+    ``W[j_from:j_to] ← β W[j_from:j_to] − D[:m, j_from:j_to]ᵀ prev[:m]`` (β = 1 − ηλ/n: weight decay folded
+    in)."""
+    d_out, d_in, size = W.shape[0], W.shape[1], W.itemsize
+    gemm(ROW, T, N, j_to - j_from, d_in, m, -one, D.ctypes.data + j_from * size, d_out, prev.ctypes.data, d_in, beta,
+         W.ctypes.data + j_from * d_in * size, d_in)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -240,5 +243,5 @@ def epoch(Ws, bs, Zs, As, Ds, scratch, xb, yb, X, Y, order, labels, B, lr, beta,
                              zero)
             if train_b[l]:
                 bias_step(Ds[l], bs[l], scratch, m, 0, Ws[l].shape[0])
-            update(Ds[l], xb if l == 0 else As[l - 1], Ws[l], m, beta, one)
+            update(Ds[l], xb if l == 0 else As[l - 1], Ws[l], m, 0, Ws[l].shape[0], beta, one)
     return loss_sum, correct

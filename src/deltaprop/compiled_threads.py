@@ -28,8 +28,8 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from .compiled_kernels import N, ROW, T, activate, bias_step, forward_layer, forward_small, gemm, hidden_delta, \
-    output_delta, update
+from .compiled_kernels import activate, bias_step, forward_layer, forward_small, gather, hidden_delta, output_delta, \
+    update
 
 FLAG = (0, 16)          # each thread's progress (2s − 1: layer 1 forward of batch s done; thread 0's 2s: Δ¹ ready)
 ABORT = 8               # set when a thread failed: the other one stops waiting
@@ -84,44 +84,26 @@ def wait_for(flags, index, value):
 
 
 @numba.njit(cache=True, nogil=True)
-def gather_rows(X, rows, xb):
-    """``xb[:len(rows)] = X[rows]``."""
-    for i in range(rows.shape[0]):
-        r = rows[i]
-        for k in range(X.shape[1]):
-            xb[i, k] = X[r, k]
-
-
-@numba.njit(cache=True, nogil=True)
-def update_rows(D, prev, W, m, j_from, j_to, beta, one):
-    """BP4 and the step for units ``j_from ≤ j < j_to`` only, one GEMM on that block of rows:
-    ``W[j_from:j_to] ← β W[j_from:j_to] − D[:m, j_from:j_to]ᵀ prev[:m]``."""
-    d_out, d_in, size = W.shape[0], W.shape[1], W.itemsize
-    gemm(ROW, T, N, j_to - j_from, d_in, m, -one, D.ctypes.data + j_from * size, d_out, prev.ctypes.data, d_in, beta,
-         W.ctypes.data + j_from * d_in * size, d_in)
-
-
-@numba.njit(cache=True, nogil=True)
-def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y, order, labels, B, lr, beta, acts,
+def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, ybs, X, Y, order, labels, B, lr, beta, acts,
                slopes, train_b, loss_code, small_rows, small_units, one, zero):
     """Thread ``thread``'s part of one epoch: units ``[0, split)`` of layer 1 for thread 0, the rest for thread 1.
-    ``xbs`` is ``(2, B, d_0)``: batch s is gathered into ``xbs[(s − 1) % 2]``; ``scratch[thread]`` is the thread's
-    row for BP3's sums.  Thread 0 returns
-    ``(loss_sum, correct)``; thread 1 returns zeros."""
+    ``xbs``, ``ybs`` are ``(2, B, d_0)``, ``(2, B, d_L)``: batch s is gathered into ``[(s − 1) % 2]``;
+    ``scratch[thread]`` is the thread's row for BP3's sums.  Thread 0 returns ``(loss_sum, correct)``; thread 1
+    returns zeros."""
     n, L = X.shape[0], len(Ws)
     W1, b1, Z1, A1, D1 = Ws[0], bs[0], Zs[0], As[0], Ds[0]
     j_from, j_to = (0, split) if thread == 0 else (split, W1.shape[0])
     loss_sum, correct = 0.0, 0
     contiguous = np.arange(B)
     if thread == 1:
-        gather_rows(X, order[0:B], xbs[0])
+        gather(X, Y, order[0:B], B, xbs[0], ybs[0])
         store_release(flags, GATHERED, 1)
     step = 0
     for start in range(0, n, B):
         m = min(B, n - start)
         rows = order[start:start + m]
         step += 1
-        xb = xbs[(step - 1) % 2]
+        xb, yb = xbs[(step - 1) % 2], ybs[(step - 1) % 2]
         if thread == 0 and not wait_for(flags, GATHERED, step):
             break
         forward_small(xb, contiguous, W1, Z1, m, j_from, j_to, zero)           # 1. layer 1, own units
@@ -130,9 +112,6 @@ def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y,
         if thread == 0:                                                         # 2. the rest of the network
             if not wait_for(flags, FLAG[1], 2 * step - 1):
                 break
-            for i in range(m):
-                for k in range(Y.shape[1]):
-                    yb[i, k] = Y[rows[i], k]
             for l in range(1, L):
                 forward_layer(As[l - 1], contiguous, Ws[l], bs[l], Zs[l], As[l], m, acts[l], slopes[l], small_rows,
                               small_units, one, zero)
@@ -145,17 +124,18 @@ def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, yb, X, Y,
                              zero)
                 if train_b[l]:
                     bias_step(Ds[l], bs[l], scratch[0], m, 0, Ws[l].shape[0])
-                update(Ds[l], As[l - 1], Ws[l], m, beta, one)
+                update(Ds[l], As[l - 1], Ws[l], m, 0, Ws[l].shape[0], beta, one)
             store_release(flags, FLAG[0], 2 * step)
         else:                                           # the next batch, into the other buffer once thread 0 is
             if not wait_for(flags, FLAG[0], 2 * step - 1):      # done with it (its forward of this batch comes
                 break                                           # after its last use of that buffer)
             if start + m < n:
-                gather_rows(X, order[start + m:start + m + B], xbs[step % 2])
+                rows_next = order[start + m:start + m + B]
+                gather(X, Y, rows_next, rows_next.shape[0], xbs[step % 2], ybs[step % 2])
                 store_release(flags, GATHERED, step + 1)
             if not wait_for(flags, FLAG[0], 2 * step):
                 break
         if train_b[0]:                                                          # 3. layer 1's step, own units
             bias_step(D1, b1, scratch[thread], m, j_from, j_to)
-        update_rows(D1, xb, W1, m, j_from, j_to, beta, one)
+        update(D1, xb, W1, m, j_from, j_to, beta, one)
     return loss_sum, correct

@@ -120,7 +120,7 @@ def test_a_thread_that_fails_stops_the_other(rng):
     flags = np.zeros(compiled_threads.FLAGS, np.int64)
     flags[compiled_threads.ABORT] = 1
     args = (4, flags, tuple(layer.weights for layer in net.layers), tuple(layer.biases for layer in net.layers),
-            *arrays, np.zeros((2, 8)), np.zeros((2, 5, 8)), np.zeros((5, 3)), X, Y, np.arange(20),
+            *arrays, np.zeros((2, 8)), np.zeros((2, 5, 8)), np.zeros((2, 5, 3)), X, Y, np.arange(20),
             np.empty(0, np.int64), 5, 0.1, 1.0,
             np.zeros(2, np.int64), np.zeros(2), np.ones(2, np.bool_), 0, 32, 64, 1.0, 0.0)
     done = []
