@@ -8,6 +8,13 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (make test, CI, a fresh clone): a failure can be replayed, and a
+# green run stays green.  HYPOTHESIS_PROFILE=explore draws new random examples, to look for more.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")
