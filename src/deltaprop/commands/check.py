@@ -1,59 +1,64 @@
-"""``deltaprop check SHEET ANSWERS``: grade a student's answers against an exercise sheet."""
+"""``deltaprop check SHEET ANSWERS``: grade a student's answers against an exercise sheet (or a class's folder)."""
 
 from __future__ import annotations
 
 import json
 
-from ..explain.exercise.grading import grade, read_answers
-from ..explain.exercise.i18n import say
 from ..explain import LANGUAGES
-from ..files import loads_json, read_text
+from ..explain.exercise import classgrade, sheetfile
+from ..explain.exercise.answers import read_answers
+from ..explain.exercise.grading import grade
+from ..explain.exercise.i18n import equation_text, say
 from ._args import positive_int
 
-HELP = "grade a student's answers (JSON or CSV of name → value) against an exercise sheet's JSON"
+HELP = "grade a student's answers (JSON or CSV of name → value) against an exercise sheet's JSON, or a whole class"
+MARK = {"right": "✓", "follow-through": "↪", "wrong": "✗", "missing": "·"}
 
 
 def add_arguments(parser):
     parser.add_argument("sheet", metavar="SHEET", help="the sheet's JSON (deltaprop exercise --format json), or "
-                                                       "answer-key.json with --student")
-    parser.add_argument("answers", metavar="ANSWERS", help="JSON object or CSV lines: name,value")
+                                                       "answer-key.json with --student or --class")
+    parser.add_argument("answers", metavar="ANSWERS", help="JSON object or CSV lines name,value (or name;value with "
+                                                           "a decimal comma); with --class, a folder of them")
     parser.add_argument("--student", type=positive_int, metavar="N", help="the student's number in answer-key.json")
+    parser.add_argument("--class", dest="whole_class", action="store_true",
+                        help="grade every answers file of the folder ANSWERS (the student's number is the last "
+                             "number in its name, e.g. answers-07.csv) and write grades.csv and grades.html")
+    parser.add_argument("-o", "--output", metavar="FOLDER", help="with --class: where grades.csv and grades.html go "
+                                                                 "(default: the answers folder)")
     parser.add_argument("--lang", choices=LANGUAGES, default="en")
-    parser.add_argument("--json", action="store_true", help="the grade as JSON (for scripts)")
+    parser.add_argument("--json", action="store_true", help="the grade as JSON (for scripts), a status per answer")
 
 
 def run(args):
-    sheet = _sheet(args.sheet, args.student)
-    result = grade(sheet["questions"], read_answers(args.answers))
+    if args.whole_class:
+        if args.student is not None:
+            raise ValueError(say(args.lang, "err_class_student"))
+        return classgrade.run(args.sheet, args.answers, args.output, args.lang)
+    sheet = sheetfile.load(args.sheet, args.student, args.lang)
+    result = grade(sheet, read_answers(args.answers, args.lang), args.lang)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
         return 0
-    symbols = {q["id"]: q["symbol"] for q in sheet["questions"]}
-    for r in result.results:
-        status = say(args.lang, f"status_{r.status}")
-        line = f"{'✓' if r.status == 'right' else '✗' if r.status == 'wrong' else '·'} " + \
-            say(args.lang, "grade_line", id=symbols[r.id], status=status)
-        if r.status == "wrong":
-            equation = say(args.lang, f"eq_{r.equation}") if r.equation != "cost" else \
-                say(args.lang, "eq_cost", formula=say(args.lang, "loss_" + sheet["network"]["loss"]))
-            line += say(args.lang, "wrong_line", equation=equation, needs=", ".join(r.needs))
-            if r.slip:
-                line += " " + say(args.lang, "slip", slip=say(args.lang, f"slip_{r.slip}"))
+    for line in report(sheet, result, args.lang):
         print(line)
-    print(say(args.lang, "score", right=result.right, total=result.total))
     return 0
 
 
-def _sheet(path, student):
-    data = loads_json(read_text(path, 32 << 20, "exercise sheet (JSON)"), path)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: not an exercise sheet")
-    if data.get("format") == "deltaprop-exercise-key":
-        if student is None:
-            raise ValueError(f"{path} is a class's answer key: give --student N (1..{len(data['students'])})")
-        if not 1 <= student <= len(data["students"]):
-            raise ValueError(f"--student must be 1..{len(data['students'])} for {path}")
-        data = data["students"][student - 1]
-    if data.get("format") != "deltaprop-exercise" or not isinstance(data.get("questions"), list):
-        raise ValueError(f"{path}: not an exercise sheet (write one with deltaprop exercise --format json)")
-    return data
+def report(sheet, result, lang):
+    """The grade as lines of text: one per answer, the slip named where it was made, then both scores."""
+    symbols = {q["id"]: q["symbol"] for q in sheet["questions"]}
+    space = "" if lang in ("zh", "ja") else " "
+    lines = []
+    for r in result.results:
+        line = f"{MARK[r.status]} " + say(lang, "grade_line", id=symbols[r.id], status=say(lang, f"status_{r.status}"))
+        if r.status == "wrong":
+            line += say(lang, "wrong_line", equation=equation_text(lang, r.equation, sheet), needs=say(lang, "list_sep")
+                        .join(r.needs))
+            if r.slip:
+                line += space + (say(lang, "same_slip") if r.repeat else say(lang, "slip", slip=say(lang, f"slip_{r.slip}")))
+        elif r.status == "follow-through":
+            line += say(lang, "follow_line")
+        lines.append(line)
+    lines.append(say(lang, "score_both", right=result.right, credited=result.with_follow_through, total=result.total))
+    return lines

@@ -19,6 +19,8 @@ from ...network import Network
 
 LEVELS = (1, 2, 3)
 MAX_WEIGHTS = 32        # more would not be an exercise by hand
+KINK_MARGIN = 0.05      # no hidden z closer than this to 0 (see generate)
+MAX_DRAWS = 1000
 
 
 def _tenths(rng, low, high, size, nonzero=False):
@@ -29,10 +31,32 @@ def _tenths(rng, low, high, size, nonzero=False):
 
 
 def generate(level, seed):
-    """``(network, X, Y, learning_rate)`` for ``level`` and ``seed`` (same seed, same exercise)."""
+    """``(network, X, Y, learning_rate)`` for ``level`` and ``seed`` (same seed, same exercise).
+
+    Draws until the exercise is a fair one: no hidden ``z`` within 0.05 of 0 (a ReLU kink, where the answer would
+    hang on which one-sided derivative is taken, or a tanh unit whose zero output hides its weights' gradients)
+    and no gradient that is 0 (a step that is no step).
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; valid: {', '.join(map(str, LEVELS))}")
     rng = np.random.default_rng([level, seed])
+    for _ in range(MAX_DRAWS):
+        network, X, Y = _draw(rng, level)
+        eta = float(rng.choice([0.5, 1.0]))
+        if _fair(network, X, Y):
+            return network, X, Y, eta
+    raise RuntimeError(f"no fair exercise in {MAX_DRAWS} draws for level {level}, seed {seed}")  # pragma: no cover
+
+
+def _fair(network, X, Y):
+    zs, acts = network.forward(X)
+    if any(np.any(np.abs(z) < KINK_MARGIN) for z in zs[:-1]):
+        return False
+    grads = network.backward(Y, zs, acts)
+    return all(np.all(np.abs(g) > 1e-6) for g in grads.weights)
+
+
+def _draw(rng, level):
     if level == 1:
         sizes, activations, loss, n, train_biases = [2, 2, 2], ["sigmoid", "sigmoid"], "quadratic", 1, False
     elif level == 2:
@@ -53,12 +77,12 @@ def generate(level, seed):
     if "relu" in activations[:-1]:                      # keep every relu unit alive for this sample: a real exercise
         for j in range(sizes[1]):
             z = X @ weights[0][j] + biases[0][j]
-            if np.any(z <= 0.05):
+            if np.any(z <= KINK_MARGIN):
                 weights[0][j] = np.abs(weights[0][j]) * np.sign(X[0]) + 0.0
                 weights[0][j][weights[0][j] == 0] = 0.1
                 biases[0][j] = abs(biases[0][j]) + 0.1
     network = Network.from_weights(weights, biases, activations, loss=loss, train_biases=train_biases)
-    return network, X, Y, float(rng.choice([0.5, 1.0]))
+    return network, X, Y
 
 
 def check_size(network):

@@ -1,36 +1,65 @@
-"""Checking a learner's answers: right within a tolerance, or wrong with the equation to use and, when the
-number is the one a typical slip gives, the slip named.
+"""Grading a learner's answers as an exam board marks them: right, wrong, or right from their own earlier numbers.
 
-Answers are ``{question id: number}``, read from JSON (an object) or CSV (``id,value`` lines, a header line
-allowed) by :func:`read_answers`, which reports every malformed line at once.
+* **Tolerance.** An answer is right when ``|x − v| ≤ max(0.0005, 0.5 % · |v|)`` -- and not nearer to the number a
+  typical slip gives (so a sign error on a small δ is not passed as rounding).
+* **Updates are graded as the step.** ``w⁺`` is right when its step ``w⁺ − w`` is within that tolerance of
+  ``−η ∂C/∂w`` *and* within half the step: forgetting to update (step 0) or stepping the wrong way is always wrong,
+  and named (``no_update``, ``plus_update``).
+* **Follow-through** ("error carried forward").  Every answer is also compared with the number that follows from
+  the learner's *own* earlier answers (:mod:`.steps` redoes the step with them).  An answer that is right from
+  those numbers is ``follow-through`` and credited; the slip that caused it is named once, where it was made.
+
+Two scores come out: ``score`` (answers right outright) and ``score_with_follow_through``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 from dataclasses import dataclass, field
 
-from ...files import loads_json, read_text
+from .i18n import say
+
+from . import steps
+from .answers import parse_answers, read_answers
 
 REL_TOL, ABS_TOL = 0.005, 0.0005        # hand arithmetic with four decimals passes
+STATUSES = ("right", "follow-through", "wrong", "missing")
+
+__all__ = ["ABS_TOL", "REL_TOL", "Grade", "Result", "close", "grade", "parse_answers", "read_answers"]
 
 
-def close(x, value):
-    return abs(x - value) <= ABS_TOL + REL_TOL * abs(value)
+def tolerance(value):
+    """How far an answer may be from ``value``: the larger of 0.0005 and 0.5 % of ``|value|``."""
+    return max(ABS_TOL, REL_TOL * abs(value))
+
+
+def close(x, value, base=None):
+    """``x`` within tolerance of ``value``; with ``base`` (an update's old parameter) the steps are compared,
+    and never more loosely than half the step."""
+    if base is None or value == base:            # no step to compare (a slip that forgot the update)
+        return abs(x - value) <= tolerance(value)
+    step = value - base
+    return abs((x - base) - step) <= min(tolerance(step), 0.5 * abs(step))
+
+
+def matches(x, value, slips, base=None):
+    """Within tolerance of ``value`` and not nearer to a slip's number that is also within tolerance."""
+    if not close(x, value, base):
+        return False
+    return not any(close(x, s, base) and abs(x - s) < abs(x - value) for s in slips.values())
 
 
 @dataclass
 class Result:
     id: str
-    status: str                 # "right" | "wrong" | "missing"
+    status: str                 # one of STATUSES
     given: float | None
     expected: float
     equation: str
     needs: list
     slip: str | None = None     # slip key when the wrong number is a typical slip's
+    repeat: bool = False        # the same slip was already named on an earlier answer
+    follows: float | None = None    # the number that follows from the learner's earlier answers, when different
 
     def as_dict(self):
         return dict(self.__dict__)
@@ -45,75 +74,63 @@ class Grade:
         return sum(r.status == "right" for r in self.results)
 
     @property
+    def with_follow_through(self):
+        return sum(r.status in ("right", "follow-through") for r in self.results)
+
+    @property
     def total(self):
         return len(self.results)
 
     def as_dict(self):
-        return {"score": self.right, "total": self.total, "results": [r.as_dict() for r in self.results]}
+        return {"score": self.right, "score_with_follow_through": self.with_follow_through, "total": self.total,
+                "results": [r.as_dict() for r in self.results]}
 
 
-def grade(questions, answers):
-    """Grade ``answers`` (``{id: float}``) against ``questions`` (dicts of the sheet's JSON)."""
+def grade(sheet, answers, lang="en"):
+    """Grade ``answers`` (``{id: float}``) against ``sheet`` (the sheet's JSON as a dict, checked)."""
+    questions = sheet["questions"]
     known = {q["id"] for q in questions}
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise ValueError(f"unknown answer name {unknown[0]!r}; the sheet asks for: {', '.join(sorted(known))}")
-    out = Grade()
+        raise ValueError(say(lang, "err_unknown_name", name=unknown[0][:40], valid=", ".join(q["id"] for q in questions)))
+    given = {q["id"]: q["value"] for q in sheet["given"]}
+    follows = steps.from_sheet(sheet).run(answers=answers, given=given)
+    out, named = Grade(), set()
     for q in questions:
-        x = answers.get(q["id"])
-        result = Result(q["id"], "missing", x, q["value"], q["equation"], q["needs"])
-        if x is not None:
-            result.status = "right" if close(x, q["value"]) else "wrong"
-            if result.status == "wrong":
-                result.slip = next((key for key, v in q["slips"].items() if close(x, v)), None)
+        result = _one(q, answers.get(q["id"]), follows[q["id"]])
+        if result.slip:
+            result.repeat = result.slip in named
+            named.add(result.slip)
         out.results.append(result)
     return out
 
 
-def read_answers(path):
-    """``{id: float}`` from an answers file (JSON object or CSV); see :func:`parse_answers`."""
-    return parse_answers(read_text(path, 1 << 20, "answers file (JSON or CSV)"), str(path))
+def distinct(slips, value):
+    """The slips whose numbers can be told from ``value`` (a sign error on 0, or a = z for a tiny tanh z, cannot)."""
+    return {k: v for k, v in slips.items() if math.isfinite(v) and abs(v - value) > 1e-4 + 1e-3 * abs(value)}
 
 
-def parse_answers(text, name="answers"):
-    """``{id: float}`` from a JSON object or CSV text; ``ValueError`` with one line per problem."""
-    problems, answers = [], {}
-    if text.lstrip().startswith("{"):
-        data = loads_json(text, name)
-        items = list(data.items()) if isinstance(data, dict) else None
-        if items is None:
-            raise ValueError(f"{name}: expected a JSON object of name → number")
-        for key, value in items:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                problems.append(f"{name}: {key!r}: {json.dumps(value)} is not a finite number")
-            else:
-                answers[str(key)] = float(value)
+def _nearest(x, slips, base):
+    """The slip whose number ``x`` is (within tolerance, the nearest), or None."""
+    near = [(abs(x - v), k) for k, v in slips.items() if close(x, v, base)]
+    return min(near)[1] if near else None
+
+
+def _one(q, x, expect):
+    """The result of one answer ``x`` to question ``q``; ``expect`` is what follows from the earlier answers."""
+    base = q.get("base")
+    result = Result(q["id"], "missing", x, q["value"], q["equation"], q["needs"])
+    if x is None:
+        return result
+    differs = abs(expect.value - q["value"]) > 1e-9 * max(1.0, abs(q["value"]))   # an earlier answer was off
+    if differs:
+        result.follows = expect.value
+    own_slips = distinct(expect.slips, expect.value)    # the slips' numbers from the learner's own earlier answers
+    if matches(x, q["value"], q["slips"], base):
+        result.status = "right"
+    elif differs and any(matches(x, c, own_slips, base) for c in expect.candidates):
+        result.status = "follow-through"
     else:
-        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if not row or not "".join(row).strip():
-                continue
-            if len(row) != 2:
-                problems.append(f"{name}: line {number}: expected 'name,value', got {len(row)} fields")
-                continue
-            key, value = row[0].strip(), row[1].strip()
-            if not key:
-                problems.append(f"{name}: line {number}: the name is missing (expected 'name,value')")
-                continue
-            try:
-                number_value = float(value)
-            except ValueError:
-                if number == 1:                 # a header line
-                    continue
-                problems.append(f"{name}: line {number}: {value!r} is not a number")
-                continue
-            if not math.isfinite(number_value):
-                problems.append(f"{name}: line {number}: {value!r} is not a finite number")
-            elif key in answers:
-                problems.append(f"{name}: line {number}: {key!r} is answered twice")
-            else:
-                answers[key] = number_value
-    if problems:
-        raise ValueError("\n".join(problems))
-    if not answers:
-        raise ValueError(f"{name}: no answers found")
-    return answers
+        result.status = "wrong"
+        result.slip = _nearest(x, own_slips, base) or _nearest(x, q["slips"], base)
+    return result

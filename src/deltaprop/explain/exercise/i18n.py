@@ -20,3 +20,22 @@ def messages(lang):
 def say(lang, key, **args):
     """The template ``key`` of ``lang`` with ``args`` filled in."""
     return messages(lang)[key].format(**args)
+
+
+FUSED = {("softmax", "cross-entropy"), ("sigmoid", "binary-cross-entropy")}
+
+
+def fused(activation, loss):
+    """True when BP1 for this output/loss pair is ``δ^L = a^L − y`` (the engine's ``Loss.fuses_with``)."""
+    return (str(activation).split(":")[0], loss) in FUSED
+
+
+def equation_text(lang, equation, sheet):
+    """The equation ``equation`` ("forward", "BP1", …) in words for the sheet's network: BP1 as a − y, with its
+    one-line why, for softmax + cross-entropy and sigmoid + binary cross-entropy."""
+    net = sheet["network"]
+    if equation == "cost":
+        return say(lang, "eq_cost", formula=say(lang, f"loss_{net['loss']}"))
+    if equation == "BP1" and fused(net["activations"][-1], net["loss"]):
+        return say(lang, "eq_BP1_fused", pair=say(lang, f"pair_{net['loss']}"))
+    return say(lang, f"eq_{equation}")

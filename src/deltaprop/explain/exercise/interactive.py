@@ -11,12 +11,19 @@ import json
 from html import escape
 
 from .render import PRINT_STYLE, num, outline
-from .i18n import messages, say
+from .i18n import equation_text, messages, say
 
 SCRIPT = r"""
 const data = JSON.parse(document.getElementById("sheet-data").textContent);
 const t = data.text, tol = data.tolerance;
-const close = (x, v) => Math.abs(x - v) <= tol.absolute + tol.relative * Math.abs(v);
+// the grader's rule (grading.py): max(absolute, relative); an update by its step, never looser than half the step
+const close = (x, v, base) => {
+  if (base === undefined || base === null || v === base) return Math.abs(x - v) <= Math.max(tol.absolute, tol.relative * Math.abs(v));
+  const step = v - base;
+  return Math.abs((x - base) - step) <= Math.min(Math.max(tol.absolute, tol.relative * Math.abs(step)), Math.abs(step) / 2);
+};
+const matches = (x, q) => close(x, q.value, q.base) &&
+  !Object.values(q.slips).some((s) => close(x, s, q.base) && Math.abs(x - s) < Math.abs(x - q.value));
 const fmt = (s, args) => s.replace(/\{(\w+)\}/g, (_, k) => args[k]);
 const answered = new Map();
 function score() {
@@ -27,16 +34,16 @@ function check(q, li) {
   const input = li.querySelector("input"), out = li.querySelector(".feedback");
   const x = Number(input.value.replace(",", ".").replace("−", "-"));
   if (input.value.trim() === "" || !Number.isFinite(x)) { out.className = "feedback"; out.textContent = t.empty; return; }
-  const ok = close(x, q.value);
+  const ok = matches(x, q);
   answered.set(q.id, ok);
   out.className = "feedback " + (ok ? "right" : "wrong");
   if (ok) { out.textContent = t.right; score(); return; }
-  const slip = Object.entries(q.slips).find(([, v]) => close(x, v));
+  const slip = Object.entries(q.slips).find(([, v]) => close(x, v, q.base));
   out.innerHTML = "";
   const add = (cls, text) => { const p = document.createElement("div"); p.className = cls; p.textContent = text; out.append(p); };
   add("verdict", t.wrong);
   add("equation", t.equation + t.sep + t.equations[q.equation]);
-  add("needs", t.needs + t.sep + q.needs.join(", "));
+  add("needs", t.needs + t.sep + q.needs.join(t.list_sep));
   if (slip) add("slip", fmt(t.slip, { slip: t.slips[slip[0]] }));
   score();
 }
@@ -64,17 +71,17 @@ button { font: inherit; font-size: .85rem; margin-left: .3rem; }
 def render(ex, lang):
     """The whole page (a string)."""
     m = messages(lang)
-    equations = {"forward": m["eq_forward"], "BP1": m["eq_BP1"], "BP2": m["eq_BP2"], "BP3": m["eq_BP3"],
-                 "BP4": m["eq_BP4"], "update": m["eq_update"],
-                 "cost": m["eq_cost"].format(formula=m[f"loss_{ex.network.loss.name}"])}
+    sheet = {"network": {"activations": ex.network.activations, "loss": ex.network.loss.name}}
+    equations = {key: equation_text(lang, key, sheet) for key in ("forward", "cost", "BP1", "BP2", "BP3", "BP4",
+                                                                  "update")}
     payload = {
-        "questions": [{"id": q.id, "value": q.value, "equation": q.equation, "needs": q.need_texts(),
-                       "slips": q.slips} for q in ex.questions],
+        "questions": [{"id": q.id, "value": q.value, "base": q.base, "equation": q.equation,
+                       "needs": q.need_texts(), "slips": q.slips} for q in ex.questions],
         "answers": [num(q.value) for q in ex.questions],
         "tolerance": {"relative": 0.005, "absolute": 0.0005},
         "text": {"right": m["right"], "wrong": m["wrong"], "empty": m["empty"], "slip": m["slip"],
                  "score": m["score"], "equation": m["equation"], "needs": m["needs"], "equations": equations,
-                 "sep": m["sep"],
+                 "sep": m["sep"], "list_sep": m["list_sep"],
                  "slips": {key[5:]: value for key, value in m.items() if key.startswith("slip_")}},
     }
     parts = []

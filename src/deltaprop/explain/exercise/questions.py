@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import steps
+from .grading import distinct
+
 KINDS = ("z", "a", "cost", "delta", "grad", "update")
-SLIPS = ("no_bias", "no_activation", "no_half", "sum_batch", "sign", "no_sigma", "updated_weights", "plus_update",
-         "no_eta")       # named in each language's locale file
 SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SUB = str.maketrans("0123456789jk", "₀₁₂₃₄₅₆₇₈₉ⱼₖ")
 
@@ -64,107 +65,82 @@ class Question:
     value: float                    # the engine's number
     equation: str                   # "forward", "cost", "BP1", "BP2", "BP3", "BP4", "update"
     needs: list = field(default_factory=list)      # symbols (text) of what it is computed from
-    slips: dict = field(default_factory=dict)       # slip key (see SLIPS) -> the value that slip gives
+    slips: dict = field(default_factory=dict)       # slip key (see steps.SLIPS) -> the value that slip gives
+    base: float | None = None                       # an update's parameter before the step
 
     def as_dict(self):
-        return {"id": self.id, "kind": self.kind, "symbol": self.symbol.text(), "value": self.value,
-                "equation": self.equation, "needs": self.need_texts(), "slips": self.slips}
+        out = {"id": self.id, "kind": self.kind, "symbol": self.symbol.text(), "value": self.value,
+               "equation": self.equation, "needs": self.need_texts(), "slips": self.slips}
+        if self.base is not None:
+            out["base"] = self.base
+        return out
 
     def need_texts(self):
         return [n.text() if isinstance(n, Symbol) else str(n) for n in self.needs]
 
 
-def build(trace):
-    """Every question of one training step (all kinds), in reading order."""
+def build(trace, offset=1):
+    """Every question of one training step (all kinds), in reading order; layers shown as ``l + offset``
+    (1: Nielsen's numbering, the input is layer 1; 0: the engine's).  Slips come from :mod:`.steps`."""
     net, L, n = trace.network, trace.n_layers, trace.n
-    batch = n > 1
+    expects = steps.HandStep(net.weights, net.biases, net.activations, net.loss.name, trace.learning_rate,
+                             trace.update_biases, trace.X, trace.Y, offset).run()
     out = []
 
-    def sample_ids(s):
-        return (s + 1) if batch else None
+    def ask(qid, kind, symbol, value, equation, needs):
+        expect = expects[qid]
+        out.append(Question(qid, kind, symbol, float(value), equation, needs, _distinct(expect.slips, value),
+                            expect.base))
 
-    def sid(base, s):
-        return f"{base}[{s + 1}]" if batch else base
+    def sample(s):
+        return (s + 1) if n > 1 else None
 
-    for l in range(1, L + 1):                           # forward: z and a, Nielsen layer l + 1
-        N = str(l + 1)
-        layer = net.layers[l - 1]
+    def prev(l, index):                                 # the input of layer l: x or a^{l-1}
+        return Symbol("x", "", index) if l == 1 else Symbol("a", str(l - 1 + offset), index)
+
+    for l in range(1, L + 1):                           # forward: z and a
+        N, layer = str(l + offset), net.layers[l - 1]
         for s in range(n):
             for j in range(layer.n_out):
-                z, a = float(trace.zs[l - 1][s, j]), float(trace.acts[l][s, j])
-                needs = [Symbol("w", N, f"{j + 1}k"), Symbol("x", "", "k") if l == 1 else Symbol("a", str(l), "k"),
-                         Symbol("b", N, str(j + 1))]
-                out.append(Question(sid(f"z{N}_{j + 1}", s), "z", Symbol("z", N, str(j + 1), sample_ids(s)), z,
-                                    "forward", needs, _distinct({"no_bias": z - float(layer.biases[j])}, z)))
-                slips = _distinct({"no_activation": z}, a)
-                out.append(Question(sid(f"a{N}_{j + 1}", s), "a", Symbol("a", N, str(j + 1), sample_ids(s)), a,
-                                    "forward", [Symbol("z", N, str(j + 1)), layer.activation.name], slips))
-    cost_slips = {}
-    if net.loss.name == "quadratic":
-        cost_slips["no_half"] = 2 * trace.loss
-    if batch:
-        cost_slips["sum_batch"] = n * trace.loss
-    out.append(Question("C", "cost", Symbol("C"), float(trace.loss), "cost",
-                        [Symbol("a", str(L + 1), "j"), Symbol("y", "", "j")], _distinct(cost_slips, trace.loss)))
-
-    for l in range(L, 0, -1):                           # backward: δ, BP1 at the output, BP2 below
-        N, layer = str(l + 1), net.layers[l - 1]
+                ask(steps.ids("z", N, j, s=s, n=n), "z", Symbol("z", N, str(j + 1), sample(s)), trace.zs[l - 1][s, j],
+                    "forward", [Symbol("w", N, f"{j + 1}k"), prev(l, "k"), Symbol("b", N, str(j + 1))])
+                ask(steps.ids("a", N, j, s=s, n=n), "a", Symbol("a", N, str(j + 1), sample(s)), trace.acts[l][s, j],
+                    "forward", [Symbol("z", N, str(j + 1)), layer.activation.name])
+    ask("C", "cost", Symbol("C"), trace.loss, "cost", [Symbol("a", str(L + offset), "j"), Symbol("y", "", "j")])
+    for l in range(L, 0, -1):                           # backward: δ (BP1 at the output, BP2 below), BP4, BP3
+        N, layer = str(l + offset), net.layers[l - 1]
         for s in range(n):
             for j in range(layer.n_out):
-                delta = float(trace.grads.deltas[l - 1][s, j])
-                slips = {"sign": -delta}
-                if l == L:
-                    equation = "BP1"
-                    if layer.activation.elementwise and not trace.fused():
-                        slips["no_sigma"] = float(trace.loss_gradient[s, j])
-                    needs = [Symbol("a", N, str(j + 1)), Symbol("y", "", str(j + 1))] + \
-                        ([] if trace.fused() else [f"σ'({Symbol('z', N, str(j + 1)).text()})"])
-                else:
-                    equation = "BP2"
-                    above, above_new = net.layers[l], trace.updated.layers[l]
-                    into = float(trace.grads.deltas[l][s] @ above.weights[:, j])
-                    sigma = float(trace.derivatives[l - 1][s, j])
-                    slips["no_sigma"] = into
-                    slips["updated_weights"] = \
-                        float(trace.grads.deltas[l][s] @ above_new.weights[:, j]) * sigma
-                    needs = [Symbol("w", str(l + 2), f"k{j + 1}"), Symbol("δ", str(l + 2), "k"),
-                             f"σ'({Symbol('z', N, str(j + 1)).text()})"]
-                out.append(Question(sid(f"delta{N}_{j + 1}", s), "delta", Symbol("δ", N, str(j + 1), sample_ids(s)),
-                                    delta, equation, needs, _distinct(slips, delta)))
-        for j in range(layer.n_out):                    # gradients: BP4 (weights), BP3 (biases), batch means
-            for k in range(layer.n_in):
-                g = float(trace.grads.weights[l - 1][j, k])
-                slips = {"sign": -g}
-                if batch:
-                    slips["sum_batch"] = n * g
-                out.append(Question(f"dC/dw{N}_{j + 1}{k + 1}", "grad", Symbol("w", N, f"{j + 1}{k + 1}", wrap="d"),
-                                    g, "BP4", [Symbol("x", "", str(k + 1)) if l == 1 else Symbol("a", str(l), str(k + 1)),
-                                               Symbol("δ", N, str(j + 1))], _distinct(slips, g)))
-            g = float(trace.grads.biases[l - 1][j])
-            slips = {"sign": -g}
-            if batch:
-                slips["sum_batch"] = n * g
-            out.append(Question(f"dC/db{N}_{j + 1}", "grad", Symbol("b", N, str(j + 1), wrap="d"), g, "BP3",
-                                [Symbol("δ", N, str(j + 1))], _distinct(slips, g)))
-    eta = trace.learning_rate
-    for l in range(1, L + 1):                           # the update, w ← w − η ∂C/∂w
-        N, layer, new = str(l + 1), net.layers[l - 1], trace.updated.layers[l - 1]
+                ask(steps.ids("delta", N, j, s=s, n=n), "delta", Symbol("δ", N, str(j + 1), sample(s)),
+                    trace.grads.deltas[l - 1][s, j], "BP1" if l == L else "BP2", _delta_needs(trace, l, j, N, offset))
         for j in range(layer.n_out):
             for k in range(layer.n_in):
-                w, g, w_new = float(layer.weights[j, k]), float(trace.grads.weights[l - 1][j, k]), \
-                    float(new.weights[j, k])
-                out.append(Question(f"w{N}_{j + 1}{k + 1}+", "update", Symbol("w", N, f"{j + 1}{k + 1}", wrap="new"),
-                                    w_new, "update", [Symbol("w", N, f"{j + 1}{k + 1}"), "η",
-                                                      Symbol("w", N, f"{j + 1}{k + 1}", wrap="d")],
-                                    _distinct({"plus_update": w + eta * g, "no_eta": w - g}, w_new)))
+                ask(steps.ids("dw", N, j, k), "grad", Symbol("w", N, f"{j + 1}{k + 1}", wrap="d"),
+                    trace.grads.weights[l - 1][j, k], "BP4", [prev(l, str(k + 1)), Symbol("δ", N, str(j + 1))])
+            ask(steps.ids("db", N, j), "grad", Symbol("b", N, str(j + 1), wrap="d"), trace.grads.biases[l - 1][j],
+                "BP3", [Symbol("δ", N, str(j + 1))])
+    for l in range(1, L + 1):                           # the update, w ← w − η ∂C/∂w
+        N, layer, new = str(l + offset), net.layers[l - 1], trace.updated.layers[l - 1]
+        for j in range(layer.n_out):
+            for k in range(layer.n_in):
+                w = Symbol("w", N, f"{j + 1}{k + 1}")
+                ask(steps.ids("w+", N, j, k), "update", Symbol("w", N, f"{j + 1}{k + 1}", wrap="new"),
+                    new.weights[j, k], "update", [w, "η", Symbol("w", N, f"{j + 1}{k + 1}", wrap="d")])
             if trace.update_biases[l - 1]:
-                b, g, b_new = float(layer.biases[j]), float(trace.grads.biases[l - 1][j]), float(new.biases[j])
-                out.append(Question(f"b{N}_{j + 1}+", "update", Symbol("b", N, str(j + 1), wrap="new"), b_new,
-                                    "update", [Symbol("b", N, str(j + 1)), "η", Symbol("b", N, str(j + 1), wrap="d")],
-                                    _distinct({"plus_update": b + eta * g, "no_eta": b - g}, b_new)))
+                ask(steps.ids("b+", N, j), "update", Symbol("b", N, str(j + 1), wrap="new"), new.biases[j], "update",
+                    [Symbol("b", N, str(j + 1)), "η", Symbol("b", N, str(j + 1), wrap="d")])
     return out
 
 
+def _delta_needs(trace, l, j, N, offset):
+    """What δ^l_j is computed from: BP1 (a − y for the matched pairs) or BP2."""
+    if l == trace.n_layers:
+        needs = [Symbol("a", N, str(j + 1)), Symbol("y", "", str(j + 1))]
+        return needs if trace.fused() else needs + [f"σ'({Symbol('z', N, str(j + 1)).text()})"]
+    return [Symbol("w", str(l + 1 + offset), f"k{j + 1}"), Symbol("δ", str(l + 1 + offset), "k"),
+            f"σ'({Symbol('z', N, str(j + 1)).text()})"]
+
+
 def _distinct(slips, value):
-    """Drop slips that give the right answer anyway (e.g. a sign error on 0)."""
-    return {name: v for name, v in slips.items() if not np.isclose(v, value, rtol=1e-3, atol=1e-4)}
+    """Drop slips that give the right answer anyway (e.g. a sign error on 0) or no number at all."""
+    return distinct(slips, float(value))

@@ -12,9 +12,9 @@ from ..expr import display_number, format_number
 from ..latex import plain_tex as tex
 from ..latex import preamble
 from .questions import Symbol
-from .i18n import say
+from .i18n import equation_text, say
 
-EQUATIONS = ("eq_forward", "eq_BP1", "eq_BP2", "eq_BP3", "eq_BP4", "eq_update")
+EQUATIONS = ("forward", "BP1", "BP2", "BP3", "BP4", "update")
 
 
 def num(value, digits=6):
@@ -29,7 +29,8 @@ def outline(ex, lang):
     out = [("title", title)]
     if ex.student is not None:
         out.append(("para", f"{say(lang, 'student', n=ex.student)} · {say(lang, 'name_line')}"))
-    out += [("para", say(lang, "intro")), ("h2", say(lang, "network")),
+    nielsen = ex.numbering == "nielsen"
+    out += [("para", say(lang, "intro" if nielsen else "intro_deltaprop")), ("h2", say(lang, "network")),
             ("para", say(lang, "sizes", sizes=" – ".join(map(str, net.sizes)), activations=acts,
                          loss=say(lang, f"loss_{net.loss.name}"), eta=num(t.learning_rate))),
             ("para", say(lang, "biases_trained" if all(t.update_biases) else "biases_fixed"))]
@@ -43,13 +44,14 @@ def outline(ex, lang):
     out += [("h3", say(lang, "data")), ("values", data), ("h3", say(lang, "weights"))]
     params = []
     for l, layer in enumerate(net.layers, start=1):
-        N = str(l + 1)
+        N = str(l + (1 if nielsen else 0))
         for j in range(layer.n_out):
             params.append([(Symbol("w", N, f"{j + 1}{k + 1}"), layer.weights[j, k]) for k in range(layer.n_in)] +
                           [(Symbol("b", N, str(j + 1)), layer.biases[j])])
-    out += [("values", params), ("h3", say(lang, "equations")),
-            ("list", [say(lang, key) for key in EQUATIONS]
-             + [say(lang, "eq_cost", formula=say(lang, f"loss_{net.loss.name}"))]
+    sheet = {"network": {"activations": net.activations, "loss": net.loss.name}}
+    out += [("values", params), ("h3", say(lang, "equations" if nielsen else "equations_deltaprop")),
+            ("list", [equation_text(lang, key, sheet) for key in EQUATIONS]
+             + [equation_text(lang, "cost", sheet)]
              + ([say(lang, "mean_note")] if t.n > 1 else []))]
     if ex.given:
         out += [("h2", say(lang, "given")), ("values", _rows([(q.symbol, q.value) for q in ex.given]))]
@@ -63,6 +65,15 @@ def _rows(items, per_row=4):
 
 def _kind(lang, q):
     return say(lang, f"kind_{q.kind}")
+
+
+def _label(lang, q):
+    """``(kind; equation)`` after a question, both in the sheet's language."""
+    return say(lang, "label", kind=_kind(lang, q), equation=_eq(lang, q))
+
+
+def _eq(lang, q):
+    return say(lang, f"eqname_{q.equation}")
 
 
 # ------------------------------------------------------------------------ Markdown
@@ -80,12 +91,12 @@ def markdown(ex, lang, key=True):
         elif kind == "values":
             lines += [", ".join(f"{s.text()} = {num(v)}" for s, v in row) + "  " for row in payload] + [""]
         elif kind == "questions":
-            lines += [f"{i}. {q.symbol.text()} = ________  ({_kind(lang, q)}; {q.equation})"
+            lines += [f"{i}. {q.symbol.text()} = ________  {_label(lang, q)}"
                       for i, q in enumerate(payload, start=1)] + [""]
     if key:
         lines += ["---", "", f"## {say(lang, 'answer_key')}", "",
                   "| # | | " + say(lang, "answer") + " | " + say(lang, "equation") + " |", "|---|---|---|---|"]
-        lines += [f"| {i} | {q.symbol.text()} | {num(q.value)} | {q.equation} |"
+        lines += [f"| {i} | {q.symbol.text()} | {num(q.value)} | {_eq(lang, q)} |"
                   for i, q in enumerate(ex.questions, start=1)]
         lines.append("")
     return "\n".join(lines)
@@ -112,12 +123,12 @@ def latex(ex, lang, key=True):
         elif kind == "questions":
             body.append(r"\begin{enumerate}")
             body += [rf"\item ${q.symbol.latex()} = \underline{{\hspace{{4cm}}}}$ \quad "
-                     rf"{{\small ({tex(_kind(lang, q))}; {q.equation})}}" for q in payload]
+                     rf"{{\small {tex(_label(lang, q))}}}" for q in payload]
             body.append(r"\end{enumerate}")
     if key:
         body += [r"\newpage", rf"\subsection*{{{tex(say(lang, 'answer_key'))}}}",
                  r"\begin{longtable}{rlll}", rf"\# & & {tex(say(lang, 'answer'))} & {tex(say(lang, 'equation'))}\\ \hline"]
-        body += [rf"{i} & ${q.symbol.latex()}$ & ${format_number(q.value, 6)}$ & {q.equation}\\"
+        body += [rf"{i} & ${q.symbol.latex()}$ & ${format_number(q.value, 6)}$ & {tex(_eq(lang, q))}\\"
                  for i, q in enumerate(ex.questions, start=1)]
         body.append(r"\end{longtable}")
     body.append(r"\end{document}")
@@ -154,10 +165,10 @@ def printable(ex, lang, key=True):
                                  for row in payload))
         elif kind == "questions":
             parts.append("<ol>" + "".join(f'<li>{q.symbol.html()} = <span class="blank"></span> '
-                                          f'<span class="kind">({escape(_kind(lang, q))}; {q.equation})</span></li>'
+                                          f'<span class="kind">{escape(_label(lang, q))}</span></li>'
                                           for q in payload) + "</ol>")
     if key:
-        rows = "".join(f"<tr><td>{i}</td><td>{q.symbol.html()}</td><td>{num(q.value)}</td><td>{q.equation}</td></tr>"
+        rows = "".join(f"<tr><td>{i}</td><td>{q.symbol.html()}</td><td>{num(q.value)}</td><td>{escape(_eq(lang, q))}</td></tr>"
                        for i, q in enumerate(ex.questions, start=1))
         parts.append(f'<section class="key"><h2>{escape(say(lang, "answer_key"))}</h2><table><tr><th>#</th><th></th>'
                      f'<th>{escape(say(lang, "answer"))}</th><th>{escape(say(lang, "equation"))}</th></tr>{rows}'

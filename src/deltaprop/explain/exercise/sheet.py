@@ -16,7 +16,8 @@ from . import grading, questions, render
 from . import interactive as interactive_page
 
 DEFAULT_ASK = {1: questions.KINDS, 2: ("a", "cost", "delta", "grad", "update"), 3: ("cost", "delta", "grad")}
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2         # 2: updates carry "base" (graded as the step), "numbering" may be the engine's
+NUMBERINGS = {"nielsen": "nielsen (input = layer 1)", "deltaprop": "deltaprop (first hidden layer = 1)"}
 
 
 def check_ask(ask):
@@ -34,12 +35,16 @@ class Exercise:
     Build it with :func:`deltaprop.exercise` (:func:`deltaprop.explain.exercise.sheet.exercise`).
     """
 
-    def __init__(self, network, X, Y, learning_rate, ask, *, level=None, seed=None, student=None):
+    def __init__(self, network, X, Y, learning_rate, ask, *, level=None, seed=None, student=None,
+                 numbering="nielsen"):
         generate_module.check_size(network)
+        if numbering not in NUMBERINGS:
+            raise ValueError(f"unknown numbering {numbering!r}; valid: {', '.join(NUMBERINGS)}")
+        self.numbering = numbering
         self.trace = Trace(network, X, Y, learning_rate=learning_rate)
         self.level, self.seed, self.student = level, seed, student
         self.ask = check_ask(ask)
-        every = questions.build(self.trace)
+        every = questions.build(self.trace, offset=1 if numbering == "nielsen" else 0)
         self.questions = [q for q in every if q.kind in self.ask]
         self.given = [q for q in every if q.kind not in self.ask]
 
@@ -53,7 +58,7 @@ class Exercise:
         t, net = self.trace, self.trace.network
         return {
             "format": "deltaprop-exercise", "format_version": FORMAT_VERSION, "level": self.level,
-            "seed": self.seed, "student": self.student, "numbering": "nielsen (input = layer 1)",
+            "seed": self.seed, "student": self.student, "numbering": NUMBERINGS[self.numbering],
             "network": {"sizes": net.sizes, "activations": net.activations, "loss": net.loss.name,
                         "learning_rate": t.learning_rate, "update_biases": list(t.update_biases),
                         "weights": [w.tolist() for w in net.weights], "biases": [b.tolist() for b in net.biases]},
@@ -71,7 +76,7 @@ class Exercise:
         """Grade ``answers`` (``{id: number}``, or the text of a JSON/CSV answers file): a :class:`grading.Grade`."""
         if isinstance(answers, str):
             answers = grading.parse_answers(answers)
-        return grading.grade(self.to_dict()["questions"], answers)
+        return grading.grade(self.to_dict(), answers)
 
     # ----------------------------------------------------------- renderers
     def to_markdown(self, lang="en", key=True):
@@ -97,7 +102,7 @@ class Exercise:
         return renderers[format]()
 
 
-def exercise(level=1, seed=0, *, spec=None, ask=None, student=None):
+def exercise(level=1, seed=0, *, spec=None, ask=None, student=None, numbering="nielsen"):
     """A new :class:`Exercise`: generated from ``level`` and ``seed``, or from an explainer ``spec`` (a path).
 
     ``ask`` is a comma list or iterable of kinds (``z, a, cost, delta, grad, update``); default per level.
@@ -109,8 +114,9 @@ def exercise(level=1, seed=0, *, spec=None, ask=None, student=None):
             for layer in s.network.layers:
                 layer.train_biases = bool(s.update_biases)
         return Exercise(s.network, s.X, s.Y, s.learning_rate, ask or DEFAULT_ASK[1], level=None, seed=None,
-                        student=student)
+                        student=student, numbering=numbering)
     if isinstance(level, bool) or level not in generate_module.LEVELS:
         raise ValueError(f"unknown level {level!r}; valid: {', '.join(map(str, generate_module.LEVELS))}")
     network, X, Y, eta = generate_module.generate(level, seed)
-    return Exercise(network, X, Y, eta, ask or DEFAULT_ASK[level], level=level, seed=seed, student=student)
+    return Exercise(network, X, Y, eta, ask or DEFAULT_ASK[level], level=level, seed=seed, student=student,
+                    numbering=numbering)
