@@ -31,7 +31,7 @@ def test_interactive_page_checks_answers(browser, output_dir, lang):
         assert "BP1" in feedback and "σ'(z" in feedback
         assert f"{slip.value:.4f}"[:6] not in feedback                    # never the answer unless asked
         wrong.locator("button.show").click()
-        assert wrong.locator(".answer").inner_text().startswith(f"{slip.value:.6f}"[:7])
+        assert wrong.locator(".answer").inner_text().replace("−", "-").startswith(f"{slip.value:.6f}"[:7])
         assert page.locator("#score").inner_text().strip() != ""
         page.screenshot(path=os.path.join(output_dir, f"exercise-interactive-{lang}.png"), full_page=True)
     finally:

@@ -3,7 +3,7 @@
 * **Tolerance.** An answer is right when ``|x − v| ≤ max(0.0005, 0.5 % · |v|)`` -- and not nearer to the number a
   typical slip gives (so a sign error on a small δ is not passed as rounding).
 * **Updates are graded as the step.** ``w⁺`` is right when its step ``w⁺ − w`` is within that tolerance of
-  ``−η ∂C/∂w`` *and* within half the step: forgetting to update (step 0) or stepping the wrong way is always wrong,
+  ``−η ∂C/∂w`` *and* within half the step (plus the rounding of 6 decimals): forgetting to update (step 0) or stepping the wrong way is always wrong,
   and named (``no_update``, ``plus_update``).
 * **Follow-through** ("error carried forward").  Every answer is also compared with the number that follows from
   the learner's *own* earlier answers (:mod:`.steps` redoes the step with them).  An answer that is right from
@@ -24,6 +24,7 @@ from .answers import parse_answers, read_answers
 
 REL_TOL, ABS_TOL = 0.005, 0.0005        # hand arithmetic with four decimals passes
 STATUSES = ("right", "follow-through", "wrong", "missing")
+STEP_ROUNDING = 0.5e-6                  # w⁺ written to 6 decimals, as the sheet asks; sheets' steps are ≥ 1e-4
 
 __all__ = ["ABS_TOL", "REL_TOL", "Grade", "Result", "close", "grade", "parse_answers", "read_answers"]
 
@@ -39,7 +40,7 @@ def close(x, value, base=None):
     if base is None or value == base:            # no step to compare (a slip that forgot the update)
         return abs(x - value) <= tolerance(value)
     step = value - base
-    return abs((x - base) - step) <= min(tolerance(step), 0.5 * abs(step))
+    return abs((x - base) - step) <= min(tolerance(step), 0.5 * abs(step)) + STEP_ROUNDING
 
 
 def matches(x, value, slips, base=None):
@@ -105,9 +106,11 @@ def grade(sheet, answers, lang="en"):
     return out
 
 
-def distinct(slips, value):
-    """The slips whose numbers can be told from ``value`` (a sign error on 0, or a = z for a tiny tanh z, cannot)."""
-    return {k: v for k, v in slips.items() if math.isfinite(v) and abs(v - value) > 1e-4 + 1e-3 * abs(value)}
+def distinct(slips, value, base=None):
+    """The slips whose numbers can be told from ``value`` (a sign error on 0, or a = z for a tiny tanh z, cannot);
+    for an update (``base``: the parameter before it), a slip's step must differ by a tenth of the step."""
+    margin = 0.1 * abs(value - base) if base is not None else 1e-4 + 1e-3 * abs(value)
+    return {k: v for k, v in slips.items() if math.isfinite(v) and abs(v - value) > margin}
 
 
 def _nearest(x, slips, base):
@@ -125,7 +128,7 @@ def _one(q, x, expect):
     differs = abs(expect.value - q["value"]) > 1e-9 * max(1.0, abs(q["value"]))   # an earlier answer was off
     if differs:
         result.follows = expect.value
-    own_slips = distinct(expect.slips, expect.value)    # the slips' numbers from the learner's own earlier answers
+    own_slips = distinct(expect.slips, expect.value, expect.base)    # the slips' numbers from the learner's own earlier answers
     if matches(x, q["value"], q["slips"], base):
         result.status = "right"
     elif differs and any(matches(x, c, own_slips, base) for c in expect.candidates):

@@ -20,7 +20,7 @@ const t = data.text, tol = data.tolerance;
 const close = (x, v, base) => {
   if (base === undefined || base === null || v === base) return Math.abs(x - v) <= Math.max(tol.absolute, tol.relative * Math.abs(v));
   const step = v - base;
-  return Math.abs((x - base) - step) <= Math.min(Math.max(tol.absolute, tol.relative * Math.abs(step)), Math.abs(step) / 2);
+  return Math.abs((x - base) - step) <= Math.min(Math.max(tol.absolute, tol.relative * Math.abs(step)), Math.abs(step) / 2) + 0.5e-6;
 };
 const matches = (x, q) => close(x, q.value, q.base) &&
   !Object.values(q.slips).some((s) => close(x, s, q.base) && Math.abs(x - s) < Math.abs(x - q.value));

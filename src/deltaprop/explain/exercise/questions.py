@@ -89,7 +89,7 @@ def build(trace, offset=1):
 
     def ask(qid, kind, symbol, value, equation, needs):
         expect = expects[qid]
-        out.append(Question(qid, kind, symbol, float(value), equation, needs, _distinct(expect.slips, value),
+        out.append(Question(qid, kind, symbol, float(value), equation, needs, distinct(expect.slips, float(value), expect.base),
                             expect.base))
 
     def sample(s):
@@ -140,7 +140,3 @@ def _delta_needs(trace, l, j, N, offset):
     return [Symbol("w", str(l + 1 + offset), f"k{j + 1}"), Symbol("δ", str(l + 1 + offset), "k"),
             f"σ'({Symbol('z', N, str(j + 1)).text()})"]
 
-
-def _distinct(slips, value):
-    """Drop slips that give the right answer anyway (e.g. a sign error on 0) or no number at all."""
-    return distinct(slips, float(value))
