@@ -67,7 +67,7 @@ class Student:
     def work(self):
         net, X, Y = self.sheet["network"], self.sheet["inputs"], self.sheet["targets"]
         W, B, acts, loss, eta = net["weights"], net["biases"], net["activations"], net["loss"], net["learning_rate"]
-        off = 0 if self.sheet["numbering"].startswith("deltaprop") else 1
+        off = 0 if self.sheet["numbering"].startswith("deltaprop ") else 1
         n, L = len(X), len(W)
         tag = (lambda s: f"[{s + 1}]") if n > 1 else (lambda s: "")
         A = [[list(x) for x in X]]

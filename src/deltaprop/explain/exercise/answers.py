@@ -79,7 +79,12 @@ def _number(value, delimiter):
 
 def _csv_answers(text, name, lang, problems, answers):
     delimiter = _delimiter(text)
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    try:
+        rows = list(csv.reader(io.StringIO(text.replace("\0", ""), newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        problems.append(say(lang, "err_not_csv", file=name, why=str(exc)[:80]))
+        return
+    for number, row in enumerate(rows, start=1):
         if not row or not "".join(row).strip():
             continue
         if len(row) != 2:

@@ -109,7 +109,7 @@ def grade(sheet, answers, lang="en"):
 def distinct(slips, value, base=None):
     """The slips whose numbers can be told from ``value`` (a sign error on 0, or a = z for a tiny tanh z, cannot);
     for an update (``base``: the parameter before it), a slip's step must differ by a tenth of the step."""
-    margin = 0.1 * abs(value - base) if base is not None else 1e-4 + 1e-3 * abs(value)
+    margin = max(0.1 * abs(value - base), 2 * STEP_ROUNDING) if base is not None else 1e-4 + 1e-3 * abs(value)
     return {k: v for k, v in slips.items() if math.isfinite(v) and abs(v - value) > margin}
 
 

@@ -12,12 +12,12 @@ import json
 from ..i18n import check_language
 from ..model import Trace
 from . import generate as generate_module
-from . import grading, questions, render
+from . import grading, questions, render, steps
 from . import interactive as interactive_page
 
 DEFAULT_ASK = {1: questions.KINDS, 2: ("a", "cost", "delta", "grad", "update"), 3: ("cost", "delta", "grad")}
 FORMAT_VERSION = 2         # 2: updates carry "base" (graded as the step), "numbering" may be the engine's
-NUMBERINGS = {"nielsen": "nielsen (input = layer 1)", "deltaprop": "deltaprop (first hidden layer = 1)"}
+NUMBERINGS = steps.NUMBERINGS
 
 
 def check_ask(ask):

@@ -69,6 +69,7 @@ def check(sheet, where="sheet"):
     """``sheet`` if it is a well-formed exercise sheet whose answers follow from its network, else SheetError."""
     _need(isinstance(sheet, dict), where, "sheet_not_object")
     _need(sheet.get("format") == "deltaprop-exercise", f"{where}.format", "sheet_not_sheet")
+    _need(sheet.get("numbering") in steps.NUMBERINGS.values(), f"{where}.numbering", "sheet_unknown_name")
     _check_network(sheet, where)
     seen = set()
     for part in ("given", "questions"):
@@ -164,3 +165,5 @@ def _check_consistent(sheet, where):
             _need(e is not None, f"{where}.{part}[{i}].id", "sheet_unknown_name")
             _need(bool(np.isclose(e.value, q["value"], rtol=1e-6, atol=1e-9)), f"{where}.{part}[{i}].value",
                   "sheet_inconsistent")
+            _need((e.base is None) == ("base" not in q), f"{where}.{part}[{i}].base", "sheet_not_number")
+            _need(e.base is None or e.base == q["base"], f"{where}.{part}[{i}].base", "sheet_inconsistent")

@@ -21,6 +21,7 @@ import numpy as np
 from ...activations import get_activation
 from ...losses import get_loss
 
+NUMBERINGS = {"nielsen": "nielsen (input = layer 1)", "deltaprop": "deltaprop (first hidden layer = 1)"}  # as sheets say
 SLIPS = ("no_bias", "no_activation", "no_half", "sum_batch", "sign", "no_sigma", "softmax_elementwise",
          "updated_weights", "plus_update", "no_eta", "no_update")       # named in each language's locale file
 
@@ -189,6 +190,6 @@ def _step(old, gradient, eta):
 def from_sheet(sheet):
     """The :class:`HandStep` of a sheet's JSON (already checked by :mod:`.sheetfile`)."""
     net = sheet["network"]
-    offset = 0 if str(sheet.get("numbering", "nielsen")).startswith("deltaprop") else 1
+    offset = 0 if sheet["numbering"] == NUMBERINGS["deltaprop"] else 1
     return HandStep(net["weights"], net["biases"], net["activations"], net["loss"], net["learning_rate"],
                     net["update_biases"], sheet["inputs"], sheet["targets"], offset)
