@@ -28,6 +28,9 @@ def add_arguments(parser):
                                                        "(default per level: " +
                         "; ".join(f"{k}: {','.join(v)}" for k, v in DEFAULT_ASK.items()) + ")")
     parser.add_argument("--lang", choices=LANGUAGES, default="en")
+    parser.add_argument("--numbering", choices=("nielsen", "deltaprop"), default="nielsen",
+                        help="layer numbers: nielsen (the input is layer 1, as in Nielsen's book; default) or "
+                             "deltaprop (the engine's: the first hidden layer is layer 1)")
     parser.add_argument("--format", choices=FORMATS, default="html",
                         help="html: interactive, checked in the page; print: printable HTML, key on its own page; "
                              "pdf (through Chromium); markdown; latex; json (questions and answers)")
@@ -40,7 +43,7 @@ def add_arguments(parser):
 def run(args):
     if args.students:
         return _class(args)
-    sheet = exercise(args.level, args.seed, spec=args.spec, ask=args.ask)
+    sheet = exercise(args.level, args.seed, spec=args.spec, ask=args.ask, numbering=args.numbering)
     if args.format == "pdf":
         if not args.output:
             raise ValueError("--format pdf needs -o FILE.pdf")
@@ -64,7 +67,7 @@ def _class(args):
     os.makedirs(args.output, exist_ok=True)
     sheets, key_lines = [], []
     for n in range(1, args.students + 1):
-        sheet = exercise(args.level, args.seed + n - 1, ask=args.ask, student=n)
+        sheet = exercise(args.level, args.seed + n - 1, ask=args.ask, student=n, numbering=args.numbering)
         name = os.path.join(args.output, f"sheet-{n:02d}{SUFFIX[args.format]}")
         if args.format == "pdf":
             from ..explain.exercise.pdf import html_to_pdf

@@ -77,7 +77,7 @@ def cell(result, lang):
     """One answer as the table shows it."""
     text = say(lang, f"status_{result.status}")
     if result.slip and result.status == "wrong":
-        text += f" ({say(lang, f'slip_{result.slip}')})"
+        return say(lang, "cell_slip", status=text, slip=say(lang, f"slip_{result.slip}"))
     return text
 
 
