@@ -50,7 +50,8 @@ def test_every_key_the_document_uses_renders(lang, form):
 
 
 def test_seed_terminology():
-    assert "误差" in messages("zh")["errors"] and "誤差" in messages("ja")["errors"]
+    assert "误差" in messages("zh")["errors"]
+    assert "コスト" in messages("ja")["errors"] and "誤差" not in messages("ja")["errors"]   # ja: 誤差 is δ only
     assert "erreur" in messages("fr")["errors"] and "rétropropagation" in messages("fr")["title"].lower()
     for lang in ("zh", "fr"):               # the backward-pass heading does not repeat the title's word
         assert messages(lang)["backward_pass"].split("\u00a0")[0] not in messages(lang)["title"], lang

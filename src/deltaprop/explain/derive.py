@@ -225,8 +225,12 @@ def remarks(trace, names):
                                                          "z": Num(trace.zs[l - 1][0, j])}))
         if name == "relu":
             for j in range(layer.n_out):
-                if (trace.zs[l - 1][:, j] <= 0).all():
+                if (trace.zs[l - 1][:, j] <= 0).all() and (trace.zs[l - 1][:, j] < 0).any():
                     out.append(Note("remark_dead", {"name": names.unit(l, j), "layer": names.layer(l)}))
+    for l, s, j in trace.kinks():
+        slope = net.layers[l - 1].activation.slope if net.layers[l - 1].activation.name == "leaky-relu" else 0.0
+        out.append(Note("remark_kink", {"name": names.unit(l, j), "layer": names.layer(l), "slope": Num(slope),
+                                        "z": names.z(l, j, s if trace.n > 1 else None)}))
     L = trace.n_layers
     negative = np.flatnonzero(trace.grads.deltas[L - 1][0] < 0)
     if negative.size:

@@ -30,7 +30,7 @@ def derivative(activation, a_sym, z, a):
         return [Num(1)], []
     if name in ("relu", "leaky-relu"):
         slope = 0.0 if name == "relu" else activation.slope
-        sign = ">" if z > 0 else "≤"
+        sign = ">" if z > 0 else "=" if z == 0 else "<"       # z = 0: the kink, deltaprop takes the left slope
         return [call(function_name(activation), Num(z), prime=True)], [Word(f"{1 if z > 0 else slope:g}  (z {sign} 0)")]
     raise ValueError(f"activation {name!r} has no element-wise derivative to write out")
 

@@ -69,6 +69,7 @@ class Trace:
         net, X, Y = self.network, self.X, self.Y
         with np.errstate(all="ignore"):        # overflow is reported once, in words, by _check_finite
             self.zs, self.acts = net.forward(X)
+            self.snapped = self._snap_rounding()
             self.loss = float(net.loss.value(self.acts[-1], Y))
             self.per_output = net.loss.per_output(self.acts[-1], Y)
             self.loss_gradient = net.loss.gradient(self.acts[-1], Y, np.empty_like(Y))
@@ -77,7 +78,13 @@ class Trace:
             self.grads = net.backward(Y, self.zs, self.acts)
 
             self.updated = net.copy()
-            self.updated.train_step(X, Y, SGD(self.learning_rate))
+            if self.snapped:                    # the step from these (snapped) gradients: w − η ∂C/∂w, as SGD
+                for layer, gw, gb in zip(self.updated.layers, self.grads.weights, self.grads.biases):
+                    layer.weights -= self.learning_rate * gw
+                    if layer.train_biases:
+                        layer.biases -= self.learning_rate * gb
+            else:
+                self.updated.train_step(X, Y, SGD(self.learning_rate))
             self.output_after_update = self.updated.predict(X)
             self.loss_after_update = float(self.updated.compute_loss(X, Y))
 
@@ -91,6 +98,29 @@ class Trace:
             self.output_after_steps = trained.predict(X)
             self.loss_after_steps = float(trained.compute_loss(X, Y))
         self._check_finite()
+
+    def _snap_rounding(self):
+        """Set each ``z`` that is 0 up to rounding (``0.1 + 0.2 − 0.3`` gives 2.8e−17) to exactly 0, and redo the
+        layers above it: by hand it is 0, and at a ReLU kink the derivative (0, deltaprop's choice) must not hang
+        on float noise.  Rounding means ``|z| ≤ 8 ε (Σ_k |w_jk a_k| + |b_j|)``.  True if anything changed."""
+        changed = False
+        eps = float(np.finfo(self.network.dtype).eps)
+        for l, layer in enumerate(self.network.layers):
+            z = self.zs[l]
+            if changed:                                       # a layer below was snapped: recompute this one
+                z[...] = self.acts[l] @ layer.weights.T + layer.biases
+            noise = rounding_noise(z, self.acts[l], layer.weights, layer.biases, eps)
+            if noise.any() or changed:
+                z[noise] = 0.0
+                changed = True
+                layer.activation.forward(z, self.acts[l + 1])
+        return changed
+
+    def kinks(self):
+        """``(l, s, j)`` (engine layer from 1) of every ReLU/leaky-ReLU unit whose z is exactly 0: on the kink."""
+        return [(l, int(s), int(j)) for l, layer in enumerate(self.network.layers, start=1)
+                if layer.activation.name in ("relu", "leaky-relu")
+                for s, j in np.argwhere(self.zs[l - 1] == 0)]
 
     def _check_finite(self):
         """Refuse to explain numbers that overflowed: every value shown must be finite."""
@@ -161,6 +191,12 @@ class Trace:
             "loss_after_steps": self.loss_after_steps,
             "output_after_steps": rows(self.output_after_steps),
         }
+
+
+def rounding_noise(z, a_prev, weights, biases, eps=float(np.finfo(np.float64).eps)):
+    """Where ``z = a_prev Wᵀ + b`` is non-zero only by rounding: ``0 < |z| ≤ 8 ε (Σ_k |w_jk a_k| + |b_j|)``."""
+    scale = np.abs(a_prev) @ np.abs(weights).T + np.abs(biases)
+    return (z != 0) & np.isfinite(scale) & (np.abs(z) <= 8 * eps * scale)
 
 
 def check_size(trace, max_weights, max_samples, form, hint=""):

@@ -36,6 +36,10 @@ def outline(ex, lang):
             ("para", say(lang, "biases_trained" if all(t.update_biases) else "biases_fixed"))]
     if t.n > 1:
         out.append(("para", say(lang, "batch", n=t.n)))
+    for l, s, j in t.kinks():                         # z = 0 at a ReLU: say which one-sided derivative to take
+        slope = net.layers[l - 1].activation.slope if net.layers[l - 1].activation.name == "leaky-relu" else 0.0
+        z = Symbol("z", str(l + (1 if ex.numbering == "nielsen" else 0)), str(j + 1), s + 1 if t.n > 1 else None)
+        out.append(("para", say(lang, "kink_note", z=z.text(), slope=num(slope))))
     data = []
     for s in range(t.n):
         sample = s + 1 if t.n > 1 else None

@@ -20,6 +20,7 @@ import numpy as np
 
 from ...activations import get_activation
 from ...losses import get_loss
+from ..model import rounding_noise
 
 NUMBERINGS = {"nielsen": "nielsen (input = layer 1)", "deltaprop": "deltaprop (first hidden layer = 1)"}  # as sheets say
 SLIPS = ("no_bias", "no_activation", "no_half", "sum_batch", "sign", "no_sigma", "softmax_elementwise",
@@ -115,6 +116,7 @@ class HandStep:
     def _forward_z(self, l, a_prev):
         W, b = self.W[l - 1], self.b[l - 1]
         z = a_prev @ W.T + b
+        z[rounding_noise(z, a_prev, W, b)] = 0.0           # 0.1 + 0.2 − 0.3 is 0 by hand (and at a ReLU kink)
         return self._fill("z", l, z, [z], {"no_bias": z - b})
 
     def _forward_a(self, l, z):
