@@ -43,6 +43,8 @@ PRINTED = {
 # The tutorial's rounded figures and the exact ones.
 PRINTED_AFTER_ONE_STEP, EXACT_AFTER_ONE_STEP = 0.291027924, 0.291027774
 PRINTED_AFTER_10000_STEPS, EXACT_AFTER_10000_STEPS = 0.0000351085, 3.5102e-05
+# ∂E_o2/∂out_h1 = δ_o2 × w7: the tutorial prints −0.019049119; −0.038098236 × 0.5 is −0.019049118 (exact: −0.0190491183)
+PRINTED_DE_O2_DOUT_H1 = -0.019049119
 
 
 def mazur_network(dtype=np.float64):

@@ -58,8 +58,8 @@ def test_json_output_file_steps_and_precision(capsys, tmp_path):
 def test_spec_file_in_both_forms(capsys, tmp_path):
     code, out, _ = run(capsys, "--spec", write_spec(tmp_path, GOOD), "--form", "both", "--format", "markdown")
     assert code == 0
-    assert "z¹₁ = w¹₁₁ × x₁ + w¹₁₂ × x₂ + b¹₁ × 1" in out
-    assert "δ¹ = (W²ᵀ δ²) ⊙ tanh'(z¹)" in out and "shapes: δ¹ (3×1),  W²ᵀ (3×1),  δ² (1×1)" in out
+    assert "z²₁ = w²₁₁ × x₁ + w²₁₂ × x₂ + b²₁ × 1" in out     # Nielsen's numbering by default
+    assert "δ² = (W³ᵀ δ³) ⊙ tanh'(z²)" in out and "shapes: δ² (3×1),  W³ᵀ (3×1),  δ³ (1×1)" in out
     assert out.startswith("# ")
 
 

@@ -8,6 +8,7 @@ import pytest
 import deltaprop as dp
 from deltaprop.cli import main
 from deltaprop.explain.expr import display_number as format_number
+from deltaprop.explain.text import prose_number
 
 
 def _expected(net, X, Y):
@@ -22,8 +23,8 @@ def test_demon_lines_show_the_nudge_numbers(lang, fmt):
     out = explanation.render(fmt, lang=lang)
     for check in _expected(net, X, Y):
         for value in (check.predicted, check.actual, check.delta):
-            assert format_number(value, 9) in out, (lang, fmt, value)
-    assert "demon" in out.lower() or "小妖" in out or "悪魔" in out or "démon" in out
+            assert prose_number(format_number(value, 9), lang) in out, (lang, fmt, value)   # fr: 0,5
+    assert "demon" in out.lower() or "调皮鬼" in out or "悪魔" in out or "démon" in out
 
 
 def test_json_demon_checks_equal_nudge():

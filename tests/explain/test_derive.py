@@ -128,8 +128,8 @@ def test_remarks_name_the_saturated_and_the_dead_units():
     notes = _remarks(net, [[0.5, 1.0], [1.0, 0.2]], [[0.0], [0.0]], learning_rate=0.1)
     dead = [n for n in notes if n.key == "remark_dead"]
     saturated = [n for n in notes if n.key == "remark_saturated"]
-    assert [n.args["name"] for n in dead] == ["2"] and dead[0].args["layer"] == 1
-    assert [(n.args["name"], n.args["layer"]) for n in saturated] == [("1", 2)]
+    assert [n.args["name"].args for n in dead] == [{"unit": "2", "layer": 2}]       # Nielsen's numbering
+    assert [n.args["name"].args for n in saturated] == [{"unit": "1", "layer": 3}]
     z = np.array([4.0 * 1.5 + 6.0])                          # sample 1: hidden (1.5, 0, 0), output z = 12
     sigmoid = get_activation("sigmoid")
     assert saturated[0].args["slope"].value == pytest.approx(sigmoid.derivative(z, sigmoid(z))[0], rel=1e-12)

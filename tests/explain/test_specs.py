@@ -122,7 +122,7 @@ def test_spec_renders_every_gradient_it_computed(name):
     if s.network.sizes == [2, 2, 2]:
         assert "net_h1" in text and "w8" in text        # Mazur's names
     else:
-        assert "x₁" in text and "w¹₁₁" in text          # Nielsen's names
+        assert "x₁" in text and "w²₁₁" in text          # Nielsen's names and numbering
     for fmt in ("markdown", "html"):
         assert equations(e.render(fmt, precision=6), fmt)
 

@@ -32,7 +32,7 @@ def add_arguments(parser):
                              "zeros dropped, as the tutorial prints)")
     parser.add_argument("--steps", type=int_in_range(0, MAX_STEPS, "a number of steps"), default=0, metavar="N",
                         help="also show the error and outputs after N training steps")
-    parser.add_argument("--numbering", choices=("deltaprop", "nielsen"), default="deltaprop",
+    parser.add_argument("--numbering", choices=("deltaprop", "nielsen"), default="nielsen",
                         help="layer numbers as the engine counts them (1 = first hidden layer, the default) or as "
                              "Nielsen's book does (input = layer 1)")
     parser.add_argument("--detail", choices=DETAILS, default="concise",

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import mazur
 from . import demon, derive, matrix, neuron
-from .document import Count, Eq, Figure, Heading, Note, Para, Terms
+from .document import Count, Eq, Figure, Heading, Note, Para, Terms, Printed
 from .expr import Matrix, Num, Sym, Word, equation
 
 FORMS = ("neuron", "matrix", "both")
@@ -67,9 +67,10 @@ def document(trace, names, form, detail="concise"):
     if is_mazur(trace):
         steps = 10_000
         out.append(Note("rounding_note", {
-            "exact1": Num(trace.loss_after_update), "printed1": f"{mazur.PRINTED_AFTER_ONE_STEP:.9f}",
-            "exact_many": f"{trace.loss_after(steps):.4e}".replace("-", "−"), "printed_many": f"{mazur.PRINTED_AFTER_10000_STEPS:.10f}",
-            "steps": Count(steps)}))
+            "exact1": Num(trace.loss_after_update), "printed1": Printed(mazur.PRINTED_AFTER_ONE_STEP, 9),
+            "exact_many": Printed(trace.loss_after(steps), 5), "printed_many": Printed(mazur.PRINTED_AFTER_10000_STEPS, 10, fixed=True),
+            "steps": Count(steps), "exact_h1": Printed(float(trace.grads.deltas[1][0, 1] * trace.network.layers[1].weights[1, 0]), 9),
+            "printed_h1": Printed(mazur.PRINTED_DE_O2_DOUT_H1, 9)}))
     return out
 
 

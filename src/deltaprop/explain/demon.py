@@ -26,8 +26,13 @@ def checks(trace):
 def build(trace, names):
     """The section's blocks: a heading, the idea in one paragraph, one line per neuron."""
     out = [Heading(2, "demon_heading"), Para("demon_intro", {"dz": Num(DZ)})]
+    kinks = {(l, j) for l, _, j in trace.kinks()}
     for check in checks(trace):
-        out.append(Para("demon_check", {"name": names.unit(check.layer, check.neuron), "dz": Num(DZ),
+        if (check.layer, check.neuron) in kinks:          # z = 0 on a ReLU: +Δz sees the right-hand slope
+            out.append(Para("demon_check_kink", {"name": names.unit_label(check.layer, check.neuron),
+                                                 "dz": Num(DZ), "actual": Num(check.actual)}))
+            continue
+        out.append(Para("demon_check", {"name": names.unit_label(check.layer, check.neuron), "dz": Num(DZ),
                                         "delta": Num(check.delta), "predicted": Num(check.predicted),
                                         "actual": Num(check.actual)}))
     return out

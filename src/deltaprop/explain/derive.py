@@ -20,7 +20,7 @@ import numpy as np
 from ..activations import Softmax
 from ..diagnostics import PEAK_SLOPE
 from . import formulas
-from .document import Eq, Heading, Note, Para, Terms
+from .document import Eq, Heading, Note, Para, Terms, Percent
 from .expr import Matrix, Num, Partial, Power, Sym, Word, equation, frac, join, paren
 
 MAX_UNITS = 6               # numbers shown per layer; the rest follow the same formula
@@ -220,16 +220,17 @@ def remarks(trace, names):
             slope = trace.derivatives[l - 1]
             for j in range(layer.n_out):
                 if slope[:, j].max() < SATURATED * PEAK_SLOPE[name]:
-                    out.append(Note("remark_saturated", {"name": names.unit(l, j), "layer": names.layer(l),
+                    out.append(Note("remark_saturated", {"name": names.unit_label(l, j),
                                                          "slope": Num(slope[0, j]), "max": Num(PEAK_SLOPE[name]),
+                                                         "ratio": Percent(float(slope[0, j]) / PEAK_SLOPE[name]),
                                                          "z": Num(trace.zs[l - 1][0, j])}))
         if name == "relu":
             for j in range(layer.n_out):
                 if (trace.zs[l - 1][:, j] <= 0).all() and (trace.zs[l - 1][:, j] < 0).any():
-                    out.append(Note("remark_dead", {"name": names.unit(l, j), "layer": names.layer(l)}))
+                    out.append(Note("remark_dead", {"name": names.unit_label(l, j)}))
     for l, s, j in trace.kinks():
         slope = net.layers[l - 1].activation.slope if net.layers[l - 1].activation.name == "leaky-relu" else 0.0
-        out.append(Note("remark_kink", {"name": names.unit(l, j), "layer": names.layer(l), "slope": Num(slope),
+        out.append(Note("remark_kink", {"name": names.unit_label(l, j), "slope": Num(slope),
                                         "z": names.z(l, j, s if trace.n > 1 else None)}))
     L = trace.n_layers
     negative = np.flatnonzero(trace.grads.deltas[L - 1][0] < 0)

@@ -40,6 +40,30 @@ class Terms:
 
 
 @dataclass(frozen=True)
+class Printed:
+    """A number with its own digits (the tutorial's printed figures): only the decimal mark follows the language."""
+
+    value: float
+    digits: int             # significant digits to show (decimals with ``fixed``)
+    fixed: bool = False     # as the tutorial printed it: 0.0000351085
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A ratio in prose, as a percentage with two significant digits (0.05 %), in the language's form."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A translated phrase inside a sentence (``unit_label``: "neuron 2 of layer 3"), its args rendered alike."""
+
+    key: str
+    args: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Note:
     """A highlighted remark (e.g. the tutorial's rounding)."""
 

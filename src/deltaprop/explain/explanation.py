@@ -82,7 +82,7 @@ class Explanation:
 
 
 def explain(network, x, y, learning_rate=0.5, update_biases=None, steps=0, form="neuron", naming="auto",
-            detail="concise", numbering="deltaprop"):
+            detail="concise", numbering="nielsen"):
     """Explain one step of backpropagation on ``network`` with every number shown.
 
     Parameters

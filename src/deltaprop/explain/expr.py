@@ -188,10 +188,18 @@ def format_number(value, precision):
     return f"{mantissa}e{int(exponent):+03d}"
 
 
+SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+
+
 def display_number(value, precision):
     """:func:`format_number` for a reader: minus signs as the typographic ``−`` (U+2212), the same glyph as the
-    operators around them (``0.5 × (−0.0226)``).  JSON keeps real numbers; learners may type either sign."""
-    return format_number(value, precision).replace("-", "−")
+    operators around them (``0.5 × (−0.0226)``), and powers of ten as a teacher writes them (``9.95 × 10⁻⁶``,
+    never ``9.95e-06``).  JSON keeps real numbers; learners may type either sign."""
+    text = format_number(value, precision)
+    if "e" in text and "inf" not in text and "nan" not in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    return text.replace("-", "−")
 
 
 def paren(*items):

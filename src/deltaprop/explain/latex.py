@@ -38,9 +38,61 @@ _SCRIPTED = re.compile(r"(?<![\w\\])([A-Za-zδσ∇∂]{1,2}|E|net|out|target)((
 _PART = re.compile(r"([_^])(\([^()]*\)|[A-Za-z0-9+−]+)")
 
 
+_POWER = re.compile(r"(−?\d[\d.,]*) × 10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_UNSUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+# glue between two math pieces that belongs to the expression: spaces, operators, one- or two-letter symbols
+_GLUE = re.compile(r"(?:[ ]|[=+/(),:]|(?<![A-Za-z0-9])[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))*")
+_LEAD = re.compile(r"^([A-Za-z0-9]{1,2})(?![A-Za-z0-9])")
+_LEAD_AFTER_OP = re.compile(r"^[ ]?([A-Za-z0-9]{1,2})(?![A-Za-z0-9])")
+_BEFORE = re.compile(r"(?:^|(?<=[ (]))([A-Za-z])[ ]?$")
+_OPERATOR = re.compile(r"^\s*(?:[-+=<>]|\\times|\\cdot|\\odot|\\le|\\ge)")
+_OPERATOR_END = re.compile(r"(?:[-+=<>]|\\times|\\cdot|\\odot|\\le|\\ge)\s*$")
+
+
 def tex(text):
     """Prose (a translated sentence with σ, Σ, ∂C/∂a, δ^L, a^(l−1)_k, …) as LaTeX text: symbols with scripts
-    become math, the rest is escaped."""
+    become math, the rest is escaped, and each whole expression is one math run (``$\\delta = \\partial C/
+    \\partial z$``, not a ``$…$`` per symbol); powers of ten as ``$3.51\\times 10^{-5}$``."""
+    powers = []
+
+    def power(match):
+        mantissa = match.group(1).replace("−", "-").replace(",", "{,}")
+        powers.append(f"{mantissa}\\times 10^{{{match.group(2).translate(_UNSUPER)}}}")
+        return f"\x01{len(powers) - 1}\x01"
+    out = _tex_symbols(_POWER.sub(power, text))
+    out = re.sub("\x01(\\d+)\x01", lambda m: f"${powers[int(m.group(1))]}$", out)
+    return _math_runs(out)
+
+
+def _math_runs(text):
+    """Join ``$a$ = $b$C/$d$z`` into ``$a = b C/d z$``: one math run per expression."""
+    parts = re.split(r"(?<!\\)\$", text)
+    if len(parts) % 2 == 0:                              # unbalanced: leave as it is
+        return text
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        math, after = parts[i], parts[i + 1]
+        if len(out) >= 3 and _GLUE.fullmatch(out[-1]) and out[-1].strip() != "," and len(out[-1]) <= 12:
+            glue = out.pop()
+            out[-1] = f"{out[-1]} {glue}{math}"
+        else:
+            before = _BEFORE.search(out[-1]) if _OPERATOR.match(math) else None
+            if before:                                   # "a $-$ y" → "$a - y$"
+                out[-1] = out[-1][:before.start(1)]
+                math = f"{before.group(1)} {math}"
+            out.append(math)
+        lead = (_LEAD_AFTER_OP if _OPERATOR_END.search(out[-1]) else _LEAD).match(after)
+        if lead and (i + 2 >= len(parts) or not _GLUE.fullmatch(after)):
+            out[-1] += " " + lead.group(1)
+            after = after[lead.end():]
+        out.append(after)
+    return "".join(f"${p}$" if k % 2 else p for k, p in enumerate(out))
+
+
+    return out
+
+
+def _tex_symbols(text):
     out, last = [], 0
     for match in _SCRIPTED.finditer(text):
         out.append(plain_tex(text[last:match.start()]))

@@ -9,6 +9,7 @@ Biases are per neuron in both (``b_h1``): the engine trains each one separately.
 
 from __future__ import annotations
 
+from .document import Phrase
 from .expr import Sym
 
 
@@ -18,16 +19,33 @@ def _index(*numbers):
 
 
 NUMBERINGS = ("deltaprop", "nielsen")
+DEFAULT_NUMBERING = "nielsen"       # every learner-facing face: the book learners hold (the API keeps 0-based lists)
+
+
+def layer_number(l, numbering=DEFAULT_NUMBERING):
+    """The number a learner sees for the engine's layer ``l`` (1 = first hidden layer): ``l + 1`` in Nielsen's
+    numbering (the input is layer 1), ``l`` in the engine's.  Unknown numberings are refused."""
+    if numbering not in NUMBERINGS:
+        raise ValueError(f"unknown numbering {numbering!r}; valid: {', '.join(NUMBERINGS)}")
+    return l + (1 if numbering == "nielsen" else 0)
+
+
+def neuron_label(lang, l, j, numbering=DEFAULT_NUMBERING):
+    """``"neuron 2 of layer 3"`` (``"第 3 层的第 2 个神经元"``, …) for neuron ``j`` (0-based) of engine layer ``l``:
+    every label of a neuron names its layer (the explainer's notes, the demon check, the playground)."""
+    from .i18n import translate
+    return translate(lang, "unit_label", unit=str(j + 1), layer=str(layer_number(l, numbering)))
 
 
 class GenericNames:
-    """Nielsen's notation; units from 1; layers as the engine numbers them (1 = first hidden layer) or, with
-    ``numbering="nielsen"``, as his book does (the input is layer 1, so the first hidden layer is layer 2)."""
+    """Nielsen's notation; units from 1; layers as his book numbers them (``numbering="nielsen"``, the default:
+    the input is layer 1, so the first hidden layer is layer 2) or as the engine does (``"deltaprop"``: 1 = first
+    hidden layer)."""
 
     mazur = False
     cost = "C"
 
-    def __init__(self, sizes, numbering="deltaprop"):
+    def __init__(self, sizes, numbering=DEFAULT_NUMBERING):
         if numbering not in NUMBERINGS:
             raise ValueError(f"unknown numbering {numbering!r}; valid: {', '.join(NUMBERINGS)}")
         self.sizes = list(sizes)
@@ -56,6 +74,10 @@ class GenericNames:
     def unit(self, l, j):
         """How a neuron is called in headings: ``3`` (generic) or ``h1``/``o2`` (Mazur)."""
         return str(j + 1)
+
+    def unit_label(self, l, j):
+        """The neuron with its layer, translated at render time: "neuron 3 of layer 2" (Mazur: "neuron h1 of …")."""
+        return Phrase("unit_label", {"unit": self.unit(l, j), "layer": self.layer(l)})
 
     def weight(self, l, j, k):
         return self._s("w", _index(j + 1, k + 1), str(self.layer(l)))
@@ -132,7 +154,7 @@ class MazurNames(GenericNames):
         return self._p("E", "total", sample)
 
 
-def names_for(network, naming="auto", numbering="deltaprop"):
+def names_for(network, naming="auto", numbering=DEFAULT_NUMBERING):
     """``"mazur"``, ``"generic"`` or ``"auto"`` (Mazur's names for a 2-2-2 network); layers numbered as the
     engine does (``"deltaprop"``) or as Nielsen's book (``"nielsen"``)."""
     if naming not in ("auto", "mazur", "generic"):

@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 
 from . import textmath
-from .document import Count, Eq, Figure, Heading, Note, Para, Terms
+from .document import Count, Eq, Figure, Heading, Note, Para, Percent, Phrase, Printed, Terms
 from .expr import Num, Sym, display_number
 from .i18n import translate
 
 WIDTH = 100
 
 
+def prose_number(text, lang):
+    """A number inside a sentence: French writes the decimal comma (0,5), the others the point."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text) if lang == "fr" else text
+
+
 def phrase(block, lang, precision):
     """The translated sentence of a Heading/Para/Note, its numbers at ``precision``, its terms translated."""
     def arg(value):
         if isinstance(value, Num):
-            return display_number(value.value, precision)
+            return prose_number(display_number(value.value, precision), lang)
+        if isinstance(value, Printed):
+            text = f"{value.value:.{value.digits}f}" if value.fixed else display_number(value.value, value.digits)
+            return prose_number(text.replace("-", "−"), lang)
+        if isinstance(value, Percent):
+            digits = max(0, 1 - math.floor(math.log10(value.value * 100))) if value.value > 0 else 0
+            return prose_number(translate(lang, "percent", value=f"{value.value * 100:.{digits}f}"), lang)
         if isinstance(value, Count):
             return f"{value.value:,}".replace(",", translate(lang, "thousands_sep"))
         if isinstance(value, Sym):
             return textmath.symbol_text(value)
         if isinstance(value, Terms):
             return translate(lang, "list_sep").join(translate(lang, key) for key in value.keys)
+        if isinstance(value, Phrase):
+            return translate(lang, value.key, **{k: arg(v) for k, v in value.args.items()})
         return str(value)
     return translate(lang, block.key, **{k: arg(v) for k, v in block.args.items()})
 
