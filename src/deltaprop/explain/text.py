@@ -86,7 +86,10 @@ def render(blocks, lang="en", precision=9):
 
 
 _KEEP = "\x00"                          # a space inside a formula: never a line break
-_NO_LINE_START = set("，。、；：！？）」』〕】》…・ー%,.;:!?)")   # kinsoku: these never begin a line
+# kinsoku (JIS X 4051, and the same rules for Chinese): closing punctuation, small kana, the prolonged sound mark
+# and the iteration mark never begin a line; an opening bracket never ends one
+_NO_LINE_START = set("，。、；：！？）」』〕】》〉”’…・ー々%,.;:!?)ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ")
+_NO_LINE_END = set("（「『〔【《〈“‘(")
 
 
 def wrap(text, width):
@@ -99,8 +102,14 @@ def wrap(text, width):
     lines, line = [], ""
     for token in _cjk_tokens(text):
         if line and _width(line + token) > width and token[0] not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line = token.lstrip()
+            carry = ""
+            while line and line[-1] in _NO_LINE_END:           # an opening bracket goes down with its text
+                carry, line = line[-1] + carry, line[:-1]
+            if line.strip():
+                lines.append(line.rstrip())
+                line = carry + token.lstrip()
+            else:
+                line = carry + token
         else:
             line += token
     lines.append(line)

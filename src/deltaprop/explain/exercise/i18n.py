@@ -1,4 +1,5 @@
-"""The exercises' words: ``locales/<lang>.json`` (en, zh, ja, fr), one file per language, the same keys in each."""
+"""The exercises' and the grader's words: ``locales/<lang>.json`` (en, zh, ja, fr), one file per language, the same keys in
+each, and a ``terminology`` table per language (one term per concept: follow-through, slip, answers file, …)."""
 
 from __future__ import annotations
 

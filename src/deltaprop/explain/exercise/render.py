@@ -11,6 +11,7 @@ from html import escape
 from ..expr import display_number, format_number
 from ..latex import plain_tex as tex
 from ..latex import preamble
+from ..text import prose_number
 from .questions import Symbol
 from .i18n import equation_text, say
 
@@ -25,14 +26,14 @@ def outline(ex, lang):
     """``[(kind, payload)]``: title, paragraphs, symbol/value lines, questions, the key."""
     t, net = ex.trace, ex.network
     title = say(lang, "title_level", level=ex.level) if ex.level else say(lang, "title")
-    acts = ", ".join(say(lang, f"act_{a.split(':')[0]}") for a in net.activations)
+    acts = say(lang, "list_sep").join(say(lang, f"act_{a.split(':')[0]}") for a in net.activations)
     out = [("title", title)]
     if ex.student is not None:
         out.append(("para", f"{say(lang, 'student', n=ex.student)} · {say(lang, 'name_line')}"))
     nielsen = ex.numbering == "nielsen"
     out += [("para", say(lang, "intro" if nielsen else "intro_deltaprop")), ("h2", say(lang, "network")),
             ("para", say(lang, "sizes", sizes=" – ".join(map(str, net.sizes)), activations=acts,
-                         loss=say(lang, f"loss_{net.loss.name}"), eta=num(t.learning_rate))),
+                         loss=say(lang, f"loss_{net.loss.name}"), eta=prose_number(num(t.learning_rate), lang))),
             ("para", say(lang, "biases_trained" if all(t.update_biases) else "biases_fixed"))]
     if t.n > 1:
         out.append(("para", say(lang, "batch", n=t.n)))
