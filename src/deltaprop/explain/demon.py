@@ -32,7 +32,7 @@ def build(trace, names):
             out.append(Para("demon_check_kink", {"name": names.unit_label(check.layer, check.neuron),
                                                  "dz": Num(DZ), "actual": Num(check.actual)}))
             continue
-        out.append(Para("demon_check", {"name": names.unit_label(check.layer, check.neuron), "dz": Num(DZ),
+        out.append(Para("demon_check" if trace.n == 1 else "demon_check_batch", {"name": names.unit_label(check.layer, check.neuron), "dz": Num(DZ),
                                         "delta": Num(check.delta), "predicted": Num(check.predicted),
                                         "actual": Num(check.actual)}))
     return out

@@ -41,9 +41,9 @@ _PART = re.compile(r"([_^])(\([^()]*\)|[A-Za-z0-9+−]+)")
 _POWER = re.compile(r"(−?\d[\d.,]*) × 10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _UNSUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 # glue between two math pieces that belongs to the expression: spaces, operators, one- or two-letter symbols
-_GLUE = re.compile(r"(?:[ ]|[=+/(),:]|(?<![A-Za-z0-9])[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))*")
-_LEAD = re.compile(r"^([A-Za-z0-9]{1,2})(?![A-Za-z0-9])")
-_LEAD_AFTER_OP = re.compile(r"^[ ]?([A-Za-z0-9]{1,2})(?![A-Za-z0-9])")
+_GLUE = re.compile(r"(?:[ ]|[=+/(),:]|(?<![A-Za-z0-9.])[A-Za-z0-9]{1,2}(?![A-Za-z0-9]|[.,]\d))*")
+_LEAD = re.compile(r"^([A-Za-z0-9]{1,2})(?![A-Za-z0-9]|[.,]\d)")
+_LEAD_AFTER_OP = re.compile(r"^[ ]?([A-Za-z0-9]{1,2})(?![A-Za-z0-9]|[.,]\d)")
 _BEFORE = re.compile(r"(?:^|(?<=[ (]))([A-Za-z])[ ]?$")
 _OPERATOR = re.compile(r"^\s*(?:[-+=<>]|\\times|\\cdot|\\odot|\\le|\\ge)")
 _OPERATOR_END = re.compile(r"(?:[-+=<>]|\\times|\\cdot|\\odot|\\le|\\ge)\s*$")
@@ -59,8 +59,8 @@ def tex(text):
         mantissa = match.group(1).replace("−", "-").replace(",", "{,}")
         powers.append(f"{mantissa}\\times 10^{{{match.group(2).translate(_UNSUPER)}}}")
         return f"\x01{len(powers) - 1}\x01"
-    out = _tex_symbols(_POWER.sub(power, text))
-    out = re.sub("\x01(\\d+)\x01", lambda m: f"${powers[int(m.group(1))]}$", out)
+    out = _tex_symbols(_POWER.sub(power, text).replace("δ̄", "\x03"))       # δ̄: the batch mean of δ
+    out = re.sub("\x01(\\d+)\x01", lambda m: f"${powers[int(m.group(1))]}$", out).replace("\x03", r"$\bar\delta$")
     return _math_runs(out)
 
 

@@ -84,7 +84,8 @@ def _token(token, precision):
         den, _ = _row(token.den, precision)
         if len(num) == len(den) == 1:           # a sum over a sum keeps its parentheses: e^z₁/(e^z₁ + e^z₂)
             top = f"({num[0]})" if any(isinstance(t, Op) for t in token.num) else num[0]
-            bottom = f"({den[0]})" if any(isinstance(t, Op) for t in token.den) else den[0]
+            # a product below the bar too: (a − y)/(a(1 − a)), never (a − y)/a(1 − a), read as ((a − y)/a)(1 − a)
+            bottom = f"({den[0]})" if len(token.den) > 1 or any(isinstance(t, Op) for t in token.den) else den[0]
             return _flat(f"{top}/{bottom}")
         return _hjoin([_paren(num, 0), _flat("/"), _paren(den, 0)])
     if isinstance(token, Matrix):
