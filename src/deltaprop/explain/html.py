@@ -122,18 +122,18 @@ def render(blocks, trace, names, lang="en", precision=9, version=""):
         flush()
         if isinstance(block, Heading):
             level = block.level
-            body.append(f"<h{level}>{escape(phrase(block, lang, precision))}</h{level}>")
+            body.append(f"<h{level}>{mathml.prose(phrase(block, lang, precision))}</h{level}>")
             if level == 1:
                 continue
         elif isinstance(block, Para) and block.key == "legend_text":
             continue                                # the legend above shows the same four equations as MathML
         elif isinstance(block, Para):
-            body.append(f"<p>{escape(phrase(block, lang, precision))}</p>")
+            body.append(f"<p>{mathml.prose(phrase(block, lang, precision))}</p>")
             if block.key == "intro":
                 body.append(_legend(lang))
         elif isinstance(block, Note):
             body.append(f'<aside class="note"><strong>{escape(translate(lang, "note"))}{translate(lang, "label_sep").rstrip()}</strong> '
-                        f"{escape(phrase(block, lang, precision))}</aside>")
+                        f"{mathml.prose(phrase(block, lang, precision))}</aside>")
         elif isinstance(block, Figure):
             body.append(_figure(block, trace, names, lang, precision))
     flush()

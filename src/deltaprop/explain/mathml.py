@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from . import textmath
@@ -114,3 +115,45 @@ def _matrix(matrix, precision):
     # The brackets are drawn by CSS (class "matrix"): stretchy <mo>[</mo> needs a math font with
     # an OpenType MATH table, which many systems lack.
     return f'<mtable class="matrix" title="{matrix.shape_text}">{rows}</mtable>'
+
+
+# ---------------------------------------------------------------- symbols inside prose
+_PROSE_SYMBOL = re.compile(r"(?<![\w\\])([A-Za-zδσ∇∂ΣW]{1,2}|E|net|out|target)"
+                           r"((?:[_^](?:\([^()]*\)|[A-Za-z0-9+−]+))+)")
+_PROSE_PART = re.compile(r"([_^])(\([^()]*\)|[A-Za-z0-9+−]+)")
+
+
+def _mi(text):
+    """A script body (``L``, ``l+1``, ``z_k``) as MathML: identifiers, numbers, operators."""
+    if "_" in text:                                     # e^(z_k): a subscript inside the exponent
+        base, sub = text.split("_", 1)
+        return f"<msub>{_mi(base)}{_mi(sub)}</msub>"
+    out = []
+    for token in re.findall(r"[A-Za-zδσΣ]+|\d+|[+−]", text):
+        tag = "mn" if token.isdigit() else "mo" if token in "+−" else "mi"
+        out.append(f"<{tag}>{escape(token)}</{tag}>")
+    return out[0] if len(out) == 1 else "<mrow>" + "".join(out) + "</mrow>"
+
+
+def prose(text):
+    """Escaped prose whose scripted symbols (``δ^L_j``, ``Σ_k``, ``a^(l−1)_k``) become inline MathML, so a page
+    never shows raw ``^`` and ``_``."""
+    out, last = [], 0
+    for match in _PROSE_SYMBOL.finditer(text):
+        out.append(escape(text[last:match.start()]))
+        base = f"<mi>{escape(match.group(1))}</mi>" if match.group(1) != "Σ" else "<mo>Σ</mo>"
+        sub = sup = None
+        for mark, body in _PROSE_PART.findall(match.group(2)):
+            body = body[1:-1] if body.startswith("(") else body
+            if mark == "_":
+                sub = _mi(body)
+            else:
+                sup = _mi(body)
+        if sub and sup:
+            node = f"<msubsup>{base}{sub}{sup}</msubsup>"
+        else:
+            node = f"<msub>{base}{sub}</msub>" if sub else f"<msup>{base}{sup}</msup>"
+        out.append(f'<math display="inline">{node}</math>')
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
