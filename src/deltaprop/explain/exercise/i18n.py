@@ -38,5 +38,5 @@ def equation_text(lang, equation, sheet):
     if equation == "cost":
         return say(lang, "eq_cost", formula=say(lang, f"loss_{net['loss']}"))
     if equation == "BP1" and fused(net["activations"][-1], net["loss"]):
-        return say(lang, "eq_BP1_fused", pair=say(lang, f"pair_{net['loss']}"))
+        return say(lang, "eq_BP1_fused", pair=say(lang, f"pair_{net['loss']}"), why=say(lang, f"why_{net['loss']}"))
     return say(lang, f"eq_{equation}")
