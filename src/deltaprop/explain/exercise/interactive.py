@@ -102,7 +102,7 @@ def render(ex, lang):
                 f'<li data-id="{escape(q.id)}">{q.symbol.html()} = <input inputmode="decimal" '
                 f'aria-label="{escape(q.symbol.text())}"><button class="check">{escape(m["check"])}</button>'
                 f'<button class="show">{escape(m["show"])}</button><span class="answer" hidden></span> '
-                f'<span class="kind">({escape(say(lang, f"kind_{q.kind}"))})</span>'
+                f'<span class="kind">{escape(say(lang, "label", kind=say(lang, f"kind_{q.kind}"), equation=say(lang, f"eqname_{q.equation}")))}</span>'
                 f'<div class="feedback" aria-live="polite"></div></li>' for q in content)
             parts.append(f'<ol class="questions">{items}</ol><p id="score"></p>')
     data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
