@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from html import escape
 
+from ..mathml import prose as math_prose
+
 from .render import PRINT_STYLE, num, outline
 from .i18n import equation_text, messages, say
 
@@ -91,9 +93,9 @@ def render(ex, lang):
         elif kind in ("h2", "h3"):
             parts.append(f"<{kind}>{escape(content)}</{kind}>")
         elif kind == "para":
-            parts.append(f"<p>{escape(content)}</p>")
+            parts.append(f"<p>{math_prose(content)}</p>")
         elif kind == "list":
-            parts.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in content) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>{math_prose(item)}</li>" for item in content) + "</ul>")
         elif kind == "values":
             parts.append("".join('<p class="values">' + ", ".join(f"{s.html()} = {num(v)}" for s, v in row) + "</p>"
                                  for row in content))

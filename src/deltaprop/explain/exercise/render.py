@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..mathml import prose as math_prose
+
 from ..expr import display_number, format_number
 from ..latex import plain_tex as tex
 from ..latex import preamble
@@ -162,9 +164,9 @@ def printable(ex, lang, key=True):
         elif kind in ("h2", "h3"):
             parts.append(f"<{kind}>{escape(payload)}</{kind}>")
         elif kind == "para":
-            parts.append(f"<p>{escape(payload)}</p>")
+            parts.append(f"<p>{math_prose(payload)}</p>")
         elif kind == "list":
-            parts.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in payload) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>{math_prose(item)}</li>" for item in payload) + "</ul>")
         elif kind == "values":
             parts.append("".join('<p class="values">' + ", ".join(f"{s.html()} = {num(v)}" for s, v in row) + "</p>"
                                  for row in payload))
