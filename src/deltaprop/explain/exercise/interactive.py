@@ -12,7 +12,7 @@ from html import escape
 
 from ..mathml import prose as math_prose
 
-from .render import PRINT_STYLE, num, outline
+from .render import PRINT_STYLE, label, num, outline
 from .i18n import equation_text, messages, say
 
 SCRIPT = r"""
@@ -104,7 +104,7 @@ def render(ex, lang):
                 f'<li data-id="{escape(q.id)}">{q.symbol.html()} = <input inputmode="decimal" '
                 f'aria-label="{escape(q.symbol.text())}"><button class="check">{escape(m["check"])}</button>'
                 f'<button class="show">{escape(m["show"])}</button><span class="answer" hidden></span> '
-                f'<span class="kind">{escape(say(lang, "label", kind=say(lang, f"kind_{q.kind}"), equation=say(lang, f"eqname_{q.equation}")))}</span>'
+                f'<span class="kind">{escape(label(lang, q.kind, q.equation))}</span>'
                 f'<div class="feedback" aria-live="polite"></div></li>' for q in content)
             parts.append(f'<ol class="questions">{items}</ol><p id="score"></p>')
     data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")

@@ -76,7 +76,14 @@ def _kind(lang, q):
 
 def _label(lang, q):
     """``(kind; equation)`` after a question, both in the sheet's language."""
-    return say(lang, "label", kind=_kind(lang, q), equation=_eq(lang, q))
+    return label(lang, q.kind, q.equation)
+
+
+def label(lang, kind, equation):
+    """``(kind; equation)``, or ``(kind)`` when both say the same (the cost)."""
+    kind, equation = say(lang, f"kind_{kind}"), say(lang, f"eqname_{equation}")
+    return say(lang, "label", kind=kind, equation=equation) if kind != equation else \
+        say(lang, "label", kind=kind, equation="").replace(" ; )", ")").replace("; )", ")").replace("；）", "）")
 
 
 def _eq(lang, q):
