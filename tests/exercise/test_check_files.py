@@ -146,3 +146,15 @@ def test_fuzzed_answers_files_exit_2_when_malformed_and_0_when_not(tmp_path, row
 def test_any_text_as_an_answers_file_never_gives_a_traceback(tmp_path, text):
     code, _, err = _run("check", _write(tmp_path / "s.json", SHEET), _write(tmp_path / "a.txt", text))
     assert code in (0, 2) and not any(word in err for word in PYTHON_WORDS), err
+
+
+def test_a_sheet_of_format_version_1_is_still_graded_by_the_step(tmp_path):
+    old = copy.deepcopy(SHEET)
+    old["format_version"] = 1
+    for q in old["questions"]:
+        q.pop("base", None)                 # version 1 sheets did not carry the parameter before the step
+    answers = dict(ANSWERS)
+    update = next(q for q in SHEET["questions"] if q["kind"] == "update")
+    answers[update["id"]] = update["base"]                          # not updated: still wrong, and named
+    code, out, _ = _run("check", _write(tmp_path / "v1.json", old), _write(tmp_path / "a.json", answers))
+    assert code == 0 and "did not take the step" in out and f"{len(ANSWERS) - 1} of {len(ANSWERS)}" in out

@@ -165,5 +165,7 @@ def _check_consistent(sheet, where):
             _need(e is not None, f"{where}.{part}[{i}].id", "sheet_unknown_name")
             _need(bool(np.isclose(e.value, q["value"], rtol=1e-6, atol=1e-9)), f"{where}.{part}[{i}].value",
                   "sheet_inconsistent")
+            if sheet.get("format_version") == 1 and e.base is not None and "base" not in q:
+                q["base"] = e.base                      # a sheet written before updates carried their base
             _need((e.base is None) == ("base" not in q), f"{where}.{part}[{i}].base", "sheet_not_number")
             _need(e.base is None or e.base == q["base"], f"{where}.{part}[{i}].base", "sheet_inconsistent")
