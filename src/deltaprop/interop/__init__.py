@@ -30,17 +30,19 @@ IMPORT_FORMATS = ("safetensors", "onnx", "network2")
 SUFFIXES = {".safetensors": "safetensors", ".onnx": "onnx", ".json": "network2"}
 
 
-def export_network(network, path, format, metadata=None):
+def export_network(network, path, format, metadata=None, state=None):
     """Write ``network`` to ``path`` in ``format`` (one of :data:`EXPORT_FORMATS`); returns the paths written.
 
-    ``metadata`` is the model's metadata (from :func:`deltaprop.read_metadata`);
-    the PyTorch script takes its optimiser settings and preprocessing from it.
+    ``metadata`` is the model's metadata (from :func:`deltaprop.read_metadata`): the preprocessing travels
+    with every format (in ONNX as nodes of the graph); the PyTorch script also takes the training settings from
+    it, and the optimiser's state from ``state`` (a checkpoint's :class:`~deltaprop.training.TrainingState`).
     """
     from . import network2, onnx_format, pytorch_script, safetensors_format
-    writers = {"safetensors": safetensors_format.save, "onnx": onnx_format.save, "network2": network2.save,
-               "pytorch-script": pytorch_script.save}
-    if format not in writers:
+    if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {format!r}; valid: {', '.join(EXPORT_FORMATS)}")
+    if format == "pytorch-script":
+        return pytorch_script.save(network, path, metadata or {}, state)
+    writers = {"safetensors": safetensors_format.save, "onnx": onnx_format.save, "network2": network2.save}
     return writers[format](network, path, metadata or {})
 
 
