@@ -63,11 +63,16 @@ def _export(tmp_path, model, *extra):
     return script
 
 
-def _run(script, *args, cwd):
-    run = subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                         timeout=300, env=ENV)
-    assert run.returncode == 0, run.stderr
-    return run
+def _run(script, *args, capsys):
+    """The script's main() in this process (torch is imported once for the whole file; the torchrun tests below
+    run it as a command)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(f"generated_{abs(hash(script))}", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    capsys.readouterr()
+    module.main([str(a) for a in args])
+    return capsys.readouterr().out
 
 
 def _written(path):
@@ -83,7 +88,7 @@ def _torchrun():
     return [str(beside)] if beside.exists() else [sys.executable, "-m", "torch.distributed.run"]
 
 
-def test_sgd_momentum_epoch_equals_deltaprops_next_epoch(tmp_path, torch):
+def test_sgd_momentum_epoch_equals_deltaprops_next_epoch(tmp_path, torch, capsys):
     """Momentum with a step schedule (η halves every epoch) and L2: PyTorch's epoch 3 is deltaprop's epoch 3."""
     X, y = _data()
     np.savez(tmp_path / "train.npz", X=X, y=y)
@@ -91,7 +96,7 @@ def test_sgd_momentum_epoch_equals_deltaprops_next_epoch(tmp_path, torch):
                                            dropout=None, weight_decay=0.5)
     script = _export(tmp_path, checkpoint)
     _run(script, "--data", tmp_path / "train.npz", "--out", tmp_path / "out.safetensors", "--no-shuffle",
-         cwd=tmp_path)
+         capsys=capsys)
     tensors, header = _written(tmp_path / "out.safetensors")
     after = networks[3]
     for l, layer in enumerate(after.layers):
@@ -105,7 +110,7 @@ def test_sgd_momentum_epoch_equals_deltaprops_next_epoch(tmp_path, torch):
 
 
 @pytest.mark.parametrize("dropout", [None, 0.3])
-def test_adam_cosine_dropout_l2_continue_the_curve(tmp_path, torch, dropout):
+def test_adam_cosine_dropout_l2_continue_the_curve(tmp_path, torch, capsys, dropout):
     """Adam moments and step count, the cosine schedule's position, dropout and λ/n travel.
 
     Without dropout the PyTorch epoch is deltaprop's next epoch to float tolerance; with dropout (other random
@@ -117,25 +122,25 @@ def test_adam_cosine_dropout_l2_continue_the_curve(tmp_path, torch, dropout):
                                            weight_decay=0.3, epochs=6, stop_after=4, lr=0.02)
     script = _export(tmp_path, checkpoint)
     assert "exp_avg_sq" in script.read_text() and (script.parent / "train_torch.optimizer.safetensors").exists()
-    run = _run(script, "--data", tmp_path / "train.npz", "--out", tmp_path / "out.safetensors", "--no-shuffle",
-               "--epochs", 1, cwd=tmp_path)
+    stdout = _run(script, "--data", tmp_path / "train.npz", "--out", tmp_path / "out.safetensors", "--no-shuffle",
+               "--epochs", 1, capsys=capsys)
     _, header = _written(tmp_path / "out.safetensors")
     torch_history = header["metadata"]["pytorch"]["history"]
     first = networks[4].compute_loss(apply_preprocessing(PREP, X[:8], np.float64), y[:8])
     assert torch_history[0]["first_batch_loss"] == pytest.approx(first, rel=1e-12)
-    assert f"hand-over: loss on the first batch before any step {first:.6g}" in run.stdout
+    assert f"hand-over: loss on the first batch before any step {first:.6g}" in stdout
     assert torch_history[1]["learning_rate"] == pytest.approx(history.epochs[4]["learning_rate"], rel=1e-15)
     ours, theirs = history.epochs[4]["loss"], torch_history[1]["loss"]
     if dropout is None:
         assert theirs == pytest.approx(ours, rel=1e-10)
     else:
-        # no jump: as close to deltaprop's epoch 5 as two deltaprop epochs with other dropout masks are
-        step = abs(history.epochs[3]["loss"] - history.epochs[4]["loss"])
-        assert abs(theirs - ours) < max(0.05 * ours, 3 * step), (history.epochs, torch_history)
+        # no jump: within 5 % of deltaprop's epoch 5 (measured: 2.4 %; the dropout masks differ, the seeds are
+        # fixed, so the numbers are the same on every run)
+        assert abs(theirs - ours) < 0.05 * ours, (history.epochs, torch_history)
 
 
 @pytest.mark.parametrize("form", ["npz", "csv", "idx"])
-def test_data_as_deltaprop_reads_it(tmp_path, torch, form):
+def test_data_as_deltaprop_reads_it(tmp_path, torch, capsys, form):
     """.npz (uint8 X, int32 labels), CSV with a label column, a folder of MNIST-format IDX files (.gz)."""
     X, y = _data(n=32, label_dtype=np.int32)
     if form == "npz":
@@ -157,11 +162,11 @@ def test_data_as_deltaprop_reads_it(tmp_path, torch, form):
     save_model(net, tmp_path / "m.npz", metadata={"preprocessing": PREP, "training": {"epochs": 1, "lr": 0.1,
                                                                                       "batch_size": 8}})
     script = _export(tmp_path, tmp_path / "m.npz")
-    run = _run(script, "--data", data, "--eval", data, "--epochs", 1, "--no-shuffle", "--out",
-               tmp_path / "o.safetensors", cwd=tmp_path)
+    stdout = _run(script, "--data", data, "--eval", data, "--epochs", 1, "--no-shuffle", "--out",
+               tmp_path / "o.safetensors", capsys=capsys)
     first = net.compute_loss(apply_preprocessing(PREP, X[:8], np.float64), y[:8])
-    assert f"hand-over: loss on the first batch before any step {first:.6g}" in run.stdout
-    assert "eval on" in run.stdout and "accuracy" in run.stdout
+    assert f"hand-over: loss on the first batch before any step {first:.6g}" in stdout
+    assert "eval on" in stdout and "accuracy" in stdout
 
 
 def _probe(tmp_path):
