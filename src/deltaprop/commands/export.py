@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import numpy as np
@@ -22,6 +23,9 @@ def add_arguments(parser):
                         help="the file to write (pytorch-script also writes OUT's .safetensors beside it)")
     parser.add_argument("--dtype", choices=("float32", "float64"),
                         help="the precision to write (default: the model's); ONNX deployment targets expect float32")
+    parser.add_argument("--no-preprocessing", action="store_true",
+                        help="onnx: leave the model's input scaling out of the graph (by default the graph takes raw "
+                             "inputs and scales them first)")
 
 
 def run(args):
@@ -37,7 +41,15 @@ def run(args):
         if state is not None:
             state.optimizer["state"] = {index: {key: value.astype(args.dtype) for key, value in slots.items()}
                                         for index, slots in state.optimizer.get("state", {}).items()}
-    written = export_network(network, args.output, args.format, metadata, state)
+    directory = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(directory):
+        raise ValueError(f"{args.output}: the folder {directory} does not exist")
+    written = export_network(network, args.output, args.format, metadata, state, not args.no_preprocessing)
+    prep = (metadata.get("preprocessing") or {}).get("kind", "none")
+    if args.format == "onnx" and prep != "none":
+        said = (f"expects inputs already scaled ({prep})" if args.no_preprocessing
+                else f"takes raw inputs and scales them first ({prep}); --no-preprocessing leaves that out")
+        print(f"deltaprop export: the ONNX graph {said}", file=sys.stderr)
     if args.format == "pytorch-script":
         for line in notes(network, metadata, state):
             print(f"deltaprop export: note: {line}", file=sys.stderr)
