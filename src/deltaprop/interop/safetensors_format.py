@@ -53,7 +53,10 @@ def load(path):
     if not isinstance(description, dict):
         raise ValueError(f"{path}: no deltaprop metadata in the header (the file was not written by deltaprop "
                          f"export, so the activations and the loss are unknown)")
-    n_layers = len(description.get("activations") or [])
+    activations = description.get("activations")
+    if not isinstance(activations, list):
+        raise ValueError(f"{path}: bad deltaprop metadata (activations must be a list, got {activations!r:.40})")
+    n_layers = len(activations)
     expected = [f"{common.sequential_index(l)}.{kind}" for l in range(1, n_layers + 1) for kind in ("weight", "bias")]
     if sorted(names) != sorted(expected):
         unknown = sorted(set(names) - set(expected)) or sorted(set(expected) - set(names))
