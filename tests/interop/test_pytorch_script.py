@@ -6,6 +6,7 @@ batch, and what it writes comes back through ``deltaprop import``.  Data and net
 seconds (most of it importing torch).
 """
 
+import copy
 import json
 import os
 import subprocess
@@ -237,3 +238,37 @@ def test_round_trip_through_torchrun_and_back(tmp_path, torch, capsys):
     printed = capsys.readouterr().out
     torch_accuracy = float(run.stdout.split("eval on")[1].split("accuracy ")[1].split()[0])
     assert f"accuracy {torch_accuracy:.4f}" in printed                          # the raw data, scaled the same way
+
+
+@pytest.mark.parametrize("sizes, acts, loss, optimizer, targets", [
+    ([6, 5, 3], ["sigmoid", "sigmoid"], "quadratic", "sgd", "labels"),                 # Nielsen ch. 1
+    ([6, 5, 3], ["sigmoid", "sigmoid"], "binary-cross-entropy", "nesterov", "labels"),  # Nielsen ch. 3
+    ([6, 5, 1], ["leaky-relu:0.1", "sigmoid"], "binary-cross-entropy", "adam", "labels"),
+    ([6, 5, 2], ["tanh", "linear"], "quadratic", "momentum", "real")])
+def test_every_cost_is_deltaprops(tmp_path, torch, capsys, sizes, acts, loss, optimizer, targets):
+    """The loss on logits equals deltaprop's cost for the pair; frozen biases stay frozen; one epoch = deltaprop's."""
+    X, labels = _data(n=24)
+    y = labels % sizes[-1] if sizes[-1] > 1 else labels % 2
+    if targets == "real":
+        y = np.random.default_rng(4).normal(size=(24, sizes[-1]))
+    np.savez(tmp_path / "train.npz", X=X, y=y)
+    net = Network(sizes, acts, loss=loss, seed=6)
+    net.layers[0].train_biases = False
+    Xs = apply_preprocessing(PREP, X, np.float64)
+    from deltaprop.optimizers import get_optimizer
+    checkpoints = {}
+    fit(net, Xs, y, 2, 8, get_optimizer(optimizer, 0.05), shuffle=False, weight_decay=0.1,
+        checkpoint=lambda state: checkpoints.setdefault(state.epoch, (net.copy(), copy.deepcopy(state))))
+    first_net, state = checkpoints[1]
+    save_checkpoint(tmp_path / "ck.npz", first_net, state, metadata={"preprocessing": PREP, "training": {
+        "optimizer": optimizer, "lr": 0.05, "batch_size": 8, "epochs": 2, "weight_decay": 0.1}})
+    script = _export(tmp_path, tmp_path / "ck.npz")
+    assert "requires_grad_(False)" in script.read_text()
+    _run(script, "--data", tmp_path / "train.npz", "--no-shuffle", "--out", tmp_path / "o.safetensors",
+         capsys=capsys)
+    tensors, header = _written(tmp_path / "o.safetensors")
+    history = header["metadata"]["pytorch"]["history"]
+    assert history[0]["first_batch_loss"] == pytest.approx(first_net.compute_loss(Xs[:8], y[:8]), rel=1e-12)
+    for l, layer in enumerate(net.layers):
+        np.testing.assert_allclose(tensors[f"{2 * l}.weight"], layer.weights, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(tensors["0.bias"], first_net.layers[0].biases)        # frozen

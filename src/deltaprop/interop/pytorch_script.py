@@ -168,12 +168,12 @@ def _activation_module(name, dropout):
 
 def _layers(network):
     lines = []
-    for l, layer in enumerate(network.layers, start=1):
+    for l, (layer, activation) in enumerate(zip(network.layers, network.activations), start=1):
         n_out, n_in = layer.weights.shape
         lines.append(f"        nn.Linear({n_in}, {n_out}),".ljust(40) + f"# {sequential_index(l)}: W of layer {l + 1} "
                      f"in Nielsen's numbering, ({n_out}, {n_in})")
         if l < len(network.layers):
-            lines.append(f"        {_activation_module(layer.activation.name, layer.dropout)},")
+            lines.append(f"        {_activation_module(activation, layer.dropout)},")
     return "\n".join(lines)
 
 
