@@ -182,7 +182,7 @@ def _probe(tmp_path):
     return probe
 
 
-def test_torchrun_two_processes_equal_one_with_the_same_global_batch(tmp_path, torch):
+def test_torchrun_two_processes_equal_one_with_the_same_global_batch(tmp_path, torch, capsys):
     """2 ranks (gloo): exit 0, one output written once, equal parameters on both ranks, = 1 process."""
     X, y = _data(n=40)
     np.savez(tmp_path / "train.npz", X=X, y=y)
@@ -198,10 +198,9 @@ def test_torchrun_two_processes_equal_one_with_the_same_global_batch(tmp_path, t
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.count("saved ") == 1 and run.stdout.count("epoch 4: loss") == 1, run.stdout
     assert sorted(p.name for p in ddp_dir.iterdir()) == ["out.safetensors", "rank-0.npz", "rank-1.npz"]
-    single = subprocess.run([sys.executable, *map(str, args), "--out", single_dir / "out.safetensors"],
-                            capture_output=True, text=True, cwd=single_dir, timeout=300, env=ENV)
-    assert single.returncode == 0, single.stderr
+    _run(script, *args[2:], "--out", single_dir / "out.safetensors", capsys=capsys)       # one process
     rank0, rank1 = np.load(ddp_dir / "rank-0.npz"), np.load(ddp_dir / "rank-1.npz")
+    assert sorted(p.name for p in single_dir.iterdir()) == ["out.safetensors"]
     one, _ = _written(single_dir / "out.safetensors")
     written, header = _written(ddp_dir / "out.safetensors")
     start, _ = _written(script.with_suffix(".safetensors"))
