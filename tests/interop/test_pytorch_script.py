@@ -271,3 +271,16 @@ def test_every_cost_is_deltaprops(tmp_path, torch, capsys, sizes, acts, loss, op
     for l, layer in enumerate(net.layers):
         np.testing.assert_allclose(tensors[f"{2 * l}.weight"], layer.weights, rtol=1e-9, atol=1e-12)
     np.testing.assert_array_equal(tensors["0.bias"], first_net.layers[0].biases)        # frozen
+
+
+def test_data_that_does_not_fit_is_refused_in_one_line(tmp_path, torch, capsys):
+    net = Network([6, 5, 3], ["relu", "softmax"], loss="cross-entropy", seed=2)
+    save_model(net, tmp_path / "m.npz", metadata={"preprocessing": PREP, "training": {"epochs": 1}})
+    script = _export(tmp_path, tmp_path / "m.npz")
+    X, y = _data(n=16)
+    for name, arrays, message in (("wide.npz", {"X": np.hstack([X, X]), "y": y}, "takes 6 features"),
+                                  ("labels.npz", {"X": X, "y": y + 7}, "labels 0..2")):
+        np.savez(tmp_path / name, **arrays)
+        with pytest.raises(SystemExit, match=message):
+            _run(script, "--data", tmp_path / name, "--epochs", 1, "--out", tmp_path / "o.safetensors", capsys=capsys)
+        assert not (tmp_path / "o.safetensors").exists()

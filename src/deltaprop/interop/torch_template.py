@@ -132,6 +132,17 @@ def read_data(path, part):
     raise SystemExit(f"{path}: give an .npz, a .csv or a folder of MNIST-format IDX files")
 
 
+def check(X, y, path):
+    """The data fits the network: one row of features per label, labels 0..K-1 (0/1 for one output)."""
+    n_inputs, n_outputs = METADATA["sizes"][0], METADATA["sizes"][-1]
+    if X.ndim != 2 or X.shape[1] != n_inputs or len(X) != len(y) or not len(X):
+        raise SystemExit(f"{path}: {X.shape} inputs and {len(y)} labels; the network takes {n_inputs} features")
+    top = max(n_outputs - 1, 1)
+    if np.issubdtype(y.dtype, np.integer) and y.ndim == 1 and (y.min() < 0 or y.max() > top):
+        raise SystemExit(f"{path}: labels range over {y.min()}..{y.max()}; the network has labels 0..{top}")
+    return X, y
+
+
 # ---------------------------------------------------------------- one process or many (torchrun)
 def start_processes():
     """(rank, world size, device); under torchrun also the process group."""
@@ -226,7 +237,7 @@ def main(argv=None):
     if args.batch_size % world:
         parser.error(f"--batch-size {args.batch_size} is the global batch: it must divide among {world} processes")
     torch.manual_seed(args.seed + rank)                      # dropout masks differ between processes
-    X, y = read_data(args.data, "train")
+    X, y = check(*read_data(args.data, "train"), args.data)
     data = TensorDataset(preprocess(X), targets(y))
     sampler = DistributedSampler(data, num_replicas=world, rank=rank, shuffle=not args.no_shuffle, seed=args.seed)
     loader = DataLoader(data, batch_size=args.batch_size // world, sampler=sampler)
@@ -252,7 +263,7 @@ def main(argv=None):
         if rank == 0:
             print(f"epoch {epoch}: loss {loss:.6g}  learning rate {rate:.4g}")
     if rank == 0 and args.eval:
-        X_eval, y_eval = read_data(args.eval, "test")
+        X_eval, y_eval = check(*read_data(args.eval, "test"), args.eval)
         scores = evaluate(model, X_eval, y_eval, device)
         print(f"eval on {args.eval}: " + "  ".join(f"{key} {value:.4f}" for key, value in scores.items()))
     if rank == 0:
