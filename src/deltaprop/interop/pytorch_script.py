@@ -133,7 +133,7 @@ def _fill(network, training, script, weights, state_file, metadata):
         "OUTPUT": _output(network), "COST": _cost(network), "TARGETS": _targets(network),
         "SCHEDULE": _schedule(training["schedule_object"]), "OPTIMIZER": _optimizer(training, state_file),
     }
-    text = TEMPLATE
+    text = TEMPLATE if isinstance(training["schedule_object"], Cosine) else TEMPLATE.replace("import math\n", "")
     for key, value in slots.items():
         text = text.replace(f"@@{key}@@", value)
     return text
@@ -188,7 +188,7 @@ def _output(network):
     expression = (f"nn.functional.leaky_relu(logits, {float(slope or 0.01)!r})" if base == "leaky-relu"
                   else TORCH_FUNCTIONS[base])
     labels = ("(predict(logits)[:, 0] >= 0.5).long()" if network.sizes[-1] == 1
-              else "logits.argmax(dim=1)")
+              else "predict(logits).argmax(dim=1)")
     return (f'def predict(logits):\n    """The network\'s outputs a^L: {name} of the logits."""\n'
             f"    return {expression}\n\n\n"
             f'def predicted_labels(logits):\n    """Class labels, as deltaprop: the largest output '

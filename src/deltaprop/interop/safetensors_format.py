@@ -7,7 +7,10 @@
 Layer ``l`` (1 = first hidden) is ``nn.Linear`` number ``2(l − 1)``, followed
 by its activation module (``nn.Identity`` for a linear layer), so the names
 are ``0.weight``, ``0.bias``, ``2.weight``, ...  The header's ``__metadata__``
-holds ``{"deltaprop": <JSON>}`` (sizes, activations, loss, dtype).
+holds ``{"deltaprop": <JSON>}`` (sizes, activations, loss, dtype, dropout, and the model's metadata: its
+``preprocessing``, applied to raw inputs as deltaprop does -- ``x * (1 / maximum)`` for ``unit``,
+``x / std - mean / std`` for ``standardize`` -- and the training settings).  Reading checks every field with the
+rules of a saved model.
 """
 
 from __future__ import annotations
