@@ -20,7 +20,7 @@ from deltaprop import Network
 from deltaprop.cli import main
 from deltaprop.commands._pipeline import apply_preprocessing
 from deltaprop.data.idx import write_idx
-from deltaprop.persistence import load_model, save_checkpoint, save_model
+from deltaprop.persistence import load_model, read_metadata, save_checkpoint, save_model
 from deltaprop.training import fit
 
 pytestmark = pytest.mark.torch
@@ -237,6 +237,9 @@ def test_round_trip_through_torchrun_and_back(tmp_path, torch, capsys):
     printed = capsys.readouterr().out
     torch_accuracy = float(run.stdout.split("eval on")[1].split("accuracy ")[1].split()[0])
     assert f"accuracy {torch_accuracy:.4f}" in printed                          # the raw data, scaled the same way
+    assert read_metadata(tmp_path / "back.npz")["metadata"]["metrics"]["epochs"] == 4       # 2 here, 2 in PyTorch
+    again = _export(tmp_path, tmp_path / "back.npz")                                     # and on again from there
+    assert '"epochs_done": 4,' in again.read_text()
 
 
 @pytest.mark.parametrize("sizes, acts, loss, optimizer, targets", [

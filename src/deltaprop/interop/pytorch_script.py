@@ -262,11 +262,12 @@ def _optimizer(training, state_file):
              '    groups = [{"params": weights, "weight_decay": TRAINING["weight_decay"] / n},',
              '              {"params": biases, "weight_decay": 0.0}]']
     if name == "adam":
-        lines.append('    optimizer = torch.optim.Adam(groups, lr=TRAINING["last_learning_rate"], '
-                     'betas=(TRAINING["beta1"], TRAINING["beta2"]), eps=TRAINING["epsilon"])')
+        lines.append('    optimizer = torch.optim.Adam(groups, lr=TRAINING["last_learning_rate"],\n'
+                     '                                 betas=(TRAINING["beta1"], TRAINING["beta2"]), '
+                     'eps=TRAINING["epsilon"])')
     elif name in ("momentum", "nesterov"):
         lines.append('    optimizer = torch.optim.SGD(groups, lr=TRAINING["last_learning_rate"], '
-                     f'momentum=TRAINING["momentum"], nesterov={name == "nesterov"})')
+                     f'momentum=TRAINING["momentum"],\n                                nesterov={name == "nesterov"})')
     else:
         lines.append('    optimizer = torch.optim.SGD(groups, lr=TRAINING["last_learning_rate"])')
     if state_file and name == "adam":

@@ -114,17 +114,22 @@ def read_data(path, part):
     path = Path(path)
     if path.is_dir():
         prefix = {"train": "train", "test": "t10k"}[part]
-        images, labels = ([p for p in sorted(path.glob(f"{prefix}-{kind}-idx*")) if p.name.count(".") <= 1][0]
-                          for kind in ("images", "labels"))
-        X = read_idx(images)
-        return X.reshape(len(X), -1), read_idx(labels)
+        found = [sorted(path.glob(f"{prefix}-{kind}-idx*")) for kind in ("images", "labels")]
+        if not all(found):
+            raise SystemExit(f"{path}: no {prefix}-images-idx3-ubyte[.gz] and {prefix}-labels-idx1-ubyte[.gz] here")
+        X = read_idx(found[0][0])
+        return X.reshape(len(X), -1), read_idx(found[1][0])
     if path.suffix == ".npz":
         with np.load(path, allow_pickle=False) as arrays:
-            keys = [("X_test", "y_test")] if part == "test" else []
-            x_key, y_key = next(k for k in keys + [("X", "y"), ("X_train", "y_train")] if k[0] in arrays)
-            return arrays[x_key], arrays[y_key]
+            pairs = ([("X_test", "y_test")] if part == "test" else []) + [("X", "y"), ("X_train", "y_train")]
+            for x_key, y_key in pairs:
+                if x_key in arrays and y_key in arrays:
+                    return arrays[x_key], arrays[y_key]
+        raise SystemExit(f"{path}: expected arrays X and y (or X_train and y_train)")
     if path.suffix == ".csv":
         header = path.read_text().splitlines()[0].split(",")
+        if "label" not in header:
+            raise SystemExit(f"{path}: the first line must name the columns, one of them `label`")
         table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
         column = header.index("label")
         y = table[:, column]
@@ -205,10 +210,10 @@ def first_batch_loss(model, loader, device):
     return loss_sum / count
 
 
-def save(model, path, history):
+def save(model, path, history, metrics):
     """OUT.safetensors: the weights as deltaprop's safetensors, the metadata `deltaprop import` reads."""
     metadata = dict(METADATA)
-    metadata["metadata"] = {**metadata["metadata"], "pytorch": {"history": history}}
+    metadata["metadata"] = {**metadata["metadata"], "metrics": metrics, "pytorch": {"history": history}}
     path = Path(path)
     temporary = path.with_name(f".{path.name}.tmp")
     tensors = {name: value.detach().cpu().contiguous() for name, value in model.state_dict().items()}
@@ -262,12 +267,14 @@ def main(argv=None):
         history.append({"epoch": epoch, "loss": loss, "learning_rate": rate})
         if rank == 0:
             print(f"epoch {epoch}: loss {loss:.6g}  learning rate {rate:.4g}")
+    metrics = {"epochs": last, "loss": loss}                 # where the run now stands
     if rank == 0 and args.eval:
         X_eval, y_eval = check(*read_data(args.eval, "test"), args.eval)
         scores = evaluate(model, X_eval, y_eval, device)
         print(f"eval on {args.eval}: " + "  ".join(f"{key} {value:.4f}" for key, value in scores.items()))
+        metrics.update({f"eval_{key}": value for key, value in scores.items()})
     if rank == 0:
-        save(model, args.out, history)
+        save(model, args.out, history, metrics)
         print(f"saved {args.out}")
     if dist.is_initialized():
         dist.destroy_process_group()
