@@ -65,7 +65,11 @@ def notes(network, metadata, state=None):
                      f"export a checkpoint (train --checkpoint-dir) to continue exactly")
     if any(layer.dropout for layer in network.layers):
         lines.append("dropout masks are drawn by PyTorch's generator (same rates, other random numbers)")
-    if (training.get("early_stopping")):
+    validation = ((metadata or {}).get("training") or {}).get("validation")
+    if validation:
+        lines.append(f"deltaprop held {validation:.3g} of the data out for validation: give the script the same "
+                     f"training rows to continue exactly (λ/n and the batches depend on them)")
+    if training.get("early_stopping"):
         lines.append("early stopping is not done by the script (it trains every epoch it is given)")
     return lines
 
