@@ -127,3 +127,19 @@ def test_external_data_is_refused_in_bounded_memory(tmp_path):
     assert message.count("\n") == 1 and "external.onnx" in message and "weights.bin" in message, message
     assert peak_mb < 500, f"peak RSS {peak_mb:.0f} MB"
     assert not (tmp_path / "o.npz").exists()
+
+
+def test_uint8_input_takes_raw_pixels_as_they_are(tmp_path, capsys):
+    """`--input-dtype uint8`: the graph's input is bytes (a Cast, then the scaling): raw pixels go straight in."""
+    X = np.random.default_rng(4).integers(0, 256, size=(30, 5)).astype(np.uint8)
+    model, net, prep = _model(tmp_path, X, "unit")
+    assert main(["export", str(model), "--format", "onnx", "--dtype", "float32", "--input-dtype", "uint8",
+                 "-o", str(tmp_path / "m.onnx")]) == 0
+    session = _session(tmp_path / "m.onnx")
+    assert session.get_inputs()[0].type == "tensor(uint8)"
+    (out,) = session.run(None, {"input": X})
+    np.testing.assert_allclose(out, net.predict(apply_preprocessing(prep, X, np.float64)), rtol=2e-5, atol=1e-6)
+    assert main(["import", str(tmp_path / "m.onnx"), "-o", str(tmp_path / "back.npz")]) == 0
+    capsys.readouterr()
+    assert "--input-dtype is for --format onnx" in _fails(capsys, "export", model, "--format", "safetensors",
+                                                          "--input-dtype", "uint8", "-o", tmp_path / "m.st")

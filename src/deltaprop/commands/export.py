@@ -23,6 +23,8 @@ def add_arguments(parser):
                         help="the file to write (pytorch-script also writes OUT's .safetensors beside it)")
     parser.add_argument("--dtype", choices=("float32", "float64"),
                         help="the precision to write (default: the model's); ONNX deployment targets expect float32")
+    parser.add_argument("--input-dtype", choices=("uint8",),
+                        help="onnx: the graph takes raw bytes (e.g. pixels 0..255) and casts them first")
     parser.add_argument("--no-preprocessing", action="store_true",
                         help="onnx: leave the model's input scaling out of the graph (by default the graph takes raw "
                              "inputs and scales them first)")
@@ -44,7 +46,10 @@ def run(args):
     directory = os.path.dirname(os.path.abspath(args.output))
     if not os.path.isdir(directory):
         raise ValueError(f"{args.output}: the folder {directory} does not exist")
-    written = export_network(network, args.output, args.format, metadata, state, not args.no_preprocessing)
+    if args.input_dtype and args.format != "onnx":
+        raise ValueError(f"--input-dtype is for --format onnx (the {args.format} format has no input type)")
+    written = export_network(network, args.output, args.format, metadata, state, not args.no_preprocessing,
+                             args.input_dtype)
     prep = (metadata.get("preprocessing") or {}).get("kind", "none")
     if args.format == "onnx" and prep != "none":
         said = (f"expects inputs already scaled ({prep})" if args.no_preprocessing

@@ -32,13 +32,14 @@ IMPORT_FORMATS = ("safetensors", "onnx", "network2")
 SUFFIXES = {".safetensors": "safetensors", ".onnx": "onnx", ".json": "network2"}
 
 
-def export_network(network, path, format, metadata=None, state=None, preprocessing=True):
+def export_network(network, path, format, metadata=None, state=None, preprocessing=True, input_dtype=None):
     """Write ``network`` to ``path`` in ``format`` (one of :data:`EXPORT_FORMATS`); returns the paths written.
 
     ``metadata`` is the model's metadata (from :func:`deltaprop.read_metadata`): the preprocessing travels
     with every format (in ONNX as nodes of the graph); the PyTorch script also takes the training settings from
     it, and the optimiser's state from ``state`` (a checkpoint's :class:`~deltaprop.training.TrainingState`).
-    ``preprocessing=False`` leaves the scaling nodes out of an ONNX graph (it then expects scaled inputs).
+    ``preprocessing=False`` leaves the scaling nodes out of an ONNX graph (it then expects scaled inputs);
+    ``input_dtype="uint8"`` makes its input raw bytes (pixels), cast to the network's dtype first.
     """
     from . import network2, onnx_format, pytorch_script, safetensors_format
     if format not in EXPORT_FORMATS:
@@ -46,7 +47,7 @@ def export_network(network, path, format, metadata=None, state=None, preprocessi
     if format == "pytorch-script":
         return pytorch_script.save(network, path, metadata or {}, state)
     if format == "onnx":
-        return onnx_format.save(network, path, metadata or {}, preprocessing)
+        return onnx_format.save(network, path, metadata or {}, preprocessing, input_dtype)
     writers = {"safetensors": safetensors_format.save, "network2": network2.save}
     return writers[format](network, path, metadata or {})
 

@@ -5,7 +5,8 @@ Input ``input`` ``(batch, d_0)``, output ``output`` ``(batch, d_L)``.  The model
 nodes of the graph (on by default; ``preprocessing=False`` leaves it out): ``Mul`` by ``1/maximum`` for ``unit``,
 ``Div`` by ``std`` then ``Sub`` of ``mean/std`` for ``standardize`` -- deltaprop's own arithmetic, constant for
 constant -- so the graph takes the raw inputs deltaprop reads (pixels 0..255) and gives the numbers ``deltaprop
-predict`` gives.  The graph's ``doc_string`` says which inputs it expects.  Opset :data:`OPSET`.  Our metadata
+predict`` gives; with ``input_dtype="uint8"`` the input is bytes and a ``Cast`` comes first.  The graph's
+``doc_string`` says which inputs it expects.  Opset :data:`OPSET`.  Our metadata
 (loss, activations, sizes, the preprocessing) rides in ``metadata_props`` under the key ``deltaprop``.  Reading
 back accepts exactly this shape of graph, checks the scaling nodes against the metadata, and names any other op.
 External data (tensors stored in other files) is refused: a model deltaprop writes never has any.
@@ -38,12 +39,20 @@ def scaling(spec, dtype):
     return []
 
 
-def build_model(network, metadata=None, preprocessing=True):
-    """The ``onnx.ModelProto`` for ``network`` (checked); with ``preprocessing`` the input scaling comes first."""
+def build_model(network, metadata=None, preprocessing=True, input_dtype=None):
+    """The ``onnx.ModelProto`` for ``network`` (checked); with ``preprocessing`` the input scaling comes first.
+
+    ``input_dtype="uint8"`` declares the input as bytes (raw pixels) and casts them to the network's dtype first.
+    """
     onnx = require("onnx")
     helper, numpy_helper = onnx.helper, onnx.numpy_helper
     elem = onnx.TensorProto.FLOAT if network.dtype == np.float32 else onnx.TensorProto.DOUBLE
     nodes, inits, current = [], [], "input"
+    if input_dtype not in (None, "uint8"):
+        raise ValueError(f"unknown ONNX input type {input_dtype!r}; valid: uint8 (default: the network's dtype)")
+    if input_dtype == "uint8":
+        nodes.append(helper.make_node("Cast", ["input"], ["input_cast"], name="input_cast", to=elem))
+        current = "input_cast"
     steps = scaling((metadata or {}).get("preprocessing"), network.dtype) if preprocessing else []
     for op, name, constant in steps:
         inits.append(numpy_helper.from_array(constant, name))
@@ -58,8 +67,9 @@ def build_model(network, metadata=None, preprocessing=True):
         attrs = {"axis": 1} if act.name == "softmax" else {"alpha": act.slope} if act.name == "leaky-relu" else {}
         nodes.append(helper.make_node(ACTIVATION_OPS[act.name], [z], [out], name=f"layer{l}_{act.name}", **attrs))
         current = out
-    graph = helper.make_graph(nodes, "deltaprop", [helper.make_tensor_value_info("input", elem, ["batch",
-                                                                                              network.sizes[0]])],
+    given = onnx.TensorProto.UINT8 if input_dtype == "uint8" else elem
+    graph = helper.make_graph(nodes, "deltaprop", [helper.make_tensor_value_info("input", given, ["batch",
+                                                                                               network.sizes[0]])],
                               [helper.make_tensor_value_info("output", elem, ["batch", network.sizes[-1]])], inits)
     graph.doc_string = (f"input: raw features as deltaprop reads them; the graph scales them first "
                         f"({' then '.join(op for op, _, _ in steps)})" if steps else
@@ -73,8 +83,8 @@ def build_model(network, metadata=None, preprocessing=True):
     return model
 
 
-def save(network, path, metadata, preprocessing=True):
-    write_bytes(path, build_model(network, metadata, preprocessing).SerializeToString())
+def save(network, path, metadata, preprocessing=True, input_dtype=None):
+    write_bytes(path, build_model(network, metadata, preprocessing, input_dtype).SerializeToString())
     return [str(path)]
 
 
@@ -103,6 +113,8 @@ def load(path):
     inits = {t.name: _array(onnx, t, path) for t in model.graph.initializer}
     nodes = list(model.graph.node)
     current = model.graph.input[0].name if model.graph.input else None
+    if nodes and nodes[0].op_type == "Cast" and list(nodes[0].input) == [current] and len(nodes[0].output) == 1:
+        current = nodes.pop(0).output[0]         # raw bytes in (export --input-dtype uint8); the values are the same
     first = _check_scaling(path, nodes, inits, current, description)
     if first:
         current = nodes[first - 1].output[0]
