@@ -181,3 +181,24 @@ def test_tampered_preprocessing_is_refused_at_import(tmp_path, capsys, prep):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "tampered.safetensors" in err and "preprocessing" in err, err
     assert not (tmp_path / "o.npz").exists()
+
+
+@pytest.mark.parametrize("key, value", [("class_names", "cats"), ("class_names", ["a", "b", "c"]),
+                                        ("image_shape", [2, 2]), ("image_shape", [3, -1]), ("metadata", [1])])
+def test_tampered_metadata_is_refused_at_import(tmp_path, capsys, key, value):
+    """Class names and the image shape (read by evaluate and predict) are checked at import too."""
+    good = tmp_path / "model.safetensors"
+    export_network(_net(), good, "safetensors", {"class_names": ["yes", "no"], "image_shape": [3]})
+    header, body = _safetensors_parts(good)
+    description = json.loads(header["__metadata__"]["deltaprop"])
+    if key == "metadata":
+        description["metadata"] = value
+    else:
+        description["metadata"][key] = value
+    header["__metadata__"]["deltaprop"] = json.dumps(description)
+    _write_safetensors(tmp_path / "tampered.safetensors", header, body)
+    capsys.readouterr()
+    assert main(["import", str(tmp_path / "tampered.safetensors"), "-o", str(tmp_path / "o.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "tampered.safetensors" in err and key in err, err
+    assert main(["import", str(good), "-o", str(tmp_path / "o.npz")]) == 0
