@@ -18,12 +18,13 @@ def names():
 
 
 def resolve(spec):
-    """``spec`` as a file path: a file that exists, else a packaged example by name or by its file name."""
+    """``spec`` as a file path: any path that exists (the spec loader checks it), else a packaged example by its
+    name (``softmax``) or by its path in the repository (``examples/explain-softmax.json``)."""
     path = Path(spec)
-    if path.is_file():
+    if path.exists() or path.parent not in (Path("."), Path("examples")):
         return str(path)
     for candidate in (FOLDER / f"explain-{spec}.json", FOLDER / path.name):
-        if path.parent in (Path("."), Path("examples")) and candidate.is_file():
+        if candidate.is_file():
             return str(candidate)
     if path.suffix.lower() != ".json":
         raise ValueError(f"no spec file {spec!r} and no example of that name; examples: {', '.join(names())}")
