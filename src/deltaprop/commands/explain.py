@@ -6,7 +6,7 @@ network (format in :mod:`deltaprop.explain.spec`).
 
 from __future__ import annotations
 
-from .. import mazur
+from .. import examples, mazur
 from ..atomic import write_text
 from ..explain import FORMATS, LANGUAGES, explain
 from ..explain import spec as spec_module
@@ -22,7 +22,8 @@ HELP = "write out one backprop step with every number (Mazur's example, or any s
 
 def add_arguments(parser):
     parser.add_argument("--spec", metavar="FILE.json",
-                        help="the network, input(s), target(s) and settings (default: Mazur's tutorial network)")
+                        help="the network, input(s), target(s) and settings (default: Mazur's tutorial network); "
+                             f"or an example's name: {', '.join(examples.names())}")
     parser.add_argument("--form", choices=FORMS, default="neuron",
                         help="neuron by neuron (default), matrix (tensor form, shapes shown) or both")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language (default en)")
@@ -50,7 +51,7 @@ def run(args):
 
 def _run(args):
     if args.spec:
-        spec = spec_module.load(args.spec)
+        spec = spec_module.load(examples.resolve(args.spec))     # a file, or a packaged example's name
         explanation = explain(spec.network, spec.X, spec.Y, learning_rate=spec.learning_rate,
                               update_biases=spec.update_biases, steps=args.steps, form=args.form, detail=args.detail,
                               numbering=args.numbering)

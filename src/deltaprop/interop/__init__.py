@@ -9,10 +9,12 @@ format              reads back   what it is
 ==================  ===========  ===============================================================
 ``safetensors``     yes          tensors named as an ``nn.Sequential`` state_dict (``0.weight``,
                                  ``0.bias``, ``2.weight``, ...) + our metadata in the header
-``onnx``            yes          ``Gemm`` (transB = 1) + activation per layer, opset 17
+``onnx``            yes          the input scaling (``Mul`` or ``Div``/``Sub``), then ``Gemm``
+                                 (transB = 1) + activation per layer, opset 17
 ``network2``        yes          Nielsen's JSON (``sizes``, ``weights``, ``biases``, ``cost``)
-``pytorch-script``  no           a runnable ``.py`` (+ ``.safetensors`` beside it) that rebuilds the
-                                 network in PyTorch and continues training
+``pytorch-script``  its output   a runnable ``.py`` (+ ``.safetensors`` beside it) that rebuilds the
+                                 network in PyTorch and continues training, on one process or under
+                                 ``torchrun``; it writes a ``.safetensors`` that ``import`` reads
 ==================  ===========  ===============================================================
 
 The formats are optional extras (``pip install deltaprop[interop]``: the
@@ -30,17 +32,23 @@ IMPORT_FORMATS = ("safetensors", "onnx", "network2")
 SUFFIXES = {".safetensors": "safetensors", ".onnx": "onnx", ".json": "network2"}
 
 
-def export_network(network, path, format, metadata=None):
+def export_network(network, path, format, metadata=None, state=None, preprocessing=True, input_dtype=None):
     """Write ``network`` to ``path`` in ``format`` (one of :data:`EXPORT_FORMATS`); returns the paths written.
 
-    ``metadata`` is the model's metadata (from :func:`deltaprop.read_metadata`);
-    the PyTorch script takes its optimiser settings and preprocessing from it.
+    ``metadata`` is the model's metadata (from :func:`deltaprop.read_metadata`): the preprocessing travels
+    with every format (in ONNX as nodes of the graph); the PyTorch script also takes the training settings from
+    it, and the optimiser's state from ``state`` (a checkpoint's :class:`~deltaprop.training.TrainingState`).
+    ``preprocessing=False`` leaves the scaling nodes out of an ONNX graph (it then expects scaled inputs);
+    ``input_dtype="uint8"`` makes its input raw bytes (pixels), cast to the network's dtype first.
     """
     from . import network2, onnx_format, pytorch_script, safetensors_format
-    writers = {"safetensors": safetensors_format.save, "onnx": onnx_format.save, "network2": network2.save,
-               "pytorch-script": pytorch_script.save}
-    if format not in writers:
+    if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {format!r}; valid: {', '.join(EXPORT_FORMATS)}")
+    if format == "pytorch-script":
+        return pytorch_script.save(network, path, metadata or {}, state)
+    if format == "onnx":
+        return onnx_format.save(network, path, metadata or {}, preprocessing, input_dtype)
+    writers = {"safetensors": safetensors_format.save, "network2": network2.save}
     return writers[format](network, path, metadata or {})
 
 

@@ -9,7 +9,9 @@ import os
 import numpy as np
 
 from ..activations import get_activation
+from ..layers import Dense
 from ..network import Network
+from ..persistence import _check_preprocessing as check_preprocessing     # one rule for saved and imported models
 
 MAX_FILE_BYTES = 1 << 30        # 1 GiB: no model deltaprop trains comes near this
 FORMAT = "deltaprop"
@@ -26,6 +28,7 @@ def describe(network, metadata=None):
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "sizes": network.sizes,
             "activations": network.activations, "loss": network.loss.name, "dtype": network.dtype.name,
             "train_biases": [layer.train_biases for layer in network.layers],
+            "dropout": [layer.dropout for layer in network.layers],
             "metadata": metadata or {}}
 
 
@@ -39,13 +42,22 @@ def build(description, weights, biases, source):
         for name in activations:
             get_activation(name)
         loss, dtype = str(description["loss"]), np.dtype(str(description["dtype"]))
-        train_biases = [bool(t) for t in description.get("train_biases", [True] * len(weights))]
+        train_biases = list(description.get("train_biases", [True] * len(weights)))
+        dropout = list(description.get("dropout", [0.0] * len(weights)))
+        if not all(isinstance(t, bool) for t in train_biases):
+            raise TypeError(f"train_biases must be true or false per layer, got {train_biases!r:.60}")
+        if not all(isinstance(p, (int, float)) and not isinstance(p, bool) for p in dropout):
+            raise TypeError(f"dropout must be a rate per layer, got {dropout!r:.60}")
+        metadata = description.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise TypeError(f"metadata must be an object, got {type(metadata).__name__}")
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{source}: bad deltaprop metadata ({exc})") from None
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"{source}: dtype must be float32 or float64, got {dtype}")
     L = len(sizes) - 1
-    if L < 1 or len(weights) != L or len(biases) != L or len(activations) != L or len(train_biases) != L:
+    if L < 1 or len(weights) != L or len(biases) != L or len(activations) != L or len(train_biases) != L \
+            or len(dropout) != L:
         raise ValueError(f"{source}: the metadata describes {L} layers but the file holds {len(weights)} weight "
                          f"and {len(biases)} bias arrays")
     for l, (w, b) in enumerate(zip(weights, biases), start=1):
@@ -57,10 +69,27 @@ def build(description, weights, biases, source):
             raise ValueError(f"{source}: layer {l} is {w.dtype}/{b.dtype}, the metadata says {dtype}")
         if not (np.isfinite(w).all() and np.isfinite(b).all()):
             raise ValueError(f"{source}: layer {l} holds NaN or infinite values")
-    network = Network.from_weights(weights, biases, activations, loss=loss, dtype=dtype)
-    for layer, flag in zip(network.layers, train_biases):
-        layer.train_biases = flag
-    return network, description.get("metadata") or {}
+    check_preprocessing(source, metadata.get("preprocessing"), sizes[0])     # the rules of a saved model
+    _check_labels_and_images(source, metadata, sizes)
+    try:
+        layers = [Dense(w, b, a, dropout=p, train_biases=t, dtype=dtype)
+                  for w, b, a, p, t in zip(weights, biases, activations, dropout, train_biases)]
+        return Network.from_layers(layers, loss=loss), metadata
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{source}: {exc}") from None
+
+
+def _check_labels_and_images(source, metadata, sizes):
+    """What evaluate and predict read besides the preprocessing: class names and the image shape."""
+    names, shape = metadata.get("class_names"), metadata.get("image_shape")
+    if names is not None and not (isinstance(names, list) and len(names) <= max(sizes[-1], 2)
+                                  and all(isinstance(n, (str, int)) and not isinstance(n, bool) for n in names)):
+        raise ValueError(f"{source}: metadata class_names must list at most one name per class, got {names!r:.60}")
+    if shape is not None and not (isinstance(shape, list) and shape
+                                  and all(type(d) is int and d > 0 for d in shape)
+                                  and int(np.prod(shape, dtype=object)) == sizes[0]):
+        raise ValueError(f"{source}: metadata image_shape must be positive sizes whose product is the "
+                         f"{sizes[0]} inputs, got {shape!r:.60}")
 
 
 def check_file(path):

@@ -45,12 +45,13 @@ def load(path, dtype=None):
     if not isinstance(data, dict) or not {"sizes", "weights", "biases", "cost"} <= set(data):
         raise ValueError(f"{path}: a network2 file is an object with sizes, weights, biases and cost")
     costs = {v: k for k, v in COSTS.items()}
-    if data["cost"] not in costs:
+    if not isinstance(data["cost"], str) or data["cost"] not in costs:
         raise ValueError(f"{path}: unknown cost {data['cost']!r}; valid: {', '.join(costs)}")
     hint = data.get("deltaprop", {}).get("dtype") if isinstance(data.get("deltaprop"), dict) else None
-    dtype = np.dtype(dtype or hint or "float64")
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"{path}: dtype must be float32 or float64, got {dtype}")
+    dtype = dtype or hint or "float64"
+    if dtype not in ("float32", "float64", np.float32, np.float64):
+        raise ValueError(f"{path}: dtype must be float32 or float64, got {dtype!r:.40}")
+    dtype = np.dtype(dtype)
     sizes = data["sizes"]
     if not isinstance(sizes, list) or len(sizes) < 2 or not all(isinstance(s, int) and s > 0 for s in sizes):
         raise ValueError(f"{path}: sizes must be a list of at least two positive integers, got {sizes!r}")

@@ -1,11 +1,17 @@
-"""A generated, readable PyTorch script that rebuilds the network, loads its weights and continues training.
+"""A generated PyTorch training script that goes on where deltaprop stopped, on one process or under torchrun.
 
 ``deltaprop export MODEL --format pytorch-script -o train_torch.py`` writes
-``train_torch.py`` and ``train_torch.safetensors`` beside it.  The script
-needs only ``torch``, ``numpy`` and ``safetensors``; it reads the training
-data from an ``.npz`` (``X``, ``y``) and applies the model's own
-preprocessing, so ``python train_torch.py --data train.npz`` carries on where
-deltaprop stopped, with the same optimiser settings.
+
+* ``train_torch.py``: the script (its text is :mod:`deltaprop.interop.torch_template`, filled in here);
+* ``train_torch.safetensors``: the weights as an ``nn.Sequential`` state_dict + deltaprop's metadata;
+* ``train_torch.optimizer.safetensors`` when MODEL is a checkpoint with optimiser memory: PyTorch's own
+  state tensors (SGD's ``momentum_buffer``, Adam's ``exp_avg`` / ``exp_avg_sq``) under the parameter names.
+
+What is carried, as PyTorch's equivalents: the optimiser and its state (the step count too), the schedule and
+the epoch reached, dropout rates (``nn.Dropout`` after the activation), L2 weight decay (``weight_decay = λ/n``
+on the weights only, ``n`` = the training samples), the input preprocessing and the cost (on logits).  What
+cannot be carried is refused (L1 decay) or said on stderr by :func:`notes` (no optimiser state in a saved model,
+dropout masks and shuffling drawn by PyTorch's generator, early stopping not done by the script).
 """
 
 from __future__ import annotations
@@ -13,156 +19,286 @@ from __future__ import annotations
 import json
 import os
 
-from ..atomic import write_text
+import numpy as np
+
+from ..atomic import write_bytes, write_text
+from ..schedules import Cosine, Step, get_schedule
 from . import safetensors_format
+from .common import require, sequential_index
+from .torch_template import TEMPLATE
 
 TORCH_MODULES = {"sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "relu": "nn.ReLU()", "linear": "nn.Identity()",
                  "softmax": "nn.Softmax(dim=1)"}
+TORCH_FUNCTIONS = {"sigmoid": "torch.sigmoid(logits)", "tanh": "torch.tanh(logits)", "relu": "torch.relu(logits)",
+                   "linear": "logits", "softmax": "torch.softmax(logits, dim=1)"}
+STATE_NAMES = {"momentum": {"velocity": "momentum_buffer"}, "nesterov": {"velocity": "momentum_buffer"},
+               "adam": {"m": "exp_avg", "v": "exp_avg_sq"}, "sgd": {}}
 
 
-def _module(spec):
-    name, _, slope = spec.partition(":")
-    if name == "leaky-relu":
-        return f"nn.LeakyReLU({float(slope or 0.01)!r})"
-    return TORCH_MODULES[name]
-
-
-def save(network, path, metadata):
+def save(network, path, metadata, state=None):
+    """Write the script, its weights and (from a checkpoint's ``state``) the optimiser state; returns the paths."""
     path = os.fspath(path)
     stem = path[:-3] if path.endswith(".py") else path
-    weights_path = stem + ".safetensors"
+    weights_path, state_path = stem + ".safetensors", stem + ".optimizer.safetensors"
+    training = _training(network, metadata, state)
+    tensors = _optimizer_tensors(network, training, state)
+    text = _fill(network, training, os.path.basename(path), os.path.basename(weights_path),
+                 os.path.basename(state_path) if tensors else None, metadata)
     safetensors_format.save(network, weights_path, metadata)
-    training = metadata.get("training") or {}
-    settings = {"optimizer": training.get("optimizer", "sgd"), "learning_rate": training.get("lr", 0.1),
-                "momentum": training.get("momentum") or 0.9, "weight_decay": training.get("weight_decay") or 0.0,
-                "batch_size": training.get("batch_size", 32), "epochs": training.get("epochs", 1)}
-    layers = []
-    for l, (n_in, n_out, act) in enumerate(zip(network.sizes[:-1], network.sizes[1:], network.activations), 1):
-        layers.append(f"    nn.Linear({n_in}, {n_out}),   # layer {l}: weight ({n_out}, {n_in}), as deltaprop's W^{l}")
-        layers.append(f"    {_module(act)},")
-    text = TEMPLATE.format(
-        sizes=network.sizes, n_outputs=network.sizes[-1], layers="\n".join(layers), loss=network.loss.name,
-        dtype="float32" if network.dtype.name == "float32" else "float64",
-        weights=os.path.basename(weights_path), settings=json.dumps(settings, indent=4),
-        preprocessing=json.dumps(metadata.get("preprocessing") or {"kind": "none"}),
-        softmax_ce=network.loss.name == "cross-entropy" and network.activations[-1] == "softmax")
+    written = [path, weights_path]
+    if tensors:
+        st = require("safetensors.numpy")
+        write_bytes(state_path, st.save(tensors, metadata={"steps": str(training["steps"])}))
+        written.append(state_path)
     write_text(path, text)
-    return [path, weights_path]
+    return written
 
 
-TEMPLATE = '''"""Continue training a deltaprop network in PyTorch (generated by `deltaprop export --format pytorch-script`).
-
-    python THIS_SCRIPT.py --data train.npz [--epochs N] [--limit ROWS] [--no-shuffle]
-
-train.npz holds X (n, {sizes[0]}) as deltaprop read it (before scaling) and y (integer labels or targets).
-
-More than one machine: run under torchrun with DistributedDataParallel, e.g.
-    torchrun --nnodes 2 --nproc_per_node 4 --rdzv_endpoint HOST:29500 THIS_SCRIPT.py --data train.npz
-after three changes here: torch.distributed.init_process_group("gloo" or "nccl") at the start of main(),
-model = nn.parallel.DistributedDataParallel(model), and a torch.utils.data.DistributedSampler so that each
-process trains on its own share of every epoch (see PyTorch's "Getting Started with DDP" tutorial).
-"""
-
-import argparse
-import json
-
-import numpy as np
-import torch
-from safetensors.torch import load_file
-from torch import nn
-
-DTYPE = torch.{dtype}
-LOSS = "{loss}"
-SETTINGS = json.loads("""{settings}""")
-PREPROCESSING = json.loads({preprocessing!r})
+def notes(network, metadata, state=None):
+    """What the script does not carry exactly, one line each (the export command prints them)."""
+    training = _training(network, metadata, state)
+    lines = []
+    if not (metadata or {}).get("training"):
+        lines.append("the model has no training settings: the script uses SGD, η = 0.1, batch 32 (edit TRAINING)")
+    if training["optimizer"] != "sgd" and state is None:
+        lines.append(f"a saved model carries no {training['optimizer']} state: the script starts it afresh; "
+                     f"export a checkpoint (train --checkpoint-dir) to continue exactly")
+    if any(layer.dropout for layer in network.layers):
+        lines.append("dropout masks are drawn by PyTorch's generator (same rates, other random numbers)")
+    validation = ((metadata or {}).get("training") or {}).get("validation")
+    if validation:
+        lines.append(f"deltaprop held {validation:.3g} of the data out for validation: give the script the same "
+                     f"training rows to continue exactly (λ/n and the batches depend on them)")
+    if training.get("early_stopping"):
+        lines.append("early stopping is not done by the script (it trains every epoch it is given)")
+    return lines
 
 
-def build_model():
-    """The deltaprop network as nn.Sequential: Linear (weight (n_out, n_in)) then its activation, per layer."""
-    model = nn.Sequential(
-{layers}
-    ).to(DTYPE)
-    here = __file__.rpartition("/")[0] or "."
-    model.load_state_dict(load_file(f"{{here}}/{weights}"))
-    return model
+# ------------------------------------------------------------------ what deltaprop's run leaves behind
+def _training(network, metadata, state):
+    """The run's settings and position, as the script's TRAINING dict (plain numbers and strings)."""
+    config = dict((metadata or {}).get("training") or {})
+    epochs = int(config.get("epochs") or 1)
+    if state is not None:
+        saved = state.optimizer
+        if saved.get("l1_decay"):
+            raise ValueError("L1 weight decay cannot be carried to PyTorch (its optimisers have no L1 term)")
+        done, name, last = state.epoch, saved["name"], float(saved["learning_rate"])
+        base, steps, hyper = state.base_learning_rate, int(saved.get("steps", 0)), dict(saved.get("hyper", {}))
+    else:
+        done = int(((metadata or {}).get("metrics") or {}).get("epochs", epochs if config else 0))
+        name, base = str(config.get("optimizer", "sgd")), float(config.get("lr", 0.1))
+        momentum = config.get("momentum")
+        last, steps, hyper = base, 0, {"momentum": 0.9 if momentum is None else float(momentum)}
+    if name not in STATE_NAMES:
+        raise ValueError(f"optimizer {name!r} has no PyTorch equivalent here; valid: {', '.join(STATE_NAMES)}")
+    defaults = {"adam": {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}, "momentum": {"momentum": 0.9},
+                "nesterov": {"momentum": 0.9}, "sgd": {}}[name]
+    hyper = {key: float(hyper.get(key, value)) for key, value in defaults.items()}
+    schedule = get_schedule(config.get("schedule") or "constant", max(epochs, 1))
+    return {"optimizer": name, "learning_rate": base, "last_learning_rate": last, "schedule": schedule.spec(),
+            "epochs": max(epochs, done), "epochs_done": done, "steps": steps,
+            "batch_size": int(config.get("batch_size") or 32), "weight_decay": float(config.get("weight_decay") or 0),
+            "early_stopping": config.get("early_stopping"), "hyper": hyper, "schedule_object": schedule}
 
 
-def preprocess(X):
-    """The scaling deltaprop fitted on the training data (stored in the model's metadata)."""
-    X = np.asarray(X, dtype=np.float64)
-    if PREPROCESSING.get("kind") == "unit":
-        X = X / PREPROCESSING["maximum"]
-    elif PREPROCESSING.get("kind") == "standardize":
-        X = (X - np.array(PREPROCESSING["mean"])) / np.array(PREPROCESSING["std"])
-    return torch.tensor(X, dtype=DTYPE)
+def _optimizer_tensors(network, training, state):
+    """PyTorch's optimiser state tensors by parameter name, from deltaprop's (None when there is none)."""
+    if state is None or not training["steps"] or training["optimizer"] == "sgd":
+        return None
+    names = [f"{sequential_index(l)}.{kind}" for l, layer in enumerate(network.layers, start=1)
+             for kind in (("weight", "bias") if layer.train_biases else ("weight",))]
+    slots = state.optimizer.get("state", {})
+    tensors = {}
+    for index, name in enumerate(names):
+        for ours, theirs in STATE_NAMES[training["optimizer"]].items():
+            value = np.asarray(slots[index][ours], dtype=network.dtype)
+            if ours == "velocity":          # deltaprop: w += v with v = μv − ηg; PyTorch: w −= η·buf, buf = μbuf + g
+                value = -value / training["last_learning_rate"]
+            tensors[f"{name}.{theirs}"] = np.ascontiguousarray(value)
+    return tensors
 
 
-def targets(y, n_outputs):
-    """Integer labels → one-hot rows (one output: a column of 0/1); real targets as they are."""
-    y = np.asarray(y)
-    if y.ndim == 1 and np.issubdtype(y.dtype, np.integer) and n_outputs > 1:
-        return torch.nn.functional.one_hot(torch.tensor(y), n_outputs).to(DTYPE)
-    return torch.tensor(y.reshape(len(y), -1), dtype=DTYPE)
+# ------------------------------------------------------------------ the script's text
+def _fill(network, training, script, weights, state_file, metadata):
+    dtype = "float32" if network.dtype == np.float32 else "float64"
+    slots = {
+        "SCRIPT": script, "WEIGHTS": weights, "DTYPE": dtype,
+        "OPTIMIZER_STATE": f'HERE / "{state_file}"   # the optimiser\'s memory, in PyTorch\'s names'
+        if state_file else "None                 # a saved model carries no optimiser state",
+        "TRAINING": _training_literal(training),
+        "PREPROCESSING_NOTE": _preprocessing_note((metadata or {}).get("preprocessing")),
+        "POSITION": f"epoch {training['epochs_done']} of {training['epochs']}, {training['steps']} steps, "
+                    f"learning rate {training['last_learning_rate']:.6g} ({training['optimizer']}, schedule "
+                    f"{training['schedule']}).",
+        "CARRIED_NOTE": "The optimiser's state comes from the checkpoint." if state_file else
+                        "(The optimiser starts with fresh state: export a checkpoint to carry it.)",
+        "LAYERS": _layers(network), "FROZEN": _frozen(network),
+        "OUTPUT": _output(network), "COST": _cost(network), "TARGETS": _targets(network),
+        "SCHEDULE": _schedule(training["schedule_object"]), "OPTIMIZER": _optimizer(training, state_file),
+    }
+    text = TEMPLATE if isinstance(training["schedule_object"], Cosine) else TEMPLATE.replace("import math\n", "")
+    for key, value in slots.items():
+        text = text.replace(f"@@{key}@@", value)
+    return text
 
 
-def cost(model, x, y):
-    """deltaprop's cost: per sample summed over the outputs, averaged over the batch."""
-    if {softmax_ce}:                                    # softmax + cross-entropy, from the logits (stable)
-        logits = model[:-1](x)
-        return -(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()
-    a = model(x)
-    if LOSS == "quadratic":
-        return 0.5 * ((a - y) ** 2).sum(dim=1).mean()
-    if LOSS == "binary-cross-entropy":
-        return nn.functional.binary_cross_entropy(a, y, reduction="sum") / len(x)
-    return -(y * torch.log(a)).sum(dim=1).mean()
+def _training_literal(training):
+    keys = {"optimizer": "deltaprop's optimiser", "learning_rate": "η0, the schedule's base rate",
+            "last_learning_rate": "η of the last epoch deltaprop trained", "schedule": "deltaprop's --schedule",
+            "epochs": "the run's length (the schedule spans it)", "epochs_done": "deltaprop stopped after this epoch",
+            "steps": "optimiser steps taken so far", "batch_size": "the global batch",
+            "weight_decay": "L2 λ: the weights decay by λ/n per step (n = training samples)"}
+    lines = [f"    {json.dumps(key)}: {json.dumps(training[key])},".ljust(48) + f"# {comment}"
+             for key, comment in keys.items()]
+    lines += [f"    {json.dumps(key)}: {json.dumps(value)}," for key, value in sorted(training["hyper"].items())]
+    return "{\n" + "\n".join(lines) + "\n}"
 
 
-def optimizer_for(model, n):
-    """deltaprop's optimiser; its L2 weight decay is λ/n on the weights only (Nielsen's form)."""
-    weights = [p for name, p in model.named_parameters() if name.endswith("weight")]
-    biases = [p for name, p in model.named_parameters() if name.endswith("bias")]
-    groups = [{{"params": weights, "weight_decay": SETTINGS["weight_decay"] / n}},
-              {{"params": biases, "weight_decay": 0.0}}]
-    lr, kind = SETTINGS["learning_rate"], SETTINGS["optimizer"]
-    if kind == "adam":
-        return torch.optim.Adam(groups, lr=lr)
-    momentum = SETTINGS["momentum"] if kind in ("momentum", "nesterov") else 0.0
-    return torch.optim.SGD(groups, lr=lr, momentum=momentum, nesterov=kind == "nesterov")
+def _preprocessing_note(spec):
+    kind = (spec or {}).get("kind", "none")
+    if kind == "unit":
+        return f"x / {spec['maximum']:g}"
+    if kind == "standardize":
+        return "(x − mean) / std per feature (the numbers are in the weights' metadata)"
+    return "none"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, help="an .npz with X and y")
-    parser.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
-    parser.add_argument("--batch-size", type=int, default=SETTINGS["batch_size"])
-    parser.add_argument("--limit", type=int, help="train on the first ROWS samples only")
-    parser.add_argument("--no-shuffle", action="store_true", help="visit the samples in file order")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    torch.manual_seed(args.seed)
-    with np.load(args.data, allow_pickle=False) as data:
-        X, y = data["X"][:args.limit], data["y"][:args.limit]
-    model = build_model()
-    x_all, y_all = preprocess(X), targets(y, {n_outputs})
-    optimizer = optimizer_for(model, len(x_all))
-    for epoch in range(1, args.epochs + 1):
-        order = torch.arange(len(x_all)) if args.no_shuffle else torch.randperm(len(x_all))
-        total = 0.0
-        for batch, start in enumerate(range(0, len(order), args.batch_size), start=1):
-            idx = order[start:start + args.batch_size]
-            loss = cost(model, x_all[idx], y_all[idx])
-            if epoch == 1 and batch == 1:
-                print(f"first batch loss {{loss.item():.17g}}")
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(idx)
-        print(f"epoch {{epoch}}: loss {{total / len(x_all):.6f}}")
-    torch.save(model.state_dict(), "continued.pt")
-    print("saved continued.pt")
+def _activation_module(name, dropout):
+    base, _, slope = name.partition(":")
+    module = f"nn.LeakyReLU({float(slope or 0.01)!r})" if base == "leaky-relu" else TORCH_MODULES[base]
+    return f"nn.Sequential({module}, nn.Dropout({dropout!r}))" if dropout else module
 
 
-if __name__ == "__main__":
-    main()
-'''
+def _layers(network):
+    lines = []
+    for l, (layer, activation) in enumerate(zip(network.layers, network.activations), start=1):
+        n_out, n_in = layer.weights.shape
+        lines.append(f"        nn.Linear({n_in}, {n_out}),".ljust(40) + f"# {sequential_index(l)}: W of layer {l + 1} "
+                     f"in Nielsen's numbering, ({n_out}, {n_in})")
+        if l < len(network.layers):
+            lines.append(f"        {_activation_module(activation, layer.dropout)},")
+    return "\n".join(lines)
+
+
+def _frozen(network):
+    return "".join(f"    model[{sequential_index(l)}].bias.requires_grad_(False)   # deltaprop keeps these biases fixed\n"
+                   for l, layer in enumerate(network.layers, start=1) if not layer.train_biases)
+
+
+def _output(network):
+    name = network.activations[-1]
+    base, _, slope = name.partition(":")
+    expression = (f"nn.functional.leaky_relu(logits, {float(slope or 0.01)!r})" if base == "leaky-relu"
+                  else TORCH_FUNCTIONS[base])
+    labels = ("(predict(logits)[:, 0] >= 0.5).long()" if network.sizes[-1] == 1
+              else "predict(logits).argmax(dim=1)")
+    return (f'def predict(logits):\n    """The network\'s outputs a^L: {name} of the logits."""\n'
+            f"    return {expression}\n\n\n"
+            f'def predicted_labels(logits):\n    """Class labels, as deltaprop: the largest output '
+            f'(one output: a >= 0.5)."""\n    return {labels}')
+
+
+def _cost(network):
+    loss, output = network.loss.name, network.activations[-1]
+    head = 'def cost(logits, y):\n    """deltaprop\'s cost C'
+    if loss == "cross-entropy" and output == "softmax":
+        return (head + " = −Σ_j y_j ln a_j, a = softmax(z), mean over the batch: PyTorch's cross_entropy on\n"
+                '    the logits (y: class indices or probability rows)."""\n'
+                "    return nn.functional.cross_entropy(logits, y)")
+    if loss == "binary-cross-entropy" and output == "sigmoid":
+        return (head + " = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)], a = sigmoid(z): summed over the outputs,\n"
+                '    mean over the batch (PyTorch\'s mean would also divide by the number of outputs)."""\n'
+                "    return nn.functional.binary_cross_entropy_with_logits(logits, y, reduction=\"sum\") / len(y)")
+    if loss == "quadratic":
+        return (head + ' = ½‖a − y‖², summed over the outputs, mean over the batch (Nielsen\'s eq. 6)."""\n'
+                "    return 0.5 * nn.functional.mse_loss(predict(logits), y, reduction=\"sum\") / len(y)")
+    if loss == "binary-cross-entropy":
+        return (head + " = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)], summed over the outputs, mean over\n"
+                '    the batch."""\n'
+                "    return nn.functional.binary_cross_entropy(predict(logits), y, reduction=\"sum\") / len(y)")
+    return (head + ' = −Σ_j y_j ln a_j, summed over the outputs, mean over the batch."""\n'
+            "    return -(y * torch.log(predict(logits))).sum() / len(y)")
+
+
+def _targets(network):
+    n = network.sizes[-1]
+    head = "def targets(y):\n"
+    if network.loss.name == "cross-entropy" and network.activations[-1] == "softmax":
+        return (head + '    """Class labels (any integer type) as class indices; probability rows as they are."""\n'
+                "    y = np.asarray(y)\n"
+                "    if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):\n"
+                "        return torch.from_numpy(y.astype(np.int64))\n"
+                "    return torch.from_numpy(np.array(y, dtype=np.float64)).to(DTYPE)")
+    if n == 1:
+        return (head + '    """Labels 0/1 or real targets as one column."""\n'
+                "    y = np.asarray(y)\n"
+                "    return torch.from_numpy(np.array(y, dtype=np.float64).reshape(len(y), 1)).to(DTYPE)")
+    return (head + '    """Class labels (any integer type) as one-hot rows; real targets as they are."""\n'
+            "    y = np.asarray(y)\n"
+            "    if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):\n"
+            f"        return nn.functional.one_hot(torch.from_numpy(y.astype(np.int64)), {n}).to(DTYPE)\n"
+            "    return torch.from_numpy(np.array(y, dtype=np.float64).reshape(len(y), -1)).to(DTYPE)")
+
+
+def _schedule(schedule):
+    head = 'def learning_rate(epoch, epochs):\n    """η for `epoch` (1-based, counted from the start of deltaprop\'s run)'
+    if isinstance(schedule, Cosine):
+        return (head + ": deltaprop's cosine schedule,\n"
+                '    half a cosine from η0 at epoch 1 down towards its minimum after `epochs` epochs."""\n'
+                f"    minimum = {schedule.minimum!r}\n"
+                "    progress = min(epoch - 1, epochs) / epochs\n"
+                '    return minimum + (TRAINING["learning_rate"] - minimum) * 0.5 * (1.0 + math.cos(math.pi * progress))')
+    if isinstance(schedule, Step):
+        return (head + f": η0 times {schedule.gamma!r} every\n"
+                f'    {schedule.step_size} epochs (deltaprop\'s step schedule)."""\n'
+                f'    return TRAINING["learning_rate"] * {schedule.gamma!r} ** ((epoch - 1) // {schedule.step_size})')
+    return head + ': constant."""\n    return TRAINING["learning_rate"]'
+
+
+def _optimizer(training, state_file):
+    name = training["optimizer"]
+    lines = ['def make_optimizer(model, n):',
+             f'    """deltaprop\'s {name}, at the learning rate it last used; L2 weight decay λ/n on the weights only',
+             '    (Nielsen ch. 3), n = the number of training samples (all processes together)."""',
+             '    weights = [p for name, p in model.named_parameters() if name.endswith("weight")]',
+             '    biases = [p for name, p in model.named_parameters() if name.endswith("bias") and p.requires_grad]',
+             '    groups = [{"params": weights, "weight_decay": TRAINING["weight_decay"] / n},',
+             '              {"params": biases, "weight_decay": 0.0}]']
+    if name == "adam":
+        lines.append('    optimizer = torch.optim.Adam(groups, lr=TRAINING["last_learning_rate"],\n'
+                     '                                 betas=(TRAINING["beta1"], TRAINING["beta2"]), '
+                     'eps=TRAINING["epsilon"])')
+    elif name in ("momentum", "nesterov"):
+        lines.append('    optimizer = torch.optim.SGD(groups, lr=TRAINING["last_learning_rate"], '
+                     f'momentum=TRAINING["momentum"],\n                                nesterov={name == "nesterov"})')
+    else:
+        lines.append('    optimizer = torch.optim.SGD(groups, lr=TRAINING["last_learning_rate"])')
+    if state_file and name == "adam":
+        lines += ['    saved = load_file(OPTIMIZER_STATE)              # deltaprop\'s moments m and v, as PyTorch names them',
+                  '    for name, p in model.named_parameters():',
+                  '        if p.requires_grad:',
+                  '            optimizer.state[p] = {"step": torch.tensor(float(TRAINING["steps"])),',
+                  '                                  "exp_avg": saved[f"{name}.exp_avg"].to(p.device),',
+                  '                                  "exp_avg_sq": saved[f"{name}.exp_avg_sq"].to(p.device)}']
+    elif state_file:
+        lines += ['    saved = load_file(OPTIMIZER_STATE)              # deltaprop\'s velocities v as buffers −v/η',
+                  '    for name, p in model.named_parameters():',
+                  '        if p.requires_grad:',
+                  '            optimizer.state[p] = {"momentum_buffer": saved[f"{name}.momentum_buffer"].to(p.device)}']
+    lines.append('    return optimizer')
+    lines += ['', '', 'def set_learning_rate(optimizer, rate):']
+    if name in ("momentum", "nesterov"):
+        lines += ['    """Set η for the epoch.  deltaprop\'s velocity v ← μv − ηg keeps the η it was taken with; PyTorch\'s',
+                  '    buffer is multiplied by the current η, so when η changes the buffers are scaled by old/new η:',
+                  '    the very same steps."""',
+                  '    for group in optimizer.param_groups:',
+                  '        for p in group["params"]:',
+                  '            if "momentum_buffer" in optimizer.state.get(p, {}):',
+                  '                optimizer.state[p]["momentum_buffer"].mul_(group["lr"] / rate)',
+                  '        group["lr"] = rate']
+    else:
+        lines += ['    """Set η for the epoch."""',
+                  '    for group in optimizer.param_groups:',
+                  '        group["lr"] = rate']
+    return "\n".join(lines)

@@ -7,7 +7,10 @@
 Layer ``l`` (1 = first hidden) is ``nn.Linear`` number ``2(l − 1)``, followed
 by its activation module (``nn.Identity`` for a linear layer), so the names
 are ``0.weight``, ``0.bias``, ``2.weight``, ...  The header's ``__metadata__``
-holds ``{"deltaprop": <JSON>}`` (sizes, activations, loss, dtype).
+holds ``{"deltaprop": <JSON>}`` (sizes, activations, loss, dtype, dropout, and the model's metadata: its
+``preprocessing``, applied to raw inputs as deltaprop does -- ``x * (1 / maximum)`` for ``unit``,
+``x / std - mean / std`` for ``standardize`` -- and the training settings).  Reading checks every field with the
+rules of a saved model.
 """
 
 from __future__ import annotations
@@ -53,7 +56,10 @@ def load(path):
     if not isinstance(description, dict):
         raise ValueError(f"{path}: no deltaprop metadata in the header (the file was not written by deltaprop "
                          f"export, so the activations and the loss are unknown)")
-    n_layers = len(description.get("activations") or [])
+    activations = description.get("activations")
+    if not isinstance(activations, list):
+        raise ValueError(f"{path}: bad deltaprop metadata (activations must be a list, got {activations!r:.40})")
+    n_layers = len(activations)
     expected = [f"{common.sequential_index(l)}.{kind}" for l in range(1, n_layers + 1) for kind in ("weight", "bias")]
     if sorted(names) != sorted(expected):
         unknown = sorted(set(names) - set(expected)) or sorted(set(expected) - set(names))
