@@ -30,14 +30,28 @@ def check_regular_file(path, max_bytes, what="file"):
     return path
 
 
-def read_bytes(path, max_bytes, what="file"):
-    """The bytes of a regular file of at most ``max_bytes`` (re-checked while reading: the file may grow)."""
+def read_bytes(path, max_bytes, what="file", chunk_bytes=1 << 20):
+    """The bytes of a regular file of at most ``max_bytes``.
+
+    The read is sized by the file, never by the cap: ``handle.read(n)`` reserves
+    ``n`` bytes up front, so asking for ``max_bytes + 1`` would reserve the cap in
+    address space (a ``MemoryError`` under ``ulimit -v``).  The file is read in
+    chunks of at most ``chunk_bytes`` and the cap is enforced on the bytes actually
+    read, so a file that grows while it is read is still refused.
+    """
     path = check_regular_file(path, max_bytes, what)
+    chunks, total = [], 0
     with open(path, "rb") as handle:
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ValueError(f"{path}: larger than {max_bytes:,} bytes; a {what} may be at most that")
-    return data
+        expected = os.fstat(handle.fileno()).st_size
+        while True:
+            chunk = handle.read(max(1, min(chunk_bytes, expected - total + 1, max_bytes - total + 1)))
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                raise ValueError(f"{path}: larger than {max_bytes:,} bytes; a {what} may be at most that")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_text(path, max_bytes, what="file"):
