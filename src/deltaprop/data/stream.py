@@ -181,8 +181,8 @@ def _check_width(path, shape, n_features, image_shape, name):
         raise ValueError(f"{path}: images of {'×'.join(map(str, shape[1:]))} but the model was trained on "
                          f"{'×'.join(map(str, image_shape))} images")
     if n_features is not None and d != n_features:
-        raise ValueError(f"{path}: {name} have {d} features per sample ({'×'.join(map(str, shape[1:])) or d}) "
-                         f"but the model expects {n_features}")
+        pictured = f" ({'×'.join(map(str, shape[1:]))})" if len(shape) > 2 else ""
+        raise ValueError(f"{path}: {name} have {d} features per sample{pictured} but the model expects {n_features}")
 
 
 def _n_and_width(shape):
