@@ -7,6 +7,7 @@ import sys
 import numpy as np
 
 from ..data.preprocessing import Standardizer
+from ..labels import count_classes
 from ..losses import default_output
 from ..network import Network
 
@@ -75,15 +76,31 @@ def _report_overflow(source, spec, X, out, dtype):
                      f"the input is outside the range this model can take")
 
 
-def n_classes_of(*label_arrays):
-    """Number of classes for integer labels (``max + 1``), or None for real-valued targets."""
+def n_classes_of(*label_arrays, source="the data", classes=None):
+    """Number of classes for integer labels, or None for real-valued targets.
+
+    ``K = max + 1`` when every class ``0..max`` occurs, else ``ValueError`` naming the labels past the
+    gap (:func:`deltaprop.labels.count_classes`); with ``classes`` (``--classes``) the labels must be
+    below it and classes may be missing.
+    """
     arrays = [np.asarray(y) for y in label_arrays if y is not None]
     if not all(a.ndim == 1 and np.issubdtype(a.dtype, np.integer) for a in arrays):
+        if classes is not None:
+            raise ValueError(f"{source}: --classes is for class labels; these targets are real-valued")
         return None
     for a in arrays:
         if a.size and a.min() < 0:
-            raise ValueError(f"class labels must be 0 or more, found {a.min()}")
-    return int(max(a.max() for a in arrays if a.size)) + 1
+            raise ValueError(f"{source}: class labels must be 0 or more, found {a.min()}")
+    return count_classes(arrays, source, classes)
+
+
+def check_training_labels(y_train, y_test, source="the data", classes=None):
+    """What ``train`` asks of class labels, before the inputs are read: two classes at least, none skipped."""
+    n_classes_of(y_train, y_test, source=source, classes=classes)
+    y_train = np.asarray(y_train)
+    if y_train.ndim == 1 and np.issubdtype(y_train.dtype, np.integer) and y_train.size \
+            and np.all(y_train == y_train[0]):
+        raise ValueError(f"{source}: every training label is {y_train[0]}; a classifier needs at least two classes")
 
 
 def check_labels(y, n_outputs, what="labels"):

@@ -66,8 +66,10 @@ def run(args):
 def _write_csv(handle, columns, batches):
     handle.write(",".join(columns) + "\n")
     for values in batches:
-        values = values.reshape(len(values), -1)
-        np.savetxt(handle, values, fmt="%d" if np.issubdtype(values.dtype, np.integer) else "%.6g", delimiter=",")
+        if values.ndim == 1:                       # labels: one whole number per line (savetxt is 10× slower)
+            handle.write("\n".join(map(str, values.tolist())) + "\n")
+        else:
+            np.savetxt(handle, values, fmt="%.6g", delimiter=",")
 
 
 def _write_npz(handle, key, batches, n, dtype, width):
