@@ -25,6 +25,7 @@ from ..optimizers import OPTIMIZERS, get_optimizer
 from ..persistence import load_checkpoint, save_checkpoint, save_model
 from ..progress import ProgressBar, epoch_summary
 from ..recipes import RECIPES, TRAINING_KEYS, resolve
+from ..schedules import get_schedule
 from ..training import DivergenceError, fit
 from . import _pipeline
 from ._args import (seed, fraction, fraction_from_zero, int_list, name_list, non_negative, positive_float,
@@ -196,6 +197,7 @@ def _configure(args):
                   samples=args.samples)
     if config["early_stopping"] is not None and not config["validation"]:
         raise ValueError("--early-stopping watches the validation loss: also give --validation FRACTION")
+    get_schedule(config["schedule"], config["epochs"]).check(config["lr"])     # before any data is read
     return config, None, None
 
 
