@@ -46,7 +46,7 @@ class Inputs:
     batches: Callable
 
 
-def open_inputs(path, n_features=None, image_shape=None, batch_bytes=BATCH_BYTES):
+def open_inputs(path, n_features=None, image_shape=None, batch_bytes=None):
     """Check ``path``'s header against the model and return an :class:`Inputs` that reads it in batches.
 
     Parameters
@@ -57,10 +57,11 @@ def open_inputs(path, n_features=None, image_shape=None, batch_bytes=BATCH_BYTES
         The model's input size; a file of another width is refused from its header.
     image_shape : tuple, optional
         E.g. ``(28, 28)``: IDX images of another shape are refused even when the pixel count agrees.
-    batch_bytes : int
-        About how many bytes of the file's values one batch holds.
+    batch_bytes : int, optional
+        About how many bytes of the file's values one batch holds (default :data:`BATCH_BYTES`).
     """
     path = os.fspath(path)
+    batch_bytes = batch_bytes or BATCH_BYTES
     lower = path.lower()
 
     def check_shape(shape, name="the inputs"):
