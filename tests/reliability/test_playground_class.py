@@ -164,3 +164,33 @@ def test_a_session_has_one_event_stream_a_new_page_replaces_the_old(server):
     finally:
         first.close()
         second.close()
+
+
+MEASURE_SESSIONS = """
+import gc, json
+from deltaprop.playground.api import Api
+def rss():
+    gc.collect()
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS")) / 1024
+largest = {"samples": 1000, "hidden": [8] * 6, "activations": ["tanh"] * 6, "dataset": "spirals",
+           "features": ["x1", "x2", "x1^2", "x2^2", "x1x2", "sin(x1)", "sin(x2)"]}
+api = Api(max_sessions=100)
+api.handle("POST", "/api/sessions", {}, json.dumps(largest).encode(), client="warm-up")
+before = rss()
+for i in range(40):
+    reply = api.handle("POST", "/api/sessions", {}, json.dumps(largest).encode(), client=f"127.0.0.{i + 2}")
+    sid = json.loads(reply.body)["session"]
+    api.handle("POST", f"/api/sessions/{sid}/epoch", {}, b"")
+    api.handle("GET", f"/api/sessions/{sid}", {"data": "1"}, b"")
+    api.handle("GET", f"/api/sessions/{sid}/explained-step", {}, b"")
+print((rss() - before) / 40)
+"""
+
+
+def test_per_session_memory_is_what_the_default_is_sized_from():
+    """40 sessions at the largest settings, each after an epoch, a full snapshot and an explained step."""
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", MEASURE_SESSIONS], capture_output=True, text=True, timeout=300)
+    per_session = float(out.stdout.strip().splitlines()[-1])
+    assert per_session <= 1.25 * schema.SESSION_MEMORY_MB, f"{per_session:.2f} MB per session"
