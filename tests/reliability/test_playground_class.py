@@ -194,3 +194,34 @@ def test_per_session_memory_is_what_the_default_is_sized_from():
     out = subprocess.run([sys.executable, "-c", MEASURE_SESSIONS], capture_output=True, text=True, timeout=300)
     per_session = float(out.stdout.strip().splitlines()[-1])
     assert per_session <= 1.25 * schema.SESSION_MEMORY_MB, f"{per_session:.2f} MB per session"
+
+
+def test_max_sessions_option_reaches_the_store():
+    """``deltaprop playground --max-sessions 3``: three clients are served, a fourth (all active) is told why."""
+    import signal
+    import subprocess
+    import sys
+    from urllib.parse import urlsplit
+    process = subprocess.Popen([sys.executable, "-m", "deltaprop", "playground", "--max-sessions", "3"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        url = process.stdout.readline().split()[2]
+
+        class Server:
+            port = urlsplit(url).port
+        for i in range(3):
+            assert _request(Server, f"127.0.0.{20 + i}", "POST", "/api/sessions", {"samples": 20})[0] == 201
+        status, reply = _request(Server, "127.0.0.30", "POST", "/api/sessions", {"samples": 20})
+        assert status == 503 and "at most 3" in reply["error"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0 and "Traceback" not in err
+
+
+def test_max_sessions_must_be_a_positive_number(capsys):
+    from deltaprop.cli import main
+    with pytest.raises(SystemExit) as exit_info:
+        main(["playground", "--max-sessions", "0"])
+    assert exit_info.value.code == 2 and "a number of sessions from 1" in capsys.readouterr().err
