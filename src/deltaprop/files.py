@@ -44,7 +44,10 @@ def read_bytes(path, max_bytes, what="file", chunk_bytes=1 << 20):
     with open(path, "rb") as handle:
         expected = os.fstat(handle.fileno()).st_size
         while True:
-            chunk = handle.read(max(1, min(chunk_bytes, expected - total + 1, max_bytes - total + 1)))
+            size = min(chunk_bytes, max_bytes - total + 1)
+            if total <= expected:                   # what stat promised (+1 to see the end); then chunks again
+                size = min(size, expected - total + 1)
+            chunk = handle.read(size)
             if not chunk:
                 break
             total += len(chunk)
