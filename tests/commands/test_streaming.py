@@ -91,3 +91,38 @@ def test_evaluate_refuses_labels_beyond_the_output_layer_before_reading_inputs(t
     np.savez(tmp_path / "d.npz", X=np.zeros((4, 6)), y=np.array([0, 1, 2, 7]))
     assert main(["evaluate", str(path), "--data", str(tmp_path / "d.npz")]) == 2
     assert "d.npz: labels range over 0..7 but the output layer has 3 unit(s)" in capsys.readouterr().err
+
+
+def test_evaluate_streams_a_named_idx_dataset(tmp_path, model, small_batches, capsys):
+    """mnist-format files in --data-dir (gzip): labels first, then the test images a batch at a time."""
+    network = Network([784, 5, 10], ["tanh", "softmax"], loss="cross-entropy", seed=1)
+    path = tmp_path / "m784.npz"
+    save_model(network, path, metadata={"preprocessing": {"kind": "unit", "maximum": 255.0}})
+    rng = np.random.default_rng(3)
+    images = {part: rng.integers(0, 256, (n, 28, 28)).astype(np.uint8) for part, n in (("train", 30), ("t10k", 23))}
+    labels = {part: (np.arange(len(images[part])) % 10).astype(np.uint8) for part in images}
+    for part in images:
+        write_idx(tmp_path / f"{part}-images-idx3-ubyte.gz", images[part])
+        write_idx(tmp_path / f"{part}-labels-idx1-ubyte.gz", labels[part])
+    assert main(["evaluate", str(path), "--data", "mnist", "--data-dir", str(tmp_path),
+                 "--json", str(tmp_path / "e.json")]) == 0
+    import json
+    report = json.loads((tmp_path / "e.json").read_text())
+    whole = network.evaluate(images["t10k"].reshape(23, -1) / 255.0, labels["t10k"].astype(int))
+    assert report["split"] == "test" and report["samples"] == 23
+    assert report["loss"] == pytest.approx(whole["loss"], rel=1e-12)
+    assert report["accuracy"] == pytest.approx(whole["accuracy"], rel=1e-12)
+
+
+def test_evaluate_npz_test_split_and_mismatched_rows(tmp_path, model, small_batches, capsys):
+    network, path = model
+    X_test, y_test = _images(29).reshape(29, -1), np.arange(29) % 3
+    np.savez(tmp_path / "d.npz", X=np.zeros((5, 6)), y=np.arange(5) % 3, X_test=X_test, y_test=y_test)
+    assert main(["evaluate", str(path), "--data", str(tmp_path / "d.npz"), "--json", str(tmp_path / "e.json")]) == 0
+    import json
+    report = json.loads((tmp_path / "e.json").read_text())
+    assert report["split"] == "test" and report["samples"] == 29
+    assert report["loss"] == pytest.approx(network.evaluate(X_test / 255.0, y_test)["loss"], rel=1e-12)
+    np.savez(tmp_path / "bad.npz", X=np.zeros((5, 6)), y=np.arange(4) % 3)
+    assert main(["evaluate", str(path), "--data", str(tmp_path / "bad.npz")]) == 2
+    assert "bad.npz: 5 samples in 'X' but 4 labels in 'y'" in capsys.readouterr().err

@@ -153,3 +153,29 @@ def test_npz_with_classes_skipped_is_refused_before_x_is_decompressed(tmp_path):
     peak, code, _, err = _cli("train", "--data", path, "--epochs", "1", "--quiet", cwd=tmp_path)
     assert code == 2 and "gaps.npz: class labels skip classes 10..199, then label 200 (1 sample" in err, err
     assert peak < RSS_LIMIT_MB, f"peak RSS {peak:.0f} MB"
+
+
+def test_evaluate_streams_a_large_npz_test_split(tmp_path):
+    """300,000 rows of 784 zero pixels (a ~0.3 MB .npz): evaluated a batch at a time.
+
+    Before: X was decompressed whole and cast to float64 at once (≈ 1.9 GB).
+    """
+    n = 300_000
+    path = tmp_path / "big.npz"
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": "|u1", "fortran_order": False, "shape": (n, 784)})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("y.npy", "w") as member:
+            np.lib.format.write_array(member, np.arange(n) % 2)
+        with archive.open("X.npy", "w", force_zip64=True) as member:
+            member.write(buffer.getvalue())
+            for _ in range(n // 10_000):
+                member.write(bytes(784 * 10_000))
+    network = Network([784, 2, 2], ["relu", "softmax"], loss="cross-entropy", seed=0)
+    save_model(network, tmp_path / "m784.npz", metadata={"preprocessing": {"kind": "unit", "maximum": 255.0}})
+    peak, code, out, err = _cli("evaluate", tmp_path / "m784.npz", "--data", path, "--json", tmp_path / "e.json",
+                                cwd=tmp_path)
+    assert code == 0, err
+    report = json.loads((tmp_path / "e.json").read_text())
+    assert report["samples"] == n and report["accuracy"] == 0.5          # one class predicted for every zero image
+    assert peak < RSS_LIMIT_MB, f"peak RSS {peak:.0f} MB"

@@ -85,6 +85,7 @@ def test_forty_students_are_served_while_hostile_clients_hold_every_slot(server)
         for hostile in hostiles:
             hostile.stop.set()
             hostile.thread.join(timeout=30)
+    print(f"40 students: slowest new user waited {max(waits):.3f} s, median {sorted(waits)[20]:.3f} s")
     assert max(waits) < SERVED_WITHIN, f"slowest new user waited {max(waits):.2f} s"
     held = {}
     for session in server.api.sessions.values():

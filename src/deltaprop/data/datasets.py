@@ -92,6 +92,19 @@ def load_mnist_format(name, data_dir=None, check_labels=None):
     before any image file is read (or decompressed).
     """
     files = find_files(name, data_dir)
+    arrays = read_label_files(files)
+    if check_labels is not None:
+        check_labels(arrays["train_labels"], arrays["test_labels"])
+    for part in ("train", "test"):
+        expect = image_check(name, files, part, len(arrays[f"{part}_labels"]))
+        images = read_idx(files[f"{part}_images"], expect=expect)
+        arrays[f"{part}_images"] = images.reshape(images.shape[0], -1)
+    return Dataset(name, arrays["train_images"], arrays["train_labels"], arrays["test_images"],
+                   arrays["test_labels"], class_names=list(CLASS_NAMES[name]), pixel_max=255.0, image_shape=(28, 28))
+
+
+def read_label_files(files):
+    """``{"train_labels": (n,) int64, "test_labels": ...}`` from the two label files, each checked."""
     arrays = {}
     for part in ("train", "test"):
         path = files[f"{part}_labels"]
@@ -102,20 +115,19 @@ def load_mnist_format(name, data_dir=None, check_labels=None):
         if labels.ndim != 1:
             raise ValueError(f"{path}: labels must be whole numbers (class indices)")
         arrays[f"{part}_labels"] = np.asarray(labels, dtype=np.int64)
-    if check_labels is not None:
-        check_labels(arrays["train_labels"], arrays["test_labels"])
-    for part in ("train", "test"):
-        image_path, n_labels = files[f"{part}_images"], len(arrays[f"{part}_labels"])
+    return arrays
 
-        def expect(shape, image_path=image_path, n_labels=n_labels):      # checked before the data is read
-            if len(shape) < 2:
-                raise ValueError(f"{image_path}: expected images (n, rows, cols), got shape {shape}")
-            if shape[0] != n_labels:
-                raise ValueError(f"{name}: {image_path} has {shape[0]} images but {files[f'{part}_labels']} has "
-                                 f"{n_labels} labels; they must match")
-            if tuple(shape[1:]) != (28, 28):
-                raise ValueError(f"{image_path}: {name} images are 28×28, got {'×'.join(map(str, shape[1:]))}")
-        images = read_idx(image_path, expect=expect)
-        arrays[f"{part}_images"] = images.reshape(images.shape[0], -1)
-    return Dataset(name, arrays["train_images"], arrays["train_labels"], arrays["test_images"],
-                   arrays["test_labels"], class_names=list(CLASS_NAMES[name]), pixel_max=255.0, image_shape=(28, 28))
+
+def image_check(name, files, part, n_labels):
+    """The check of an images file's header (before its data is read): ``n_labels`` images of 28×28."""
+    image_path = files[f"{part}_images"]
+
+    def expect(shape):
+        if len(shape) < 2:
+            raise ValueError(f"{image_path}: expected images (n, rows, cols), got shape {shape}")
+        if shape[0] != n_labels:
+            raise ValueError(f"{name}: {image_path} has {shape[0]} images but {files[f'{part}_labels']} has "
+                             f"{n_labels} labels; they must match")
+        if tuple(shape[1:]) != (28, 28):
+            raise ValueError(f"{image_path}: {name} images are 28×28, got {'×'.join(map(str, shape[1:]))}")
+    return expect
