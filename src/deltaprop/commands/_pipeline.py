@@ -96,11 +96,11 @@ def n_classes_of(*label_arrays, source="the data", classes=None):
 
 def check_training_labels(y_train, y_test, source="the data", classes=None):
     """What ``train`` asks of class labels, before the inputs are read: two classes at least, none skipped."""
-    n_classes_of(y_train, y_test, source=source, classes=classes)
     y_train = np.asarray(y_train)
     if y_train.ndim == 1 and np.issubdtype(y_train.dtype, np.integer) and y_train.size \
             and np.all(y_train == y_train[0]):
         raise ValueError(f"{source}: every training label is {y_train[0]}; a classifier needs at least two classes")
+    n_classes_of(y_train, y_test, source=source, classes=classes)
 
 
 def check_labels(y, n_outputs, what="labels"):

@@ -33,6 +33,11 @@ def check_features(source, X, part="inputs"):
     return X
 
 
+def check_features_header(source, shape, dtype, part="inputs"):
+    """What :func:`check_features` can tell from an array's header alone (dtype, rank, emptiness), before its data."""
+    check_features(source, np.zeros(tuple(min(int(d), 1) for d in shape), dtype), part)   # ≤ 1 element stand-in
+
+
 def check_targets(source, y, n, part="labels"):
     """Integer class labels ``(n,)`` or real targets ``(n, k)``, or ``ValueError`` naming ``source``."""
     y = np.asarray(y)

@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from ..files import npz_headers, read_npz as _read_npz
-from .checks import check_dataset, check_features, check_targets
+from .checks import check_dataset, check_features, check_features_header, check_targets
 from .csv import read_csv
 from .datasets import NAMED_DATASETS, Dataset, load_mnist_format
 from .idx import read_idx
@@ -72,6 +72,9 @@ def load_npz(path, check_labels=None):
                          f"found {', '.join(headers) or 'none'}")
     x_test_key = next((k for k in ("X_test", "x_test") if k in headers), None)
     has_test = x_test_key is not None and "y_test" in headers
+    for name, part in ((x_key, "train inputs"), (x_test_key if has_test else None, "test inputs")):
+        if name is not None:
+            check_features_header(path, headers[name][0], headers[name][2], part)
     labels = _read_npz(path, "data file", names=(y_key, "y_test") if has_test else (y_key,))
     for name, x_name in ((y_key, x_key), ("y_test", x_test_key)):
         if name in labels:

@@ -197,7 +197,7 @@ def open_split(spec, part="test", *, n_features=None, data_dir=None, label_colum
     files and the synthetic sets are loaded whole (their size is what it is).
     """
     from ..files import read_npz
-    from .checks import check_targets
+    from .checks import check_features_header, check_targets
     from .datasets import NAMED_DATASETS, find_files, image_check, read_label_files
     from .loaders import NPZ_KEYS, load_data
 
@@ -228,6 +228,9 @@ def open_split(spec, part="test", *, n_features=None, data_dir=None, label_colum
             raise ValueError(f"{path}: expected arrays 'X' and 'y' (or 'X_train' and 'y_train'); "
                              f"found {', '.join(headers) or 'none'}")
         x_test = next((k for k in ("X_test", "x_test") if k in headers and "y_test" in headers), None)
+        for name in (pair[0], x_test):
+            if name is not None:
+                check_features_header(path, headers[name][0], headers[name][2], f"array {name!r}")
         wanted = (pair[1], "y_test") if x_test else (pair[1],)
         labels = {k: check_targets(path, v, len(v), "test labels" if k == "y_test" else "train labels")
                   for k, v in read_npz(path, "data file", names=wanted).items()}
