@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from deltaprop import Network
 from deltaprop.data.idx import read_idx
 from deltaprop.data.loaders import load_data, read_inputs
-from deltaprop.data.stream import open_inputs
+from deltaprop.data.stream import open_inputs, open_split
 from deltaprop.explain import spec as spec_module
 from deltaprop.persistence import load_checkpoint, load_model, save_model
 
@@ -109,6 +109,13 @@ def test_fuzz_idx(tmp_path, data, compress):
             pass
 
 
+def _split_all(path, n_features):
+    """Read ``path`` as evaluate does (labels, then inputs in batches); rows and labels agree, or ValueError."""
+    split = open_split(str(path), "test", n_features=n_features, batch_bytes=8)
+    rows = sum(len(batch) for batch in split.inputs.batches())
+    assert rows == split.inputs.n_samples == len(split.y)
+
+
 def _stream_all(path, n_features):
     """Read ``path`` through predict's batch reader; every row the header promises arrives, or ValueError."""
     inputs = open_inputs(path, n_features=n_features, batch_bytes=8)
@@ -149,7 +156,7 @@ def test_fuzz_npz(tmp_path, data, names, shapes, kind):
     else:
         path.write_bytes(data)
     for call in (lambda: load_data(str(path)), lambda: read_inputs(path, n_features=2), lambda: load_model(path),
-                 lambda: load_checkpoint(path), lambda: _stream_all(path, 2)):
+                 lambda: load_checkpoint(path), lambda: _stream_all(path, 2), lambda: _split_all(path, 2)):
         try:
             call()
         except DOCUMENTED:
