@@ -45,3 +45,28 @@ def test_cap_is_enforced_on_the_bytes_read_when_the_file_grows(tmp_path, monkeyp
     monkeypatch.setattr(files.os, "fstat", lambda fd: Small(real_stat(fd)))
     with pytest.raises(ValueError, match="growing: larger than 100 bytes"):
         files.read_bytes(path, 100, chunk_bytes=16)
+
+
+IDX_UNDER_ULIMIT = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1_500_000 * 1024, 1_500_000 * 1024))
+from deltaprop.data.idx import read_idx
+try:
+    read_idx(sys.argv[1])
+except ValueError as exc:
+    print(exc)
+"""
+
+
+def test_gzip_idx_header_claiming_more_than_it_holds_reserves_nothing(tmp_path):
+    """A 1 KB gzip whose header claims 1.4 GB: 'truncated', found by reading what is there.
+
+    Before: ``handle.read(claimed + 1)`` reserved the claim up front (MemoryError under ulimit -v 1.5 GB).
+    """
+    import gzip
+    path = tmp_path / "claims-idx3-ubyte.gz"
+    header = bytes([0, 0, 8, 3]) + (1_800_000).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2
+    path.write_bytes(gzip.compress(header + bytes(1000)))
+    out = subprocess.run([sys.executable, "-c", IDX_UNDER_ULIMIT, str(path)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and "claims-idx3-ubyte.gz: truncated IDX file" in out.stdout, out.stderr[-500:]
