@@ -226,3 +226,29 @@ def test_max_sessions_must_be_a_positive_number(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["playground", "--max-sessions", "0"])
     assert exit_info.value.code == 2 and "a number of sessions from 1" in capsys.readouterr().err
+
+
+def test_a_class_arriving_at_once_is_served_within_two_seconds_each(server):
+    """The teacher says "open the page now": 40 students at the same moment, a hostile client holding its quota."""
+    hostile = Hostile(server, "127.0.0.1")
+    hostile.thread.start()
+    waits, statuses = {}, {}
+
+    def student(i):
+        source = f"127.0.0.{100 + i}"
+        started = time.monotonic()
+        statuses[source], _ = _request(server, source, "POST", "/api/sessions", {"dataset": "spirals"})
+        waits[source] = time.monotonic() - started
+
+    threads = [threading.Thread(target=student, args=(i,)) for i in range(STUDENTS)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        hostile.stop.set()
+        hostile.thread.join(timeout=30)
+    print(f"40 students at once: slowest waited {max(waits.values()):.3f} s")
+    assert sorted(statuses.values()) == [201] * STUDENTS
+    assert max(waits.values()) < SERVED_WITHIN, f"slowest new user waited {max(waits.values()):.2f} s"
