@@ -14,7 +14,9 @@ NPZ         the ``X`` member decompressed a batch of rows at a time
 CSV         parsed whole (the text is in memory anyway), then sliced
 ==========  ===============================================================
 
-Every error names the file.
+``deltaprop evaluate`` reads a split through :func:`open_split`: the labels
+first (checked, and refused if they do not fit the model, before any input is
+read), then the inputs in batches the same way.  Every error names the file.
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ from typing import Callable
 
 import numpy as np
 
-from ..files import check_regular_file
-from .checks import check_features
+from ..files import check_regular_file, npz_headers, read_npz
+from ..validation import check_memory
+from .checks import check_features, check_features_header, check_targets
+from .datasets import NAMED_DATASETS, find_files, image_check, read_label_files
 from .idx import _is_gzip, _MAX_DIMS, _parse_header
+from .loaders import NPZ_KEYS, load_data, read_inputs
 
 BATCH_BYTES = 4 << 20            # raw bytes of input per batch (≈ 5,000 MNIST images)
 X_NAMES = ("X", "x", "X_test", "x_test")
@@ -68,7 +73,6 @@ def open_inputs(path, n_features=None, image_shape=None, batch_bytes=None):
         _check_width(path, shape, n_features, image_shape, name)
 
     if lower.endswith(".csv"):
-        from .loaders import read_inputs
         X = read_inputs(path, n_features=n_features)
         check_shape(X.shape)
         rows = _rows_per_batch(X.shape[1] * X.itemsize, batch_bytes)
@@ -128,9 +132,6 @@ def _gzip_batches(path, dtype, shape, offset, rows):
 
 # ---------------------------------------------------------------------- NPZ
 def _npz_inputs(path, check_shape, batch_bytes, names=X_NAMES):
-    from ..files import npz_headers, read_npz
-    from ..validation import check_memory
-
     headers = npz_headers(path, "data file")      # each member's declared size checked against the archive's
     name = next((k for k in names if k in headers), None)
     if name is None:
@@ -196,11 +197,6 @@ def open_split(spec, part="test", *, n_features=None, data_dir=None, label_colum
     width checked against ``n_features``) and the rows stream in batches.  CSV
     files and the synthetic sets are loaded whole (their size is what it is).
     """
-    from ..files import read_npz
-    from .checks import check_features_header, check_targets
-    from .datasets import NAMED_DATASETS, find_files, image_check, read_label_files
-    from .loaders import NPZ_KEYS, load_data
-
     batch_bytes = batch_bytes or BATCH_BYTES
     check_labels = check_labels or (lambda y_train, y_test: None)
     key, path = str(spec).strip().lower(), os.fspath(spec)
@@ -221,7 +217,6 @@ def open_split(spec, part="test", *, n_features=None, data_dir=None, label_colum
         expect = image_check(key, files, part, len(y))
         return Split(key, part, y, _idx_inputs(str(files[f"{part}_images"]), width(expect), batch_bytes))
     if path.lower().endswith(".npz") and os.path.exists(path):
-        from ..files import npz_headers
         headers = npz_headers(path, "data file")
         pair = next(((x, y) for x, y in NPZ_KEYS if x in headers and y in headers), None)
         if pair is None:
