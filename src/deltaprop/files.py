@@ -30,14 +30,31 @@ def check_regular_file(path, max_bytes, what="file"):
     return path
 
 
-def read_bytes(path, max_bytes, what="file"):
-    """The bytes of a regular file of at most ``max_bytes`` (re-checked while reading: the file may grow)."""
+def read_bytes(path, max_bytes, what="file", chunk_bytes=1 << 20):
+    """The bytes of a regular file of at most ``max_bytes``.
+
+    The read is sized by the file, never by the cap: ``handle.read(n)`` reserves
+    ``n`` bytes up front, so asking for ``max_bytes + 1`` would reserve the cap in
+    address space (a ``MemoryError`` under ``ulimit -v``).  The file is read in
+    chunks of at most ``chunk_bytes`` and the cap is enforced on the bytes actually
+    read, so a file that grows while it is read is still refused.
+    """
     path = check_regular_file(path, max_bytes, what)
+    chunks, total = [], 0
     with open(path, "rb") as handle:
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ValueError(f"{path}: larger than {max_bytes:,} bytes; a {what} may be at most that")
-    return data
+        expected = os.fstat(handle.fileno()).st_size
+        while True:
+            size = min(chunk_bytes, max_bytes - total + 1)
+            if total <= expected:                   # what stat promised (+1 to see the end); then chunks again
+                size = min(size, expected - total + 1)
+            chunk = handle.read(size)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                raise ValueError(f"{path}: larger than {max_bytes:,} bytes; a {what} may be at most that")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_text(path, max_bytes, what="file"):
@@ -96,8 +113,52 @@ def _bounded_int(text):
 
 
 # ------------------------------------------------------------------ .npz archives
-def read_npz(path, what=".npz file", max_file_bytes=16 << 30, expect=None):
-    """All arrays of an ``.npz`` (never unpickling), every member's size checked before it is decompressed.
+def npz_headers(path, what=".npz file", max_file_bytes=16 << 30):
+    """``{name: (shape, fortran_order, dtype)}`` of every member of an ``.npz``, from the headers alone.
+
+    Nothing is decompressed beyond each member's first bytes; an object
+    (pickled) array, a member that is not ``.npy`` or a corrupt archive is
+    refused with a ``ValueError`` naming the file.
+    """
+    import zipfile
+
+    import numpy as np
+
+    path = check_regular_file(path, max_file_bytes, what)
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic[:2] != b"PK":
+        raise ValueError(f"{path}: not an .npz archive (a zip file starts with PK; this file starts with {magic!r})")
+    try:
+        headers = {}
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if not info.filename.endswith(".npy"):
+                    raise ValueError(f"member {info.filename!r} is not a .npy array")
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                   else np.lib.format.read_array_header_2_0)
+                    shape, fortran, dtype = read_header(member, max_header_size=1 << 16)
+                    header_bytes = member.tell()
+                if dtype.hasobject:
+                    raise ValueError(f"member {info.filename[:-4]!r} is an object array (pickled data), "
+                                     f"which is refused")
+                declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
+                if header_bytes + declared > info.file_size:      # the zip directory says how much there is
+                    raise ValueError(f"array {info.filename[:-4]!r} declares shape {shape} ({declared:,} bytes) "
+                                     f"but its member holds {max(0, info.file_size - header_bytes):,}: "
+                                     f"corrupt or truncated")
+                headers[info.filename[:-4]] = (shape, fortran, dtype)
+        return headers
+    except ValueError as exc:
+        raise ValueError(_named(path, exc)) from None
+    except Exception as exc:        # zipfile.BadZipFile, EOFError, OSError, zlib.error from a corrupt archive
+        raise ValueError(f"{path}: corrupt or truncated .npz archive ({type(exc).__name__}: {exc})") from None
+
+
+def read_npz(path, what=".npz file", max_file_bytes=16 << 30, expect=None, names=None):
+    """The arrays of an ``.npz`` (never unpickling), every member's size checked before it is decompressed.
 
     Parameters
     ----------
@@ -108,44 +169,37 @@ def read_npz(path, what=".npz file", max_file_bytes=16 << 30, expect=None):
         Cap on the archive itself.
     expect : callable(name, shape, dtype), optional
         Called with each member's header before any data is read; raises to refuse.
+    names : iterable of str, optional
+        Decompress only these members (those present); default: all.  So a
+        caller can check small arrays (labels) before it decompresses a large one.
 
     A member whose header declares more bytes than half the RAM (a "zip bomb")
     is refused before decompression (:func:`deltaprop.validation.check_memory`).
     """
-    import zipfile
-
     import numpy as np
 
     from .validation import check_memory
 
-    path = check_regular_file(path, max_file_bytes, what)
-    with open(path, "rb") as handle:
-        magic = handle.read(4)
-    if magic[:2] != b"PK":
-        raise ValueError(f"{path}: not an .npz archive (a zip file starts with PK; this file starts with {magic!r})")
+    headers = npz_headers(path, what, max_file_bytes)
+    path = os.fspath(path)
+    wanted = list(headers) if names is None else [name for name in headers if name in names]
     try:
-        with zipfile.ZipFile(path) as archive:
-            total = 0
-            for info in archive.infolist():
-                if not info.filename.endswith(".npy"):
-                    raise ValueError(f"member {info.filename!r} is not a .npy array")
-                with archive.open(info) as member:
-                    version = np.lib.format.read_magic(member)
-                    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                                   else np.lib.format.read_array_header_2_0)
-                    shape, _, dtype = read_header(member, max_header_size=1 << 16)
-                if dtype.hasobject:
-                    raise ValueError(f"member {info.filename[:-4]!r} is an object array (pickled data), "
-                                     f"which is refused")
-                n_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
-                total += n_bytes
-                check_memory(total, f"{path}: its arrays ({info.filename[:-4]!r} declares shape {shape})")
-                if expect is not None:
-                    expect(info.filename[:-4], shape, dtype)
+        total = 0
+        for name in wanted:
+            shape, _, dtype = headers[name]
+            total += int(np.prod(shape, dtype=object)) * dtype.itemsize
+            check_memory(total, f"{path}: its arrays ({name!r} declares shape {shape})")
+        for name, (shape, _, dtype) in headers.items():
+            if expect is not None:
+                expect(name, shape, dtype)
         with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
+            return {name: archive[name] for name in wanted}
     except ValueError as exc:
-        message = str(exc)
-        raise ValueError(message if message.startswith(path) else f"{path}: {message}") from None
+        raise ValueError(_named(path, exc)) from None
     except Exception as exc:        # zipfile.BadZipFile, EOFError, OSError, zlib.error from a corrupt archive
         raise ValueError(f"{path}: corrupt or truncated .npz archive ({type(exc).__name__}: {exc})") from None
+
+
+def _named(path, exc):
+    message = str(exc)
+    return message if message.startswith(path) else f"{path}: {message}"

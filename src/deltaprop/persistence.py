@@ -196,12 +196,17 @@ def _parse_header(path, raw):
         raise ValueError(f"{path}: dtype {header.get('dtype')!r} is not allowed; valid: {', '.join(_DTYPES)}")
     if not isinstance(header.get("loss"), str) or not isinstance(header.get("metadata", {}), dict):
         raise ValueError(f"{path}: loss must be a name and metadata an object")
-    _check_preprocessing(path, header.get("metadata", {}).get("preprocessing"), sizes[0])
+    _check_preprocessing(path, header.get("metadata", {}).get("preprocessing"), sizes[0],
+                         np.dtype(_DTYPES[header["dtype"]]))
     return header
 
 
-def _check_preprocessing(path, spec, n_features):
-    """The input scaling a trained model carries: checked on load, so predict and evaluate never divide by 0."""
+def _check_preprocessing(path, spec, n_features, dtype=np.dtype(np.float64)):
+    """The input scaling a trained model carries: checked on load, so predict and evaluate never divide by 0.
+
+    A scale (``maximum``, ``std``) below the smallest normal number of the model's dtype is refused too:
+    dividing by it overflows to infinity for every ordinary input.
+    """
     if spec is None:
         return
     where = f"{path}: metadata preprocessing"
@@ -219,6 +224,18 @@ def _check_preprocessing(path, spec, n_features):
                             and v > -math.inf for v in values)):
                 rule = "> 0 and finite" if key == "std" else "finite"
                 raise ValueError(f"{where}: standardize needs '{key}', a list of {n_features} numbers, each {rule}")
+    _check_scale(where, spec, dtype)
+
+
+def _check_scale(where, spec, dtype):
+    tiny = float(np.finfo(dtype).tiny)
+    scales = [spec["maximum"]] if spec["kind"] == "unit" else spec["std"] if spec["kind"] == "standardize" else []
+    for index, scale in enumerate(scales):
+        if scale < tiny:
+            what = "unit scaling's maximum" if spec["kind"] == "unit" else f"std of feature {index}"
+            raise ValueError(f"{where}: the {what} is {scale:.6g}, below the smallest normal {dtype.name} number "
+                             f"({tiny:.3g}); dividing an input by it overflows to infinity (a constant feature "
+                             f"is stored with std 1)")
 
 
 def _build_network(path, header, arrays):

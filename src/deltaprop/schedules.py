@@ -27,6 +27,9 @@ class Schedule:
     def rate(self, epoch, base):
         raise NotImplementedError  # abstract
 
+    def check(self, base):
+        """Raise ``ValueError`` if this schedule makes no sense from the base rate ``base`` (called by ``rate``)."""
+
     def spec(self):
         """The command-line spec that rebuilds this schedule (stored in checkpoints)."""
         return self.name
@@ -58,7 +61,12 @@ class Step(Schedule):
 
 
 class Cosine(Schedule):
-    """``η = MIN + (η₀ − MIN) · (1 + cos(π (epoch − 1) / epochs)) / 2``."""
+    """``η = MIN + (η₀ − MIN) · (1 + cos(π (epoch − 1) / epochs)) / 2``.
+
+    The formula interpolates between ``η₀`` and ``MIN``; with ``MIN > η₀`` it
+    would *raise* the rate towards ``MIN`` (``cosine:5`` from η₀ = 0.1 reaches
+    4.28 -- 5 read as a number of epochs is a natural slip), so that is refused.
+    """
 
     name = "cosine"
 
@@ -68,7 +76,14 @@ class Cosine(Schedule):
         if not (math.isfinite(self.minimum) and self.minimum >= 0):
             raise ValueError(f"cosine schedule: minimum learning rate must be >= 0, got {minimum}")
 
+    def check(self, base):
+        if self.minimum > base:
+            raise ValueError(f"cosine schedule: its minimum learning rate {self.minimum:g} is above the learning rate "
+                             f"η = {base:g}, so the rate would rise towards it; cosine:MIN takes the final learning "
+                             f"rate (below η, e.g. cosine:{base / 100:g}), not a number of epochs")
+
     def rate(self, epoch, base):
+        self.check(base)
         progress = min(epoch - 1, self.epochs) / self.epochs
         return self.minimum + (base - self.minimum) * 0.5 * (1.0 + math.cos(math.pi * progress))
 

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 
 from ..data.preprocessing import Standardizer
+from ..labels import count_classes
 from ..losses import default_output
 from ..network import Network
 
@@ -30,35 +31,76 @@ def fit_preprocessing(kind, X, pixel_max=None):
     return {"kind": "none"}
 
 
-def apply_preprocessing(spec, X, dtype):
-    """Inputs ``(n, d)`` transformed by ``spec`` into a new array of ``dtype``."""
+def apply_preprocessing(spec, X, dtype, source="the inputs"):
+    """Inputs ``(n, d)`` transformed by ``spec`` into a new array of ``dtype``.
+
+    A value that the model's preprocessing turns into infinity (an input far
+    outside what the model was trained on, or a scale no float can divide by)
+    is refused here, naming ``source``, the sample, the feature and the
+    preprocessing's numbers -- not later as "X contains NaN or infinity".
+    """
     X = np.asarray(X)
     if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
         raise TypeError(f"inputs must be numeric, got dtype {X.dtype}")
-    out = np.array(X, dtype=dtype)
-    kind = (spec or {}).get("kind", "none")
-    if kind == "unit":
-        out *= 1.0 / spec["maximum"]
-    elif kind == "standardize":
-        mean, std = np.asarray(spec["mean"], dtype), np.asarray(spec["std"], dtype)
-        if mean.shape != (out.shape[1],):
-            raise ValueError(f"the inputs have {out.shape[1]} features but the model was trained on {mean.shape[0]}")
-        out /= std                       # X/σ − μ/σ: no overflow even for values near the float limit
-        out -= mean / std
-    elif kind != "none":
-        raise ValueError(f"unknown preprocessing {kind!r} in the model's metadata")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = np.array(X, dtype=dtype)
+        kind = (spec or {}).get("kind", "none")
+        if kind == "unit":
+            out *= 1.0 / spec["maximum"]
+        elif kind == "standardize":
+            mean, std = np.asarray(spec["mean"], dtype), np.asarray(spec["std"], dtype)
+            if mean.shape != (out.shape[1],):
+                raise ValueError(f"the inputs have {out.shape[1]} features but the model was trained on "
+                                 f"{mean.shape[0]}")
+            out /= std                       # X/σ − μ/σ: no overflow even for values near the float limit
+            out -= mean / std
+        elif kind != "none":
+            raise ValueError(f"unknown preprocessing {kind!r} in the model's metadata")
+    if out.size and not np.isfinite(out).all():
+        _report_overflow(source, spec, X, out, dtype)
     return out
 
 
-def n_classes_of(*label_arrays):
-    """Number of classes for integer labels (``max + 1``), or None for real-valued targets."""
+def _report_overflow(source, spec, X, out, dtype):
+    """Name the first input the preprocessing (or the cast to ``dtype``) turned into infinity."""
+    row, column = (int(i[0]) for i in np.nonzero(~np.isfinite(out)))
+    value = X[row, column].item()
+    kind = (spec or {}).get("kind", "none")
+    if kind == "standardize":
+        how = f"(x − {spec['mean'][column]:.6g}) / {spec['std'][column]:.6g}, the model's standardization"
+    elif kind == "unit":
+        how = f"x / {spec['maximum']:.6g}, the model's unit scaling"
+    else:
+        how = f"a {np.dtype(dtype).name} number (its largest is {np.finfo(dtype).max:.3g})"
+    raise ValueError(f"{source}: sample {row}, feature {column}: the value {value:.6g} becomes infinite as {how}; "
+                     f"the input is outside the range this model can take")
+
+
+def n_classes_of(*label_arrays, source="the data", classes=None):
+    """Number of classes for integer labels, or None for real-valued targets.
+
+    ``K = max + 1`` when every class ``0..max`` occurs, else ``ValueError`` naming the labels past the
+    gap (:func:`deltaprop.labels.count_classes`); with ``classes`` (``--classes``) the labels must be
+    below it and classes may be missing.
+    """
     arrays = [np.asarray(y) for y in label_arrays if y is not None]
     if not all(a.ndim == 1 and np.issubdtype(a.dtype, np.integer) for a in arrays):
+        if classes is not None:
+            raise ValueError(f"{source}: --classes is for class labels; these targets are real-valued")
         return None
     for a in arrays:
         if a.size and a.min() < 0:
-            raise ValueError(f"class labels must be 0 or more, found {a.min()}")
-    return int(max(a.max() for a in arrays if a.size)) + 1
+            raise ValueError(f"{source}: class labels must be 0 or more, found {a.min()}")
+    return count_classes(arrays, source, classes)
+
+
+def check_training_labels(y_train, y_test, source="the data", classes=None):
+    """What ``train`` asks of class labels, before the inputs are read: two classes at least, none skipped."""
+    y_train = np.asarray(y_train)
+    if y_train.ndim == 1 and np.issubdtype(y_train.dtype, np.integer) and y_train.size \
+            and np.all(y_train == y_train[0]):
+        raise ValueError(f"{source}: every training label is {y_train[0]}; a classifier needs at least two classes")
+    n_classes_of(y_train, y_test, source=source, classes=classes)
 
 
 def check_labels(y, n_outputs, what="labels"):

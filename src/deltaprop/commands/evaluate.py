@@ -7,8 +7,8 @@ import json
 import numpy as np
 
 from ..atomic import atomic_write
-from ..data.loaders import load_data
-from ..labels import outputs_to_labels
+from ..data.stream import BATCH_BYTES, open_split
+from ..labels import is_classification, outputs_to_labels
 from ..persistence import load_model, read_metadata
 from . import _pipeline
 from ._args import positive_int
@@ -48,27 +48,25 @@ def run(args):
     network = load_model(args.model)
     meta = read_metadata(args.model)["metadata"]
     seed = (meta.get("training") or {}).get("seed", 0)
-    data = load_data(args.data, data_dir=args.data_dir, label_column=args.label_column, n_samples=args.samples,
-                     seed=seed if isinstance(seed, int) else 0)
-    use_test = args.split == "test" and data.X_test is not None
-    X, y = (data.X_test, data.y_test) if use_test else (data.X_train, data.y_train)
-    X = _pipeline.apply_preprocessing(meta.get("preprocessing"), X, network.dtype)
-    if X.shape[1] != network.sizes[0]:
-        raise ValueError(f"the data has {X.shape[1]} features but the model's input layer has {network.sizes[0]}")
-    _pipeline.check_labels(y, network.sizes[-1])
-    result = network.evaluate(X, y)
-    report = {"model": args.model, "data": args.data, "split": "test" if use_test else "train", "samples": len(X),
-              **{k: float(v) for k, v in result.items()}}
+
+    def labels_fit_the_model(y_train, y_test):          # before the inputs are read (or decompressed)
+        y = y_test if args.split == "test" and y_test is not None else y_train
+        _pipeline.check_labels(y, network.sizes[-1], f"{args.data}: labels")
+
+    split = open_split(args.data, args.split, n_features=network.sizes[0], data_dir=args.data_dir,
+                       label_column=args.label_column, n_samples=args.samples,
+                       seed=seed if isinstance(seed, int) else 0, check_labels=labels_fit_the_model)
+    n = split.inputs.n_samples
+    totals = _evaluate_in_batches(network, meta.get("preprocessing"), split.inputs, split.y, args.data)
+    report = {"model": args.model, "data": args.data, "split": split.part, "samples": n, "loss": totals["loss"]}
     names = meta.get("class_names") or []
-    if "accuracy" in result:
-        k = max(network.sizes[-1], 2)
-        predicted = outputs_to_labels(network.predict(X))
-        true = outputs_to_labels(network.check_targets(y, len(X)))      # labels or one-hot rows → classes
-        matrix = confusion_matrix(true, predicted, k)
+    if totals["matrix"] is not None:
+        matrix = totals["matrix"]
+        report["accuracy"] = float(np.trace(matrix) / n)
         precision, recall = per_class_scores(matrix)
         report["per_class"] = [{"class": i, "name": names[i] if i < len(names) else str(i),
                                 "precision": float(precision[i]), "recall": float(recall[i]),
-                                "support": int(matrix[i].sum())} for i in range(k)]
+                                "support": int(matrix[i].sum())} for i in range(len(matrix))]
         report["confusion_matrix"] = matrix.tolist()
         if args.confusion:
             from ..plots import confusion_matrix_plot
@@ -79,6 +77,29 @@ def run(args):
             json.dump(report, handle, indent=2)
             handle.write("\n")
     return 0
+
+
+def _evaluate_in_batches(network, prep, inputs, y, source):
+    """Loss (mean over samples) and, for class targets, the confusion matrix, a batch of rows at a time.
+
+    The inputs are read (:func:`deltaprop.data.stream.open_split`), preprocessed (cast to the network's
+    dtype) and run forward one batch at a time, so memory follows the batch size, not the data set.
+    Returns ``{"loss": float, "matrix": ndarray or None}``.
+    """
+    k = max(network.sizes[-1], 2)
+    loss_sum, matrix, classes, start = 0.0, np.zeros((k, k), dtype=np.int64), True, 0
+    for batch in inputs.batches():
+        rows = max(1, min(len(batch), BATCH_BYTES // max(1, batch.shape[1] * network.dtype.itemsize)))
+        for offset in range(0, len(batch), rows):          # float copies stay within the batch budget too
+            X_batch = _pipeline.apply_preprocessing(prep, batch[offset:offset + rows], network.dtype, source=source)
+            Y_batch = network.check_targets(y[start:start + len(X_batch)], len(X_batch))   # labels → one-hot
+            outputs = network.predict(X_batch)
+            loss_sum += network.loss.value(outputs, Y_batch) * len(X_batch)
+            classes = classes and is_classification(Y_batch)
+            if classes:
+                np.add.at(matrix, (outputs_to_labels(Y_batch), outputs_to_labels(outputs)), 1)
+            start += len(X_batch)
+    return {"loss": loss_sum / start, "matrix": matrix if classes else None}
 
 
 def _print(report):

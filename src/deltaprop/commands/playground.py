@@ -16,6 +16,9 @@ def add_arguments(parser):
                         help="port to listen on (default: a free one)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default 127.0.0.1; anything else exposes the page to your network)")
+    parser.add_argument("--max-sessions", type=int_in_range(1, 10_000, "a number of sessions"), default=None,
+                        metavar="N", help="sessions (open pages) served at once (default 64: a class of 40 with "
+                                          "room for second tabs; ≈ 4 MB each at the largest settings)")
     parser.add_argument("--open", action="store_true", help="open the page in your web browser")
     parser.add_argument("--verbose", action="store_true", help="log every request")
 
@@ -26,7 +29,8 @@ def run(args):
         print(f"warning: binding to {args.host}, not loopback: anyone who can reach this machine can use the "
               f"playground (and its CPU). Use --host 127.0.0.1 to keep it local.", file=sys.stderr)
     try:
-        server = make_server(args.host, args.port, verbose=args.verbose)
+        options = {} if args.max_sessions is None else {"max_sessions": args.max_sessions}
+        server = make_server(args.host, args.port, verbose=args.verbose, **options)
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     print(f"deltaprop playground: {server.url}  (Ctrl+C to stop)", flush=True)

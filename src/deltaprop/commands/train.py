@@ -25,6 +25,7 @@ from ..optimizers import OPTIMIZERS, get_optimizer
 from ..persistence import load_checkpoint, save_checkpoint, save_model
 from ..progress import ProgressBar, epoch_summary
 from ..recipes import RECIPES, TRAINING_KEYS, resolve
+from ..schedules import get_schedule
 from ..training import DivergenceError, fit
 from . import _pipeline
 from ._args import (seed, fraction, fraction_from_zero, int_list, name_list, non_negative, positive_float,
@@ -41,6 +42,9 @@ def add_arguments(parser):
     data.add_argument("--data-dir", metavar="DIR", help="directory with the four IDX files of mnist/fashion-mnist")
     data.add_argument("--label-column", metavar="NAME|INDEX", help="CSV label column (default: the one named label)")
     data.add_argument("--samples", type=positive_int, default=1000, help="points per synthetic set (default 1000)")
+    data.add_argument("--classes", type=positive_int, metavar="K",
+                      help="number of classes when some of 0..K−1 have no sample (default: max label + 1, "
+                           "every class present)")
     data.add_argument("--validation", type=fraction, metavar="FRACTION", help="hold out this fraction for validation")
     data.add_argument("--scale", choices=_pipeline.SCALINGS,
                       help="input preprocessing: unit ([0, 1]), standardize, none; auto: unit for images")
@@ -81,11 +85,10 @@ def run(args):
     started = time.perf_counter()
     config, network, resume = _configure(args)
     data, prep, X, y, X_val, y_val, X_test, y_test = _prepare_data(config)
-    classification = _pipeline.n_classes_of(data.y_train, data.y_test) is not None
-    n_outputs = _pipeline.n_classes_of(data.y_train, data.y_test) if classification else y.shape[1]
-    if classification and len(np.unique(data.y_train)) < 2:
-        raise ValueError(f"{config['data']}: every training label is {data.y_train[0]}; a classifier needs at "
-                         f"least two classes")
+    n_classes = _pipeline.n_classes_of(data.y_train, data.y_test, source=config["data"],
+                                       classes=config.get("classes"))
+    classification = n_classes is not None
+    n_outputs = n_classes if classification else y.shape[1]
     task = (f"classification ({n_outputs} classes)" if classification
             else f"regression (real-valued targets, {n_outputs} column{'s' if n_outputs > 1 else ''})")
     if config["loss"] is None:                     # the task decides, and the header says so
@@ -172,12 +175,14 @@ def _configure(args):
     """``(config, network or None, resume state or None)``."""
     if args.resume:
         fixed = [key for key in TRAINING_KEYS if key != "epochs" and getattr(args, key, None) is not None]
-        fixed += [flag for flag in ("data", "data_dir", "label_column", "recipe") if getattr(args, flag) is not None]
+        fixed += [flag for flag in ("data", "data_dir", "label_column", "classes", "recipe")
+                  if getattr(args, flag) is not None]
         if fixed:
             raise CommandError(f"--resume takes its settings from the checkpoint; drop --{fixed[0].replace('_', '-')}")
         network, state, header = load_checkpoint(args.resume)
         config = dict(header["metadata"].get("training") or {})
-        if set(config) != set(TRAINING_KEYS) | {"data", "data_dir", "label_column", "samples"}:
+        config.setdefault("classes", None)                  # checkpoints written before --classes existed
+        if set(config) != set(TRAINING_KEYS) | {"data", "data_dir", "label_column", "classes", "samples"}:
             raise ValueError(f"{args.resume}: the checkpoint has no usable training configuration")
         if args.epochs is not None:
             config["epochs"] = args.epochs
@@ -188,15 +193,19 @@ def _configure(args):
         raise CommandError("--data NAME|PATH is required (or --resume CHECKPOINT)")
     given = {key: getattr(args, key, None) for key in TRAINING_KEYS}
     config, _ = resolve(args.recipe, given)
-    config.update(data=args.data, data_dir=args.data_dir, label_column=args.label_column, samples=args.samples)
+    config.update(data=args.data, data_dir=args.data_dir, label_column=args.label_column, classes=args.classes,
+                  samples=args.samples)
     if config["early_stopping"] is not None and not config["validation"]:
         raise ValueError("--early-stopping watches the validation loss: also give --validation FRACTION")
+    get_schedule(config["schedule"], config["epochs"]).check(config["lr"])     # before any data is read
     return config, None, None
 
 
 def _prepare_data(config):
     data = load_data(config["data"], data_dir=config["data_dir"], label_column=config["label_column"],
-                     n_samples=config["samples"], seed=config["seed"])
+                     n_samples=config["samples"], seed=config["seed"],
+                     check_labels=lambda y_train, y_test: _pipeline.check_training_labels(
+                         y_train, y_test, config["data"], config.get("classes")))
     dtype = np.dtype(config["dtype"])
     prep = _pipeline.fit_preprocessing(config["scale"], data.X_train, data.pixel_max)
     X, y = _pipeline.apply_preprocessing(prep, data.X_train, dtype), data.y_train

@@ -33,6 +33,11 @@ def check_features(source, X, part="inputs"):
     return X
 
 
+def check_features_header(source, shape, dtype, part="inputs"):
+    """What :func:`check_features` can tell from an array's header alone (dtype, rank, emptiness), before its data."""
+    check_features(source, np.zeros(tuple(min(int(d), 1) for d in shape), dtype), part)   # ≤ 1 element stand-in
+
+
 def check_targets(source, y, n, part="labels"):
     """Integer class labels ``(n,)`` or real targets ``(n, k)``, or ``ValueError`` naming ``source``."""
     y = np.asarray(y)
@@ -49,19 +54,31 @@ def check_targets(source, y, n, part="labels"):
     if np.issubdtype(y.dtype, np.floating) and not np.isfinite(y).all():
         raise ValueError(f"{source}: {part} contain NaN or infinity")
     if y.ndim == 2:
+        _check_magnitude(source, y, part)
         return y.astype(np.float64) if not np.issubdtype(y.dtype, np.floating) else y
     if np.issubdtype(y.dtype, np.floating):
-        whole = np.all(np.mod(y, 1) == 0) and np.all(np.abs(y) < _EXACT_INTEGERS)
-        if not whole:
+        _check_magnitude(source, y, part)
+        if not np.all(np.mod(y, 1) == 0):
             return y[:, None]                                   # real-valued targets: one output column
-    y = y.astype(np.int64)
-    if y.size and y.min() < 0:
-        raise ValueError(f"{source}: class labels must be 0 or more, found {y.min()}")
-    if y.size and y.max() >= MAX_CLASSES:
-        raise ValueError(f"{source}: class labels go up to {y.max()}, which would need {y.max() + 1:,} output "
+    low, high = (int(y.min()), int(y.max())) if y.size else (0, 0)   # Python ints: uint64 2⁶⁴−1 stays itself
+    if low < 0:
+        raise ValueError(f"{source}: class labels must be 0 or more, found {low}")
+    if high >= MAX_CLASSES:
+        raise ValueError(f"{source}: class labels go up to {high}, which would need {high + 1:,} output "
                          f"units; class labels are 0..K−1 with K at most {MAX_CLASSES:,} (real-valued targets "
                          f"need a decimal point or a float array)")
-    return y
+    return y.astype(np.int64)
+
+
+def _check_magnitude(source, y, part):
+    """Real numbers from 2⁵³ up are neither class labels nor targets a network can fit: named, with their sample."""
+    big = np.abs(y) >= _EXACT_INTEGERS
+    if np.any(big):
+        sample = int(np.nonzero(big.reshape(len(y), -1).any(axis=1))[0][0])
+        value = y.reshape(len(y), -1)[sample][big.reshape(len(y), -1)[sample]][0]
+        raise ValueError(f"{source}: {part}: {float(value):g} (sample {sample}) is too large: not a class label "
+                         f"(0..K−1, K at most {MAX_CLASSES:,}) nor a real target a network can fit (|y| below "
+                         f"2⁵³ ≈ 9.0e15: the cost ½(a − y)² overflows long before y does); fix it or rescale them")
 
 
 def check_dataset(source, X, y, part="train"):

@@ -85,30 +85,49 @@ def _find_one(directory, stem):
     return None
 
 
-def load_mnist_format(name, data_dir=None):
-    """Load ``mnist`` or ``fashion-mnist``: images flattened to ``(n, 784)`` uint8, labels ``(n,)`` int64."""
+def load_mnist_format(name, data_dir=None, check_labels=None):
+    """Load ``mnist`` or ``fashion-mnist``: images flattened to ``(n, 784)`` uint8, labels ``(n,)`` int64.
+
+    The label files are read and checked first, and ``check_labels(y_train, y_test)`` called,
+    before any image file is read (or decompressed).
+    """
     files = find_files(name, data_dir)
-    arrays = {key: read_idx(path) for key, path in files.items()}
+    arrays = read_label_files(files)
+    if check_labels is not None:
+        check_labels(arrays["train_labels"], arrays["test_labels"])
     for part in ("train", "test"):
-        images, labels = arrays[f"{part}_images"], arrays[f"{part}_labels"]
-        if images.ndim < 2:
-            raise ValueError(f"{files[f'{part}_images']}: expected images (n, rows, cols), got shape {images.shape}")
+        expect = image_check(name, files, part, len(arrays[f"{part}_labels"]))
+        images = read_idx(files[f"{part}_images"], expect=expect)
+        arrays[f"{part}_images"] = images.reshape(images.shape[0], -1)
+    return Dataset(name, arrays["train_images"], arrays["train_labels"], arrays["test_images"],
+                   arrays["test_labels"], class_names=list(CLASS_NAMES[name]), pixel_max=255.0, image_shape=(28, 28))
+
+
+def read_label_files(files):
+    """``{"train_labels": (n,) int64, "test_labels": ...}`` from the two label files, each checked."""
+    arrays = {}
+    for part in ("train", "test"):
+        path = files[f"{part}_labels"]
+        labels = read_idx(path)
         if labels.ndim != 1:
-            raise ValueError(f"{files[f'{part}_labels']}: expected labels (n,), got shape {labels.shape}")
-        if images.shape[0] != labels.shape[0]:
-            raise ValueError(f"{name}: {files[f'{part}_images']} has {images.shape[0]} images but "
-                             f"{files[f'{part}_labels']} has {labels.shape[0]} labels; they must match")
-        if images.shape[1:] != (28, 28):
-            raise ValueError(f"{files[f'{part}_images']}: {name} images are 28×28, got "
-                             f"{'×'.join(map(str, images.shape[1:]))}")
-        labels = check_targets(str(files[f"{part}_labels"]), labels, len(labels))
+            raise ValueError(f"{path}: expected labels (n,), got shape {labels.shape}")
+        labels = check_targets(str(path), labels, len(labels))
         if labels.ndim != 1:
-            raise ValueError(f"{files[f'{part}_labels']}: labels must be whole numbers (class indices)")
-        arrays[f"{part}_labels"] = labels
-    flat = {key: a.reshape(a.shape[0], -1) if "images" in key else np.asarray(a, dtype=np.int64)
-            for key, a in arrays.items()}
-    if flat["train_images"].shape[1] != flat["test_images"].shape[1]:
-        raise ValueError(f"{name}: training images have {flat['train_images'].shape[1]} pixels but test images "
-                         f"have {flat['test_images'].shape[1]}")
-    return Dataset(name, flat["train_images"], flat["train_labels"], flat["test_images"], flat["test_labels"],
-                   class_names=list(CLASS_NAMES[name]), pixel_max=255.0, image_shape=(28, 28))
+            raise ValueError(f"{path}: labels must be whole numbers (class indices)")
+        arrays[f"{part}_labels"] = np.asarray(labels, dtype=np.int64)
+    return arrays
+
+
+def image_check(name, files, part, n_labels):
+    """The check of an images file's header (before its data is read): ``n_labels`` images of 28×28."""
+    image_path = files[f"{part}_images"]
+
+    def expect(shape):
+        if len(shape) < 2:
+            raise ValueError(f"{image_path}: expected images (n, rows, cols), got shape {shape}")
+        if shape[0] != n_labels:
+            raise ValueError(f"{name}: {image_path} has {shape[0]} images but {files[f'{part}_labels']} has "
+                             f"{n_labels} labels; they must match")
+        if tuple(shape[1:]) != (28, 28):
+            raise ValueError(f"{image_path}: {name} images are 28×28, got {'×'.join(map(str, shape[1:]))}")
+    return expect

@@ -62,11 +62,11 @@ def read_idx(path, mmap=True, expect=None):
                 check_memory(expected, f"{path}: the IDX header's shape {shape}")
                 if expect is not None:
                     expect(shape)
-                payload = head + handle.read(expected - len(head) + 1)      # never more than the header says + 1
+                payload = _read_upto(handle, head, expected + 1)           # never more than the header says + 1
         except (OSError, EOFError, zlib.error) as exc:
             raise ValueError(f"{path}: corrupt or truncated gzip data ({exc})") from None
         _parse_header(path, head, len(payload))
-        return np.frombuffer(payload, dtype, offset=offset).reshape(shape).astype(dtype.newbyteorder("="))
+        return np.frombuffer(payload, dtype, offset=offset).reshape(shape).astype(dtype.newbyteorder("="), copy=False)
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
         head = handle.read(4 + 4 * _MAX_DIMS)
@@ -95,6 +95,21 @@ def write_idx(path, array):
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "wb") as handle:
         handle.write(payload)
+
+
+def _read_upto(handle, head, limit, chunk_bytes=1 << 22):
+    """``head`` + the stream's next bytes, at most ``limit`` in all, in chunks: memory follows what arrives.
+
+    (``handle.read(n)`` reserves ``n`` bytes up front, so a header that claims a
+    gigabyte in a file that holds a kilobyte would cost the gigabyte.)
+    """
+    payload = bytearray(head)
+    while len(payload) < limit:
+        chunk = handle.read(min(chunk_bytes, limit - len(payload)))
+        if not chunk:
+            break
+        payload += chunk
+    return payload
 
 
 def _is_gzip(path):

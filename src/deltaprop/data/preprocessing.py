@@ -36,7 +36,7 @@ class Standardizer:
         unit = X / scale
         self.mean = unit.mean(axis=0) * scale
         std = unit.std(axis=0) * scale
-        self.std = np.where(std > 0, std, 1.0)
+        self.std = np.where(std >= np.finfo(np.float64).tiny, std, 1.0)    # 0 or subnormal: a constant feature
         return self
 
     def transform(self, X):

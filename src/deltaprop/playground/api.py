@@ -61,10 +61,12 @@ def error_response(message, status):
 
 
 class Api:
-    """Routes requests to sessions; at most :data:`~.schema.MAX_SESSIONS` live at once."""
+    """Routes requests to sessions; at most ``max_sessions`` (default :data:`~.schema.MAX_SESSIONS`) live at once."""
 
     def __init__(self, max_sessions=schema.MAX_SESSIONS):
         self.sessions = {}
+        if isinstance(max_sessions, bool) or not isinstance(max_sessions, int) or max_sessions < 1:
+            raise ValueError(f"max_sessions must be a whole number of at least 1, got {max_sessions!r}")
         self.max_sessions = max_sessions
         self.lock = threading.Lock()
 
@@ -127,24 +129,55 @@ class Api:
 
     # ------------------------------------------------------------- sessions
     def create(self, payload, client=None):
+        """A new session for ``client``; when the store is full, room is made fairly (:meth:`_make_room`)."""
         config = schema.validate_config(payload)
         session = Session(config)
         session.client = client
         with self.lock:
             self._expire_idle()
             mine = [k for k, s in self.sessions.items() if client is not None and s.client == client]
-            if len(mine) >= max(1, self.max_sessions * 3 // 4):    # one client never holds every slot
+            quota = max(1, self.max_sessions * 3 // 4)
+            if len(mine) >= quota:                                  # one client never holds every slot
                 oldest = min(mine, key=lambda k: self.sessions[k].last_seen)
-                if time.monotonic() - self.sessions[oldest].last_seen < 60:
-                    raise RequestError(f"this client holds {len(mine)} sessions already (at most "
-                                       f"{max(1, self.max_sessions * 3 // 4)}); close a tab and retry", 503)
+                if time.monotonic() - self.sessions[oldest].last_seen < schema.EVICT_IDLE_SECONDS:
+                    raise RequestError(f"this client holds {len(mine)} sessions already (at most {quota}); "
+                                       f"close a tab and retry", 503)
                 self.sessions.pop(oldest).pause()               # its own idle session makes room
             if len(self.sessions) >= self.max_sessions:
-                self._evict()
+                self._make_room(client)
             session_id = secrets.token_urlsafe(12)
             self.sessions[session_id] = session
         with session.lock:
             return json_response({"session": session_id, **snapshot(session, include_data=True)}, 201)
+
+    def fair_share(self, client=None):
+        """Sessions each client may keep when the store is full: the slots divided among the clients (≥ 1)."""
+        clients = {s.client for s in self.sessions.values()} | {client}
+        return max(1, self.max_sessions // len(clients))
+
+    def _make_room(self, client):
+        """The store is full and ``client`` asks for a session: who gives one up.
+
+        1. A client holding more than its fair share (:meth:`fair_share`) loses its least recently seen
+           session -- even one it keeps polling, so a client cannot hold slots while others wait.
+        2. Else the session unseen longest goes, if nobody has looked at it for ``EVICT_IDLE_SECONDS``.
+        3. Else (everyone holds a fair share and is active) ``503``: try again shortly.
+        """
+        share = self.fair_share(client)
+        held = {}
+        for key, s in self.sessions.items():
+            held.setdefault(s.client, []).append(key)
+        if client is None or len(held.get(client, ())) < share:
+            hog = max((c for c in held if c != client), key=lambda c: len(held[c]), default=None)
+            if hog is not None and len(held[hog]) > share:
+                victim = min(held[hog], key=lambda k: self.sessions[k].last_seen)
+                self.sessions.pop(victim).pause()
+                return
+        oldest_id = min(self.sessions, key=lambda k: self.sessions[k].last_seen)
+        if time.monotonic() - self.sessions[oldest_id].last_seen < schema.EVICT_IDLE_SECONDS:
+            raise RequestError(f"too many sessions (at most {self.max_sessions}, {share} per client while the "
+                               f"playground is full); close a tab and retry", 503)
+        self.sessions.pop(oldest_id).pause()
 
     def get(self, session_id):
         if not _SESSION_ID.match(session_id):
@@ -174,13 +207,6 @@ class Api:
         now = time.monotonic()
         for key in [k for k, s in self.sessions.items() if now - s.last_seen > schema.SESSION_IDLE_SECONDS]:
             self.sessions.pop(key).pause()
-
-    def _evict(self):
-        """Make room: drop the session unseen for longest, if it has been idle a minute."""
-        oldest_id = min(self.sessions, key=lambda k: self.sessions[k].last_seen)
-        if time.monotonic() - self.sessions[oldest_id].last_seen < 60:
-            raise RequestError(f"too many sessions (at most {self.max_sessions}); close a tab and retry", 503)
-        self.sessions.pop(oldest_id).pause()
 
     # -------------------------------------------------------------- actions
     def act(self, session_id, session, action, payload):

@@ -24,9 +24,16 @@ MAX_BODY_BYTES = 64 * 1024           # JSON request bodies
 MAX_UPLOAD_BYTES = 256 * 1024        # CSV uploads
 MAX_UPLOAD_ROWS = 2000
 MAX_CLASSES = 8
-MAX_SESSIONS = 16
-SESSION_IDLE_SECONDS = 1800          # a session unseen this long is closed when a new one is made
-MAX_STREAMS = 32                     # concurrent Server-Sent-Event connections
+# Sessions: sized for a class.  A session at the largest configuration (1000 points, 6 hidden layers of 8, all
+# seven features) holds 3.7-4.2 MB after an epoch, a full snapshot and an explained step (0.7 MB at the defaults),
+# measured by tests/reliability/test_playground_class.py; 64 sessions stay within a 256 MB budget and serve a class
+# of 40 with room for second tabs.  `deltaprop playground --max-sessions N` changes it.
+SESSION_MEMORY_MB = 4.0
+MEMORY_BUDGET_MB = 256
+MAX_SESSIONS = 64
+SESSION_IDLE_SECONDS = 1800          # a session unseen (no request, no open page) this long is closed
+EVICT_IDLE_SECONDS = 60              # when the store is full, a session unseen this long makes room
+MAX_STREAMS = 32                     # at least this many Server-Sent-Event connections (one per session counts)
 MAX_WEIGHT = 1e3                     # a weight edited by hand
 MAX_SEED = 2**31 - 1
 

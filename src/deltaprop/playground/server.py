@@ -30,7 +30,7 @@ from .api import Api, error_response
 from .responses import Response, dumps
 from .snapshot import snapshot
 
-MAX_CONNECTIONS = 64
+MAX_CONNECTIONS = 64          # besides one per possible event stream (see PlaygroundServer.max_connections)
 REQUEST_SECONDS = 10          # a whole request (line, headers, body) must arrive within this
 MAX_URL = 2048
 STREAM_SECONDS = 600          # an event stream closes after this; EventSource reconnects by itself
@@ -66,16 +66,19 @@ class PlaygroundServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 32
 
-    def __init__(self, host="127.0.0.1", port=0, verbose=False):
+    def __init__(self, host="127.0.0.1", port=0, verbose=False, max_sessions=schema.MAX_SESSIONS):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.api = Api(max_sessions)
         super().__init__((host, port), Handler)
-        self.api = Api()
         self.files = static_files()
         self.verbose = verbose
         self.stopping = threading.Event()
         self.open = {}                      # handler → "reading" (a request is arriving) or "busy"
         self.open_lock = threading.Lock()
-        self.streams = threading.BoundedSemaphore(schema.MAX_STREAMS)
+        # one open page (event stream) per session, twice over for pages reconnecting while the old stream ends
+        self.max_streams = max(schema.MAX_STREAMS, 2 * max_sessions)
+        self.max_connections = MAX_CONNECTIONS + self.max_streams
+        self.streams = threading.BoundedSemaphore(self.max_streams)
         self.host, self.port = host, self.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.port}/"
@@ -89,7 +92,7 @@ class PlaygroundServer(ThreadingHTTPServer):
         that sends a whole request; busy requests and streams are never evicted.
         """
         with self.open_lock:
-            if len(self.open) >= MAX_CONNECTIONS:
+            if len(self.open) >= self.max_connections:
                 waiting = [(since, h) for h, (state, since) in self.open.items() if state == "reading"]
                 if not waiting:
                     self.shutdown_request(request)
@@ -255,9 +258,12 @@ class Handler(BaseHTTPRequestHandler):
         except schema.RequestError as exc:
             return error_response(str(exc), exc.status)
         if not self.server.streams.acquire(blocking=False):
-            return error_response(f"too many open streams (at most {schema.MAX_STREAMS})", 503)
+            return error_response(f"too many open streams (at most {self.server.max_streams})", 503)
         self.watchdog.cancel()
         self.server.track(self, "busy")
+        with session.changed:                       # a session has one stream: a newer one replaces this one
+            session.stream_owner = owner = object()
+            session.changed.notify_all()
         try:
             self.close_connection = True
             self.send_response(200)
@@ -265,19 +271,20 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Cache-Control", "no-cache")
             self.send_header("Connection", "close")
             self.end_headers()
-            self._stream_loop(api, session_id, session)
+            self._stream_loop(api, session_id, session, owner)
         finally:
             self.server.streams.release()
         return None
 
-    def _stream_loop(self, api, session_id, session):
+    def _stream_loop(self, api, session_id, session, owner):
         sent_version, sent_data = None, None
         deadline = time.monotonic() + STREAM_SECONDS
         while not self.server.stopping.is_set() and time.monotonic() < deadline:
             with session.changed:
-                if session.version == sent_version:
+                if session.version == sent_version and session.stream_owner is owner:
                     session.changed.wait(KEEPALIVE_SECONDS)
-                if api.sessions.get(session_id) is not session or self.server.stopping.is_set():
+                if api.sessions.get(session_id) is not session or self.server.stopping.is_set() \
+                        or session.stream_owner is not owner:
                     return
                 message = b": keep-alive\n\n"
                 if session.version != sent_version:
@@ -291,13 +298,13 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(FRAME_INTERVAL)
 
 
-def make_server(host="127.0.0.1", port=0, verbose=False):
+def make_server(host="127.0.0.1", port=0, verbose=False, max_sessions=schema.MAX_SESSIONS):
     """A :class:`PlaygroundServer` bound to ``host:port`` (port 0: a free one), not yet serving."""
-    return PlaygroundServer(host, port, verbose)
+    return PlaygroundServer(host, port, verbose, max_sessions)
 
 
-def start_in_thread(host="127.0.0.1", port=0):
+def start_in_thread(host="127.0.0.1", port=0, max_sessions=schema.MAX_SESSIONS):
     """Serve in a daemon thread (tests, notebooks); returns the server; call ``server.stop()``."""
-    server = make_server(host, port)
+    server = make_server(host, port, max_sessions=max_sessions)
     threading.Thread(target=server.serve_forever, name="deltaprop-playground", daemon=True).start()
     return server
