@@ -56,8 +56,9 @@ def json_response(payload, status=200):
     return Response(status, dumps(payload))
 
 
-def error_response(message, status):
-    return json_response({"error": message, "status": status}, status)
+def error_response(message, status, code=None, params=None):
+    extra = {"code": code, "params": params or {}} if code else {}
+    return json_response({"error": message, "status": status, **extra}, status)
 
 
 class Api:
@@ -77,7 +78,7 @@ class Api:
         try:
             return self._route(method, path, query, body, client)
         except RequestError as exc:
-            return error_response(str(exc), exc.status)
+            return error_response(str(exc), exc.status, exc.code, exc.params)
         except (ValueError, TypeError) as exc:      # the engine refused a value: still the client's input
             return error_response(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 400)
 
@@ -115,7 +116,7 @@ class Api:
             if lang not in LANGUAGES:
                 raise RequestError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
             sample = query.get("sample", "0")
-            if not sample.isdigit() or int(sample) > schema.MAX_SAMPLES:
+            if not (sample.isascii() and sample.isdigit()) or int(sample) > schema.MAX_SAMPLES:   # "²".isdigit()
                 raise RequestError(f"sample must be an integer from 0 to {schema.MAX_SAMPLES}, got {sample!r}")
             with session.lock:
                 return json_response(explained_step(session, int(sample), lang))

@@ -89,8 +89,13 @@ def build_dataset(config, upload=None):
                             (config["seed"] + config["data_seed"]) % 2**32, **options)
         t = t.reshape(len(X), -1)[:, 0] if t.ndim == 2 else t
     classes = np.unique(t)
-    classification = config["dataset"] != "regression" and len(classes) <= MAX_CLASSES and \
-        np.all(np.equal(np.mod(t, 1), 0))
+    integers = bool(np.all(np.equal(np.mod(t, 1), 0)))
+    if config["dataset"] == "upload" and integers and len(classes) > MAX_CLASSES \
+            and config["loss"] != "quadratic":
+        raise RequestError(f"the CSV's labels have {len(classes)} classes; the playground takes at most {MAX_CLASSES} "
+                           f"(or real-valued targets with the quadratic loss)", code="too_many_classes",
+                           classes=len(classes), limit=MAX_CLASSES)
+    classification = config["dataset"] != "regression" and len(classes) <= MAX_CLASSES and integers
     if classification:
         t = np.searchsorted(classes, t).astype(np.int64)      # labels 0..K-1
         if len(classes) < 2:

@@ -60,9 +60,10 @@ SPEEDS = (0, 1, 2, 5, 10, 30, 100, 300)
 class RequestError(Exception):
     """A request the API refuses: ``status`` (4xx/5xx) and a one-line message."""
 
-    def __init__(self, message, status=400):
+    def __init__(self, message, status=400, code=None, **params):
         super().__init__(message)
         self.status = status
+        self.code, self.params = code, params      # the page words a known ``code`` in the learner's language
 
 
 def hidden_activations():
