@@ -23,4 +23,4 @@ def test_the_saturation_lesson_keeps_hidden_and_output_saturation_apart():
     """Step 1 is a hidden neuron (BP2 keeps σ′ whatever the cost); steps 2–3 an output neuron (the cost cures it)."""
     text = lessons.texts("en")["saturation"]["steps"]
     assert "BP2" in text[0] and "No cost changes this" in text[0]
-    assert "BP1" in text[1] and "quadratic" in text[1] and "binary-cross-entropy" in text[2]
+    assert "BP1" in text[1] and "quadratic" in text[1] and "binary cross-entropy" in text[2]

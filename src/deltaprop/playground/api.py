@@ -43,6 +43,7 @@ from .features import FEATURES, LABELS
 from .frames import output_frame
 from .walkthrough import explained_step
 from .neuron import neuron_report
+from .messages import notice
 from .schema import RequestError
 from .responses import Response, dumps
 from .session import Session
@@ -118,8 +119,11 @@ class Api:
             sample = query.get("sample", "0")
             if not (sample.isascii() and sample.isdigit()) or int(sample) > schema.MAX_SAMPLES:   # "²".isdigit()
                 raise RequestError(f"sample must be an integer from 0 to {schema.MAX_SAMPLES}, got {sample!r}")
+            numbering = query.get("numbering", "nielsen")
+            if numbering not in ("nielsen", "engine"):
+                raise RequestError(f"numbering must be nielsen or engine, got {numbering!r}")
             with session.lock:
-                return json_response(explained_step(session, int(sample), lang))
+                return json_response(explained_step(session, int(sample), lang, numbering))
         _allow(method, "POST")
         if action == "upload":
             return self.upload(session_id, session, body)
@@ -194,6 +198,8 @@ class Api:
                     session.run_epoch()
                 else:
                     getattr(session, action)()
+                if action == "reset":               # said on the page until the next action
+                    session.notice = notice("reset", [])
             elif action == "config":
                 session.configure(schema.validate_config(payload))
                 return json_response({"session": session_id, **snapshot(session, include_data=True)})

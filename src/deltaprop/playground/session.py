@@ -117,8 +117,7 @@ class Session:
             self.walk = BatchWalk(len(self.data.X_train), config["batch_size"], np.random.default_rng(config["seed"]))
             self.walk.start_epoch()
             self.epoch, self.steps = 0, 0
-            self.history, self.error, self.markers = [], None, []
-            self.notice = notice("reset", [])
+            self.history, self.error, self.markers, self.notice = [], None, [], None
             self.diagnostics = []
             self._preview_next_batch()
             self._record()

@@ -75,13 +75,15 @@ export function outputColours(state, targetRange) {
 }
 
 // Heatmap of the output with the data points on top.
-export function drawHeatmap(canvas, state, data, showTest) {
+// ``preview`` ({frame, activation}): one neuron's output over the plane instead of the network's (hover a neuron).
+export function drawHeatmap(canvas, state, data, showTest, preview = null) {
   const ctx = canvas.getContext("2d");
   const W = canvas.width = canvas.clientWidth * devicePixelRatio || 300;
   canvas.height = W;
   const size = state.frames.output.size;
   const off = document.createElement("canvas");
-  paint(off, size, outputColours(state, targetRange(data)));
+  paint(off, size, preview ? neuronColours(preview) : outputColours(state, targetRange(data)));
+  canvas.dataset.preview = preview ? "1" : "";
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(off, 0, 0, W, W);
   if (!data) return;
@@ -105,8 +107,17 @@ export function drawHeatmap(canvas, state, data, showTest) {
   // axes ticks
   ctx.fillStyle = "rgba(0,0,0,.55)";
   ctx.font = `${Math.round(W / 28)}px Helvetica, Arial`;
-  ctx.fillText(`${-e}`, 4, W - 4);
+  ctx.fillText(`−${e}`, 4, W - 4);
   ctx.fillText(`${e}`, W - ctx.measureText(`${e}`).width - 4, W - 4);
+}
+
+// A neuron's picture (as the diagram colours it): sigmoid/softmax around 0.5, tanh on [−1, 1], others scaled.
+function neuronColours({ frame, activation }) {
+  const values = decode(frame), act = activation.split(":")[0];
+  const scale = Math.max(Math.abs(frame.lo), Math.abs(frame.hi), 1e-9);
+  if (act === "sigmoid" || act === "softmax") return (i) => diverging(2 * values[i] - 1);
+  if (act === "tanh") return (i) => diverging(values[i]);
+  return (i) => diverging(values[i] / scale);
 }
 
 function targetRange(data) {
