@@ -39,6 +39,7 @@ class Dataset:
     points_train: np.ndarray = None   # (n, 2); None: the same as X (Mazur's pair)
     points_test: np.ndarray = None
     features: tuple = ("x1", "x2")
+    preprocessing: dict = None   # how the page rescaled the raw columns (the model file carries it)
 
     def inputs(self, points):
         """The network's inputs for any points ``(n, 2)`` (e.g. a picture's grid)."""
@@ -82,12 +83,13 @@ def build_dataset(config, upload=None):
         if upload is None:
             raise RequestError("no CSV uploaded in this session yet; upload one first (POST .../upload)", 409)
         X, t = upload
-        X = _scale_features(X)
+        X, preprocessing = _scale_features(X)
     else:
         options = {"n_classes": config["classes"]} if config["dataset"] == "blobs" else {}
         X, t = make_dataset(config["dataset"], config["samples"], config["noise"],
                             (config["seed"] + config["data_seed"]) % 2**32, **options)
         t = t.reshape(len(X), -1)[:, 0] if t.ndim == 2 else t
+        preprocessing = {"kind": "none"}
     classes = np.unique(t)
     integers = bool(np.all(np.equal(np.mod(t, 1), 0)))
     if config["dataset"] == "upload" and integers and len(classes) > MAX_CLASSES \
@@ -107,7 +109,8 @@ def build_dataset(config, upload=None):
     extent = float(np.ceil(max(1.0, np.abs(X).max()) * 10) / 10)
     features = tuple(config["features"])
     return Dataset(featurize(X_tr, features), targets(t_tr, n_classes, config["loss"]), featurize(X_te, features),
-                   targets(t_te, n_classes, config["loss"]), t_tr, t_te, n_classes, extent, X_tr, X_te, features)
+                   targets(t_te, n_classes, config["loss"]), t_tr, t_te, n_classes, extent, X_tr, X_te, features,
+                   preprocessing)
 
 
 def output_layer(n_classes, loss):
@@ -132,9 +135,18 @@ def targets(labels, n_classes, loss):
 
 
 def _scale_features(X):
-    """Each column onto [−1, 1]; first divided by its largest magnitude, so ±1e308 cannot overflow."""
+    """Each column onto [−1, 1]; first divided by its largest magnitude, so ±1e308 cannot overflow.
+
+    Returns the scaled columns and the same map as the library's ``standardize`` preprocessing
+    (``(X − mean) / std`` with ``mean = m (lo + hi) / 2``, ``std = m (hi − lo) / 2`` in the raw units), so an
+    exported model evaluated on the raw CSV sees the inputs the page trained on.
+    """
     magnitude = np.max(np.abs(X), axis=0)
-    X = X / np.where(magnitude > 0, magnitude, 1.0)
+    m = np.where(magnitude > 0, magnitude, 1.0)
+    X = X / m
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = np.where(hi > lo, hi - lo, 1.0)
-    return 2.0 * (X - lo) / span - 1.0
+    spec = {"kind": "standardize", "mean": (m * (lo + span / 2)).tolist(), "std": (m * span / 2).tolist()}
+    if not all(np.isfinite(spec["mean"])) or not all(np.isfinite(spec["std"])):
+        spec = None                                   # beyond float range in raw units: not expressible
+    return 2.0 * (X - lo) / span - 1.0, spec

@@ -62,6 +62,13 @@ def example_html(network, x, y, learning_rate):
 
 
 def _metadata(session):
-    config = session.config
-    return {"source": "deltaprop playground", "config": dict(config), "epoch": session.epoch,
-            "steps": session.steps, "losses": {k: v for k, v in session.losses().items()}}
+    """The run's configuration and results, and the page's rescaling of the raw inputs as the model's
+    ``preprocessing``: ``deltaprop evaluate`` on the raw data then sees what the page trained on (the x1, x2
+    features; other features are computed in the page and named in ``features``)."""
+    config, data = session.config, session.data
+    out = {"source": "deltaprop playground", "config": dict(config), "epoch": session.epoch,
+           "steps": session.steps, "losses": {k: v for k, v in session.losses().items()},
+           "features": list(data.features)}
+    if data.preprocessing is not None and list(data.features) == ["x1", "x2"]:
+        out["preprocessing"] = data.preprocessing
+    return out
