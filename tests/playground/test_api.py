@@ -277,3 +277,18 @@ def test_a_stall_from_vanishing_gradients_does_not_blame_the_learning_rate():
     session.history = [[e, 0.25, 0.25] for e in range(41)]
     hint = session.hint()
     assert hint["kind"] == "stall_vanishing" and "vanishing" in hint["text"] and "too large" not in hint["text"]
+
+
+@pytest.mark.parametrize("name", ["plane", "gaussians"])
+def test_the_two_regression_sets_train(client, name):
+    """TensorFlow Playground's plane and multi-Gaussian sets: a regression task that a small network fits."""
+    state = client.session(dataset=name, loss="quadratic", hidden=[6], activations=["tanh"], learning_rate=0.1,
+                           noise=0.0)
+    sid = state["session"]
+    assert state["task"] == "regression" and state["network"]["sizes"][-1] == 1
+    start = state["losses"]["test"]
+    for _ in range(30):
+        status, state = client.post(f"/api/sessions/{sid}/epoch")
+    assert state["losses"]["test"] < 0.5 * start, (start, state["losses"]["test"])
+    status, body = client.post(f"/api/sessions/{sid}/config", {**state["config"], "loss": "cross-entropy"})
+    assert status == 400 and body["code"] == "regression_loss"

@@ -20,7 +20,7 @@ from ..data import make_dataset
 from ..data.csv import parse_table
 from ..data.preprocessing import train_validation_split
 from .features import featurize
-from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, RequestError
+from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, REGRESSION_SETS, RequestError
 
 
 @dataclass
@@ -84,6 +84,10 @@ def build_dataset(config, upload=None):
             raise RequestError("no CSV uploaded in this session yet; upload one first (POST .../upload)", 409)
         X, t = upload
         X, preprocessing = _scale_features(X)
+    elif config["dataset"] in REGRESSION_SETS:
+        X, t = regression_set(config["dataset"], config["samples"], config["noise"],
+                              (config["seed"] + config["data_seed"]) % 2**32)
+        preprocessing = {"kind": "none"}
     else:
         options = {"n_classes": config["classes"]} if config["dataset"] == "blobs" else {}
         X, t = make_dataset(config["dataset"], config["samples"], config["noise"],
@@ -97,7 +101,8 @@ def build_dataset(config, upload=None):
         raise RequestError(f"the CSV's labels have {len(classes)} classes; the playground takes at most {MAX_CLASSES} "
                            f"(or real-valued targets with the quadratic loss)", code="too_many_classes",
                            classes=len(classes), limit=MAX_CLASSES)
-    classification = config["dataset"] != "regression" and len(classes) <= MAX_CLASSES and integers
+    classification = config["dataset"] not in ("regression",) + REGRESSION_SETS and len(classes) <= MAX_CLASSES \
+        and integers
     if classification:
         t = np.searchsorted(classes, t).astype(np.int64)      # labels 0..K-1
         if len(classes) < 2:
@@ -111,6 +116,23 @@ def build_dataset(config, upload=None):
     return Dataset(featurize(X_tr, features), targets(t_tr, n_classes, config["loss"]), featurize(X_te, features),
                    targets(t_te, n_classes, config["loss"]), t_tr, t_te, n_classes, extent, X_tr, X_te, features,
                    preprocessing)
+
+
+# TensorFlow Playground's two regression sets: a tilted plane, and bumps of six Gaussians of either sign.
+GAUSSIANS = [(-0.6, 0.6, 1.0), (0.6, 0.6, -1.0), (-0.6, -0.6, -1.0), (0.6, -0.6, 1.0), (0.0, 0.0, 1.0),
+             (0.0, 0.75, -0.5)]
+
+
+def regression_set(name, n, noise, seed):
+    """``(X (n, 2) in [−1, 1]², t (n,))``: ``plane`` t = (x₁ + x₂)/2, ``gaussians`` a sum of six bumps (width 0.3);
+    plus Gaussian noise of standard deviation ``noise``."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.0, 1.0, (n, 2))
+    if name == "plane":
+        t = (X[:, 0] + X[:, 1]) / 2
+    else:
+        t = sum(a * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * 0.3 ** 2)) for cx, cy, a in GAUSSIANS)
+    return X, t + noise * rng.standard_normal(n)
 
 
 def output_layer(n_classes, loss):

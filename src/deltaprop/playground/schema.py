@@ -30,7 +30,8 @@ MAX_STREAMS = 32                     # concurrent Server-Sent-Event connections
 MAX_WEIGHT = 1e3                     # a weight edited by hand
 MAX_SEED = 2**31 - 1
 
-DATASETS = tuple(SYNTHETIC_DATASETS) + ("upload",)
+REGRESSION_SETS = ("plane", "gaussians")         # the playground's own two regression sets (datasets.py)
+DATASETS = tuple(SYNTHETIC_DATASETS) + REGRESSION_SETS + ("upload",)
 PRESETS = ("none", "mazur")
 
 DEFAULTS = {
@@ -159,8 +160,9 @@ def validate_config(body):
     if not isinstance(activations, list) or len(activations) != len(hidden):
         raise RequestError(f"activations must be a list with one name per hidden layer ({len(hidden)})")
     out["activations"] = [check_choice(a, "every hidden activation", hidden_activations()) for a in activations]
-    if out["dataset"] == "regression" and out["loss"] != "quadratic":
-        raise RequestError("the regression dataset needs the quadratic loss (a linear output has no probabilities)")
+    if out["dataset"] in ("regression",) + REGRESSION_SETS and out["loss"] != "quadratic":
+        raise RequestError(f"the {out['dataset']} dataset needs the quadratic loss (a linear output has no "
+                           f"probabilities)", code="regression_loss")
     return out
 
 

@@ -202,6 +202,10 @@ export function drawThumbnail(canvas, name) {
     else if (name === "spirals") { const s = Math.sqrt(t) * 11, r = s / 11, a = s + Math.PI * k; dot(r * Math.cos(a), r * Math.sin(a), k ? POS : NEG); }
     else if (name === "blobs") { const c = i % 3, a = 2.094 * c; dot(0.6 * Math.cos(a) + 0.15 * u, 0.6 * Math.sin(a) + 0.15 * v, CLASS_COLOURS[c]); }
     else if (name === "regression") dot(u, v, diverging(Math.sin(Math.PI * u) * Math.cos(Math.PI * v / 2)));
+    else if (name === "plane") dot(u, v, diverging((u + v) / 2));
+    else if (name === "gaussians") dot(u, v, diverging(Math.exp(-((u + 0.6) ** 2 + (v - 0.6) ** 2) / 0.18)
+      - Math.exp(-((u - 0.6) ** 2 + (v - 0.6) ** 2) / 0.18) - Math.exp(-((u + 0.6) ** 2 + (v + 0.6) ** 2) / 0.18)
+      + Math.exp(-((u - 0.6) ** 2 + (v + 0.6) ** 2) / 0.18)));
     else if (name === "upload") { ctx.fillStyle = "#90a4ae"; ctx.font = "26px Helvetica"; ctx.fillText("⇪", 17, 35); break; }
   }
 }
