@@ -112,7 +112,11 @@ def test_hovering_a_neuron_shows_its_output_in_the_big_heatmap(page):
     page.hover(".node[data-layer='1'][data-neuron='0']")
     page.wait_for_function("document.getElementById('heatmap').dataset.preview === '1'")
     assert page.evaluate("document.getElementById('heatmap').toDataURL()") != before
-    assert "hidden neuron 1" in page.inner_text("#preview-note")
+    dark = page.evaluate("""(() => { const c = document.getElementById('heatmap'), d = c.getContext('2d')
+        .getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 60) n++; return n / (d.length / 4); })()""")
+    assert dark < 0.05, f"{dark:.0%} of the preview is black"          # the neuron's colours, not NaN
+    assert "hidden neuron 1 (layer 2)" in page.inner_text("#preview-note")
     page.mouse.move(5, 5)
     page.wait_for_function("document.getElementById('heatmap').dataset.preview === ''")
 

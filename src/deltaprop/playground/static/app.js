@@ -5,7 +5,7 @@ import { Diagram } from "./diagram.js";
 import { demonText, linkPanel, neuronPanel, paramsTable, sliderToDz } from "./inspect.js";
 import { LANGS, apply, fixed, fmt, lang, loadLanguage, local, percent, t } from "./i18n.js";
 import { Lessons } from "./lessons.js";
-import { renderDiagnostics, noticeText, hintText, errorText, markerText, optionLabel } from "./messages.js";
+import { renderDiagnostics, noticeText, hintText, errorText, layerNumber, markerText, optionLabel } from "./messages.js";
 
 const $ = (id) => document.getElementById(id);
 const CHOICES = {
@@ -487,7 +487,9 @@ function previewNeuron(l, j) {
   drawHeatmap($("heatmap"), app.state, app.data, $("show-test").checked, { frame, activation:
     l === 0 ? "linear" : app.state.network.activations[l - 1] });
   note.hidden = false;
-  note.textContent = t("preview", { name: app.diagram.label(app.state, l, j) });
+  const L = app.state.network.sizes.length - 1, layer = layerNumber(l, app.page.numbering);
+  const name = l === 0 ? app.state.inputs[j] : t(l === L ? "output_unit" : "hidden_unit", { j: j + 1 });
+  note.textContent = t("preview", { name: `${name} (${t("layer_n", { n: layer })})` });
 }
 
 // ----------------------------------------------------------------- render

@@ -80,7 +80,7 @@ export function drawHeatmap(canvas, state, data, showTest, preview = null) {
   const ctx = canvas.getContext("2d");
   const W = canvas.width = canvas.clientWidth * devicePixelRatio || 300;
   canvas.height = W;
-  const size = state.frames.output.size;
+  const size = preview ? state.frames.neurons.size : state.frames.output.size;
   const off = document.createElement("canvas");
   paint(off, size, preview ? neuronColours(preview) : outputColours(state, targetRange(data)));
   canvas.dataset.preview = preview ? "1" : "";
