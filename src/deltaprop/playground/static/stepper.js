@@ -89,18 +89,22 @@ export class Stepper {
   // The optimiser's rule for w¹₁₁ with the engine's numbers (the first weight of the first layer).
   detail(x) {
     if (!x) return "";
-    const n = (v) => fmt(v, 6), w = this.numbering() === "engine" ? "w<sup>1</sup><sub>11</sub>" : "w<sup>2</sup><sub>11</sub>";
-    const g = `g = ${n(x.grad)}${x.l2_term ? ` + ${n(x.l2_term)}` : ""}${x.l1_term ? ` + ${n(x.l1_term)}` : ""} = ${n(x.g)}`;
+    const n = (v) => (v < 0 ? `(${fmt(v, 6)})` : fmt(v, 6)), w = this.numbering() === "engine"
+      ? "w<sup>1</sup><sub>11</sub>" : "w<sup>2</sup><sub>11</sub>";
+    const terms = (x.l2_term ? ` + ${n(x.l2_term)}` : "") + (x.l1_term ? ` + ${n(x.l1_term)}` : "");
+    const g = `g = ${fmt(x.grad, 6)}${terms ? `${terms} = ${fmt(x.g, 6)}` : ""}`;
     let rule = "";
-    if (x.optimizer === "sgd") rule = `${w}⁺ = ${n(x.w)} − ${fmt(x.eta)} × ${n(x.g)}`;
-    if (x.optimizer === "momentum") rule = `v = ${n(x.velocity)},&emsp;${w}⁺ = ${n(x.w)} + ${n(x.velocity)}`;
-    if (x.optimizer === "nesterov") rule = `v = ${n(x.velocity)},&emsp;${w}⁺ = ${n(x.w)} + ${fmt(x.mu)} × ${n(x.velocity)} − ${fmt(x.eta)} × ${n(x.g)}`;
+    if (x.optimizer === "sgd") rule = `${w}⁺ = ${fmt(x.w, 6)} − ${fmt(x.eta)} × ${n(x.g)}`;
+    if (x.optimizer === "momentum") rule = `v = ${fmt(x.velocity, 6)},&emsp;${w}⁺ = ${fmt(x.w, 6)} + ${n(x.velocity)}`;
+    if (x.optimizer === "nesterov") {
+      rule = `v = ${fmt(x.velocity, 6)},&emsp;${w}⁺ = ${fmt(x.w, 6)} + ${fmt(x.mu)} × ${n(x.velocity)} − ${fmt(x.eta)} × ${n(x.g)}`;
+    }
     if (x.optimizer === "adam") {
-      rule = `t = ${x.t},&emsp;m = ${n(x.m)},&emsp;v = ${n(x.v)},&emsp;m̂ = ${n(x.m_hat)},&emsp;v̂ = ${n(x.v_hat)},&emsp;` +
-        `${w}⁺ = ${n(x.w)} − ${fmt(x.eta)} × ${n(x.m_hat)} / (√${n(x.v_hat)} + ${fmt(x.epsilon)})`;
+      rule = `t = ${x.t},&emsp;m = ${fmt(x.m, 6)},&emsp;v = ${fmt(x.v, 6)},&emsp;m̂ = ${fmt(x.m_hat, 6)},&emsp;v̂ = ${fmt(x.v_hat, 6)},&emsp;` +
+        `${w}⁺ = ${fmt(x.w, 6)} − ${fmt(x.eta)} × ${n(x.m_hat)} / (√${fmt(x.v_hat, 6)} + ${fmt(x.epsilon)})`;
     }
     return `<p class="equation update-detail" data-after="${x.after}" data-engine="${x.engine}">${t("for_example", { w })}
-      ${g};&emsp;${rule} = <b class="detail-after">${n(x.after)}</b></p>`;
+      ${g};&emsp;${rule} = <b class="detail-after">${fmt(x.after, 6)}</b></p>`;
   }
 
   // The stage's numbers; each cell keeps the full-precision value in data-value (the tests read it).
