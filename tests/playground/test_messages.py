@@ -134,3 +134,35 @@ def test_a_classroom_link_hides_the_chosen_controls(page, browser):
     assert student.locator("#learning_rate").is_visible() and student.locator("#play").is_visible()
     assert student.evaluate("window.playground.state.config.optimizer") == "adam"      # the teacher's settings
     student.close()
+
+
+def test_layers_are_numbered_as_nielsen_does_unless_the_page_is_set_to_the_engines(page, client):
+    """Input = layer 1 by default (issue 25): the first hidden neuron is in layer 2, its weights w²ⱼₖ."""
+    page.click(".node[data-layer='1'][data-neuron='0']")
+    page.wait_for_selector("#inspector[data-target='neuron-1-0'] td.z")
+    assert "layer 2 (hidden)" in page.inner_text("#inspector h3")
+    assert page.inner_text(".layer-head >> nth=0").startswith("Input (layer 1)")
+    page.click("#explain-step")
+    page.wait_for_selector("#stepper h3")
+    assert page.inner_text("#stepper h3") == "Forward pass: layer 2"
+    page.select_option("#numbering", "engine")
+    page.wait_for_function("document.querySelector('#stepper h3').textContent === 'Forward pass: layer 1'")
+    page.wait_for_function("document.querySelector('#inspector h3').textContent.includes('layer 1 (hidden)')")
+    assert "numbering=engine" in page.url
+    sid = page.evaluate("window.playground.session")
+    status, body = client.get(f"/api/sessions/{sid}/explained-step?numbering=engine")
+    assert status == 200 and body["stages"][0]["shown_layer"] == 1
+    status, body = client.get(f"/api/sessions/{sid}/explained-step?numbering=book")
+    assert status == 400 and "numbering must be nielsen or engine" in body["error"]
+
+
+def test_a_csv_refusal_is_worded_in_the_pages_language(browser, server, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    page.goto(server.url + "#lang=ja")
+    page.wait_for_function("window.playground && window.playground.state && document.documentElement.lang === 'ja'")
+    path = tmp_path / "two.csv"
+    path.write_text("1,2\n3,4\n5,6\n7,8\n")
+    page.set_input_files("#csv", str(path))
+    page.wait_for_function("!document.getElementById('error').hidden")
+    assert page.inner_text("#error") == "CSV ファイルを受け付けられません：CSV ファイルには 3 列（x1、x2、ラベル）が必要ですが、2 列あります。"
+    page.close()

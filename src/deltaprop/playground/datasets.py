@@ -56,21 +56,24 @@ def parse_csv(data):
     The cells are read by the data package's CSV reader (:func:`deltaprop.data.csv.parse_table`).
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise RequestError(f"the CSV is larger than {MAX_UPLOAD_BYTES // 1024} KiB", 413)
+        raise RequestError(f"the CSV is larger than {MAX_UPLOAD_BYTES // 1024} KiB", 413, code="csv_size",
+                           kib=MAX_UPLOAD_BYTES // 1024)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RequestError("the CSV must be UTF-8 text") from None
+        raise RequestError("the CSV must be UTF-8 text", code="csv_utf8") from None
     try:
         table, _ = parse_table(text, "the CSV")
     except ValueError as exc:
-        raise RequestError(str(exc)) from None
+        raise RequestError(str(exc), code="csv_cell", detail=str(exc).removeprefix("the CSV: ")) from None
     if table.shape[1] != 3:
-        raise RequestError(f"the CSV needs 3 columns (x1, x2, label), found {table.shape[1]}")
+        raise RequestError(f"the CSV needs 3 columns (x1, x2, label), found {table.shape[1]}", code="csv_columns",
+                           found=int(table.shape[1]))
     if len(table) > MAX_UPLOAD_ROWS:
-        raise RequestError(f"the CSV has more than {MAX_UPLOAD_ROWS} rows", 413)
+        raise RequestError(f"the CSV has more than {MAX_UPLOAD_ROWS} rows", 413, code="csv_rows", limit=MAX_UPLOAD_ROWS)
     if len(table) < 4:
-        raise RequestError(f"the CSV needs at least 4 data rows, found {len(table)}")
+        raise RequestError(f"the CSV needs at least 4 data rows, found {len(table)}", code="csv_few_rows",
+                           found=len(table))
     return table[:, :2], table[:, 2]
 
 
@@ -106,7 +109,7 @@ def build_dataset(config, upload=None):
     if classification:
         t = np.searchsorted(classes, t).astype(np.int64)      # labels 0..K-1
         if len(classes) < 2:
-            raise RequestError("the labels have a single class; a classifier needs at least two")
+            raise RequestError("the labels have a single class; a classifier needs at least two", code="one_class")
     if len(X) < 4:
         raise RequestError("too few points to split into training and test sets")
     X_tr, t_tr, X_te, t_te = train_validation_split(X, t, 1.0 - config["train_fraction"], seed=config["seed"])
