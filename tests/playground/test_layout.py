@@ -68,3 +68,21 @@ def test_a_deep_wide_network_fits_every_screen(browser, server, output_dir, widt
     page.wait_for_function("window.playground.state.steps === 1")
     page.screenshot(path=os.path.join(output_dir, f"playground-deep-{width}px.png"), full_page=False)
     page.close()
+
+
+def test_every_link_has_a_24_px_equivalent_in_its_neurons_panel(browser, server):
+    """Links are thin lines; each incoming weight is also a ≥ 24 px button in the neuron's BP4 table (WCAG 2.5.8's
+    equivalent-control exception) that opens the same panel as tapping the link."""
+    page = browser.new_page(viewport={"width": 390, "height": 900}, bypass_csp=True)
+    page.goto(server.url + "#hidden=3&activations=tanh")
+    page.wait_for_function("window.playground && window.playground.state")
+    page.click(".node[data-layer='1'][data-neuron='2']")
+    page.wait_for_selector("#inspector[data-target='neuron-1-2'] .open-link")
+    buttons = page.locator("#inspector .open-link")
+    assert buttons.count() == 2
+    for i in range(2):
+        box = buttons.nth(i).bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24
+    buttons.nth(1).click()
+    page.wait_for_selector("#inspector[data-target='link-1-2-1'] .weight-input")
+    page.close()

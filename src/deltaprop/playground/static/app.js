@@ -426,6 +426,8 @@ function wireInspector(panel, target) {
     target.sample = Number(button.closest("tr").dataset.sample);
     refreshInspector(true);
   }));
+  panel.querySelectorAll(".open-link").forEach((button) => button.addEventListener("click", () =>
+    inspect({ kind: "link", l: target.l, to: target.j, from: Number(button.dataset.from) }, app.returnFocus)));
   panel.querySelectorAll("input").forEach((field) => field.addEventListener("input", () => {
     field.dataset.dirty = "1";
   }));

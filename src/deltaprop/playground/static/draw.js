@@ -1,4 +1,5 @@
 // Drawing: colour maps, heatmaps, data points, loss curves. Pure functions of the server's state.
+import { local } from "./i18n.js";
 
 export const NEG = [245, 147, 34];   // orange: negative / class 0
 export const POS = [8, 119, 189];    // blue: positive / class 1
@@ -107,8 +108,8 @@ export function drawHeatmap(canvas, state, data, showTest, preview = null) {
   // axes ticks
   ctx.fillStyle = "rgba(0,0,0,.55)";
   ctx.font = `${Math.round(W / 28)}px Helvetica, Arial`;
-  ctx.fillText(`−${e}`, 4, W - 4);
-  ctx.fillText(`${e}`, W - ctx.measureText(`${e}`).width - 4, W - 4);
+  ctx.fillText(local(-e), 4, W - 4);
+  ctx.fillText(local(e), W - ctx.measureText(local(e)).width - 4, W - 4);
 }
 
 // A neuron's picture (as the diagram colours it): sigmoid/softmax around 0.5, tanh on [−1, 1], others scaled.

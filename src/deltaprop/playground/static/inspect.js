@@ -58,7 +58,9 @@ export function neuronPanel(state, r, { numbering }) {
   html += `<div class="eq"><span class="tag">BP3</span>∂C/∂b${sup} = ${n > 1 ? `(1/${n}) Σ${x} δ${sup}${x}` : `δ${sup}`}
     = <b class="eq-bp3">${num(r.bp3.gradient)}</b>${r.bp3.trainable ? "" : ` <span class="note">(${esc(t("biases_fixed_note"))})</span>`}</div>`;
   const before = state.batch.weights[l - 1][j], now = state.network.weights[l - 1][j];
-  const bp4rows = r.bp4.gradients.map((g, k) => `<tr><th scope="row">${weightName(state, l, j, k, numbering)}</th><td>${num(r.bp4.inputs_sample[k])}</td>
+  // each incoming weight's name opens that link's panel: the same as tapping the link, with a 24 px target
+  const bp4rows = r.bp4.gradients.map((g, k) => `<tr><th scope="row"><button class="row-button open-link" data-from="${k}"
+    aria-label="${esc(t("open_weight", { name: weightName(state, l, j, k, numbering).replace(/<[^>]+>/g, "") }))}">${weightName(state, l, j, k, numbering)}</button></th><td>${num(r.bp4.inputs_sample[k])}</td>
     <td class="grad">${num(g)}</td><td>${num(before[k])}</td><td class="after">${trained ? num(now[k]) : "–"}</td></tr>`).join("");
   html += `<div class="eq"><span class="tag">BP4</span>∂C/∂w${sup.replace("</sub>", "k</sub>")} = ${n > 1 ? `(1/${n}) Σ${x} ` : ""}a${prev}<sub>k</sub> δ${sup}
     ${n === 1 ? `<span class="note">(${esc(t("one_sample"))}: k = 1: ${p(r.bp4.inputs_sample[0])} × ${p(r.bp4.delta_sample)})</span>` : ""}</div>
