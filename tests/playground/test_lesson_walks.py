@@ -136,6 +136,8 @@ def check(page, expect, record, records, lang):
             w = np.concatenate([np.ravel(W) for W in s["network"]["weights"]])
             share = float(np.mean(np.abs(w) < 0.01))
             assert share >= want if key == "near_zero_min" else share <= want, (key, share)
+        elif key == "warning":
+            assert page.locator(f"#diag-warnings .warning[data-kind='{want}']").count() >= 1
         elif key == "notice":
             assert want in record["notices"], record["notices"]
         elif key == "same_weights":

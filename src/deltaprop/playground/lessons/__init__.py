@@ -24,7 +24,8 @@ Actions (``do``):
 Promises (``expect``): ``accuracy_min`` / ``accuracy_max`` (test accuracy), ``batch_loss`` / ``train_loss``
 (to 9 digits), ``inspector_contains``, ``sigma_prime_max`` and ``badge`` (the open neuron), ``demon_gap_max`` /
 ``demon_gap_min``, ``dead_min``, ``dead_fewer_than_step`` (a step's index), ``spread_below_step``,
-``near_zero_min`` / ``near_zero_max`` (share of |w| < 0.01), ``notice`` (its kind), ``same_weights``
+``near_zero_min`` / ``near_zero_max`` (share of |w| < 0.01), ``notice`` (its kind), ``warning`` (a diagnostics
+warning of that kind is shown), ``same_weights``
 (the step's changes kept the network), ``loss_flat`` (the training loss moved by less than 1 %).
 """
 
@@ -64,7 +65,7 @@ LESSONS = [
                                        "learning_rate": 10.0},
      "steps": [{"do": [["epochs", 10]], "expect": {"accuracy_max": 0.6}},
                {"do": [["select", "learning_rate", "1"], ["epochs", 10]],
-                "expect": {"same_weights": True, "notice": "live", "accuracy_max": 0.6}},
+                "expect": {"same_weights": True, "notice": "live", "accuracy_max": 0.6, "warning": "saturated"}},
                {"do": [["click", "#reset"], ["epochs", 20]], "expect": {"accuracy_min": 0.95}}]},
     {"id": "batch-size", "config": {"dataset": "moons", "hidden": [6], "activations": ["tanh"],
                                     "batch_size": 1, "learning_rate": 0.03},

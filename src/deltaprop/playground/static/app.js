@@ -437,7 +437,7 @@ function wireInspector(panel, target) {
     const submit = () => {
       const field = panel.querySelector(input);
       delete field.dataset.dirty;                  // submitted: later states may refresh the panel again
-      const value = Number(String(field.value).replace(",", ".").replace("−", "-"));
+      const value = Number(String(field.value).trim().replace(",", ".").replaceAll("−", "-"));
       if (field.value === "" || !Number.isFinite(value)) return showError({ key: "enter_number" });
       action("weight", { ...body, value });
     };

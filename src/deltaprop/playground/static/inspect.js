@@ -1,5 +1,5 @@
 // The inspector: a neuron's z, a, δ for the current mini-batch with BP1–BP4 filled in; a link's weight.
-import { fmt, t } from "./i18n.js";
+import { fmt, local, t } from "./i18n.js";
 import { layerNumber, optionLabel } from "./messages.js";
 
 export const num = (v) => fmt(v, 9);
@@ -69,7 +69,7 @@ export function neuronPanel(state, r, { numbering }) {
     <th scope="col">${esc(t("w_before"))}</th><th scope="col">${esc(t("w_after"))}</th></tr>${bp4rows}</table></div>
     <p class="note">${esc(updateNote(state))}</p>
     <div class="edit"><label for="bias-input">${esc(t("set_bias_label"))} b${sup} =</label>
-    <input id="bias-input" type="text" inputmode="decimal" class="bias-input" value="${state.network.biases[l - 1][j]}">
+    <input id="bias-input" type="text" inputmode="decimal" class="bias-input" value="${local(String(state.network.biases[l - 1][j]))}">
     <button class="set-bias">${esc(t("set"))}</button></div>`;
   return html + demonBlock(r, sup);
 }
@@ -138,7 +138,7 @@ export function linkPanel(state, r, { numbering }) {
     ${r.from >= 0 ? `<p class="note bp4-factors">BP4: ∂C/∂w = a<sub>in</sub> · δ<sub>out</sub> (${esc(t("batch_mean"))});
       |a<sub>in</sub>| ≈ ${num(r.a_in_mean)}, δ<sub>out</sub> ≈ ${num(r.delta_out_mean)}. ${slow}</p>` : ""}
     <div class="edit"><label for="weight-input">${esc(t("set_weight_label"))} ${name} =</label>
-    <input id="weight-input" type="text" inputmode="decimal" class="weight-input" value="${r.value}">
+    <input id="weight-input" type="text" inputmode="decimal" class="weight-input" value="${local(String(r.value))}">
     <button class="set-weight">${esc(t("set"))}</button></div>
     <p class="note">${esc(t("edit_note"))}</p>`;
 }
