@@ -171,7 +171,8 @@ def _scale_features(X):
     X = X / m
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = np.where(hi > lo, hi - lo, 1.0)
-    spec = {"kind": "standardize", "mean": (m * (lo + span / 2)).tolist(), "std": (m * span / 2).tolist()}
+    with np.errstate(over="ignore"):                  # ±1e308 columns: checked just below
+        spec = {"kind": "standardize", "mean": (m * (lo + span / 2)).tolist(), "std": (m * span / 2).tolist()}
     if not all(np.isfinite(spec["mean"])) or not all(np.isfinite(spec["std"])):
         spec = None                                   # beyond float range in raw units: not expressible
     return 2.0 * (X - lo) / span - 1.0, spec
