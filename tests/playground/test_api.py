@@ -277,6 +277,10 @@ def test_a_stall_from_vanishing_gradients_does_not_blame_the_learning_rate():
     session.history = [[e, 0.25, 0.25] for e in range(41)]
     hint = session.hint()
     assert hint["kind"] == "stall_vanishing" and "vanishing" in hint["text"] and "too large" not in hint["text"]
+    assert hint["factor"] >= 100
+    session.diagnostics[-1][1][0] = session.diagnostics[-1][1][-1] / 3       # later on the plateau: no gap left
+    hint = session.hint()
+    assert hint["kind"] == "stall_deep_sigmoid" and hint["layers"] == 6 and "too large" not in hint["text"]
 
 
 @pytest.mark.parametrize("name", ["plane", "gaussians"])

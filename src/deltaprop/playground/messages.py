@@ -35,8 +35,11 @@ def hint_record(kind, **values):
                            f"{v.get('units')} units in layer {v.get('layer')} are saturated (σ′ ≈ 0), so they barely "
                            f"learn at any η. Press Reset to start again from fresh weights.",
         "stall_vanishing": f"The training loss has not gone down for {v['epochs']} epochs: the first layer's gradient is "
-                           f"over 1000 times smaller than the last layer's (vanishing gradients). A larger η will not "
-                           f"fix it: try ReLU, fewer layers, or the cross-entropy cost.",
+                           f"about {v.get('factor')} times smaller than the last layer's (vanishing gradients). A larger "
+                           f"η will not fix it: try ReLU, fewer layers, or the cross-entropy cost.",
+        "stall_deep_sigmoid": f"The training loss has not gone down for {v['epochs']} epochs: {v.get('layers')} sigmoid "
+                              f"layers each multiply δ by σ′ ≤ ¼ in BP2, so the early layers barely learn (unstable "
+                              f"gradients, Nielsen ch. 5). Try tanh or ReLU, or fewer layers.",
         "stall_dead": f"The training loss has not gone down for {v['epochs']} epochs: {v.get('count')} of "
                       f"{v.get('units')} ReLU units in layer {v.get('layer')} are dead. Lower η and press Reset.",
         "stall_large_eta": f"The training loss has not gone down for {v['epochs']} epochs: the learning rate "

@@ -36,6 +36,7 @@ LIVE_KEYS = ("learning_rate", "optimizer", "batch_size", "l2", "l1")   # changed
 VIEW_KEYS = ("speed", "discretize")                              # how it plays or looks: nothing to retrain
 SLICE_SECONDS = 0.02      # training time per lock hold while playing
 IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
+VANISHING_HINT = 1e-2     # a stalled run whose first layer's gradient is 100× smaller than the last's: vanishing
 
 
 class Session:
@@ -296,8 +297,12 @@ class Session:
         if "saturated" in found:
             w = found["saturated"]
             return hint_record("stall_saturated", **base, layer=w["layer"], count=w["count"], units=w["units"])
-        if "vanishing" in found:
-            return hint_record("stall_vanishing", **base)
+        norms = self.diagnostics[-1][1] if self.diagnostics else []
+        if len(norms) > 2 and norms[-1] > 0 and norms[0] < VANISHING_HINT * norms[-1]:   # a stall: a milder bar
+            return hint_record("stall_vanishing", **base, factor=int(round(norms[-1] / max(norms[0], 1e-300), -1)))
+        sigmoid = sum(act == "sigmoid" for act in self.config["activations"])
+        if sigmoid >= 3:                        # BP2 multiplies δ by σ′ ≤ ¼ at each sigmoid layer (Nielsen ch. 5)
+            return hint_record("stall_deep_sigmoid", **base, layers=sigmoid)
         if "dead" in found:
             w = found["dead"]
             return hint_record("stall_dead", **base, layer=w["layer"], count=w["count"], units=w["units"])
