@@ -4,7 +4,7 @@ import { Stepper } from "./stepper.js";
 import { Diagram } from "./diagram.js";
 import { paramsTable } from "./inspect.js";
 import { makeInspector } from "./inspector.js";
-import { LANGS, apply, fixed, fmt, lang, loadLanguage, local, percent, t } from "./i18n.js";
+import { LANGS, apply, fixed, fmt, lang, loadLanguage, percent, t } from "./i18n.js";
 import { Lessons } from "./lessons.js";
 import { renderDiagnostics, noticeText, hintText, errorText, markerText, optionLabel } from "./messages.js";
 
