@@ -46,3 +46,11 @@ def test_the_scaling_is_the_librarys_standardize(client):
     assert spec["kind"] == "standardize"
     np.testing.assert_allclose(apply_preprocessing(spec, X, np.float64), scaled, rtol=1e-12, atol=1e-12)
     assert scaled.min() == -1.0 and scaled.max() == 1.0
+
+
+def test_the_worked_example_comes_in_the_pages_language(client):
+    sid = client.session(preset="mazur")["session"]
+    status, head, body = client.raw("GET", f"/api/sessions/{sid}/export/example?lang=ja&numbering=nielsen")
+    assert status == 200 and b'lang="ja"' in body and b"0.298371109" in body
+    status, head, body = client.raw("GET", f"/api/sessions/{sid}/export/example?lang=xx")
+    assert status == 400

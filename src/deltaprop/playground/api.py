@@ -110,7 +110,10 @@ class Api:
         action = "/".join(rest)
         if action.startswith("export/"):
             _allow(method, "GET")
-            return exports.export(session, action[len("export/"):])
+            lang, numbering = query.get("lang", "en"), query.get("numbering", "nielsen")
+            if lang not in LANGUAGES or numbering not in ("nielsen", "engine"):
+                raise RequestError(f"lang must be one of {', '.join(LANGUAGES)} and numbering nielsen or engine")
+            return exports.export(session, action[len("export/"):], lang, numbering)
         if action == "explained-step":             # GET ?sample=0&lang=en: the current batch's step in stages
             _allow(method, "GET")
             lang = query.get("lang", "en")

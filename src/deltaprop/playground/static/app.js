@@ -434,7 +434,7 @@ function render() {
   $("mazur-note").hidden = !mazur;
   $("params").innerHTML = paramsTable(s, app.page.numbering);
   $("export-model").href = `/api/sessions/${app.session}/export/model`;
-  $("export-example").href = `/api/sessions/${app.session}/export/example`;
+  $("export-example").href = `/api/sessions/${app.session}/export/example?lang=${lang()}&numbering=${app.page.numbering}`;
   document.querySelectorAll("[data-hide]").forEach((el) => { el.hidden = app.page.hide.includes(el.dataset.hide); });
 }
 
