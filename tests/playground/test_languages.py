@@ -23,11 +23,14 @@ ALLOWED = {"deltaprop", "NumPy", "Python", "BP", "SGD", "Adam", "Nesterov", "ReL
            "English", "Français",          # the language menu names each language in itself
            "jk"}                            # the indices of w^l_jk
 
-# The page's text, every text node apart (w<sup>l</sup><sub>jk</sub> reads "w l jk"; menus' options one by one),
+# The page's text and the names a screen reader reads (aria-label, title), every text node apart (w<sup>l</sup><sub>jk</sub> reads "w l jk"; menus' options one by one),
 # hidden parts included: they show at some point too.
 TEXT = """(() => { const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), out = [];
   while (walk.nextNode()) { const p = walk.currentNode.parentElement;
     if (!p.closest('script, style')) out.push(walk.currentNode.nodeValue); }
+  for (const el of document.querySelectorAll('[aria-label], [title], [aria-valuetext]'))   // what a screen reader says
+    for (const name of ['aria-label', 'title', 'aria-valuetext']) if (el.hasAttribute(name)) out.push(el.getAttribute(name));
+  out.push(document.title);
   return out.join(' '); })()"""
 
 
