@@ -5,7 +5,7 @@ import { decode, diverging, paint, rgb, NEG, POS } from "./draw.js";
 import { fmt, t } from "./i18n.js";
 import { layerNumber, optionLabel } from "./messages.js";
 
-const NODE = 40, GAP = 48, TOP = 84, HEAD = 88, MIN_SPACING = 96, LEFT = 36, RIGHT = 100;
+const NODE = 40, GAP = 48, TOP = 84, HEAD = 80, MIN_SPACING = 84, LEFT = 30, RIGHT = 64;
 const SVGNS = "http://www.w3.org/2000/svg";
 
 export class Diagram {
