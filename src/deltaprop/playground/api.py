@@ -16,8 +16,10 @@ POST     /api/sessions/ID/{step,epoch,reset,play,pause}
 POST     /api/sessions/ID/neuron                 {layer, neuron[, sample]}: z, a, δ, BP1–BP4
 POST     /api/sessions/ID/link                   {layer, to, from}: weight and gradient
 POST     /api/sessions/ID/weight                 {layer, to, from, value}: edit by hand
-GET      /api/sessions/ID/export/model           the model file (deltaprop.persistence)
-GET      /api/sessions/ID/export/example         the worked example (deltaprop.explain), HTML
+GET      /api/sessions/ID/export/model           the model file (deltaprop.persistence), with the page's rescaling
+GET      /api/sessions/ID/export/example         the worked example (deltaprop.explain), HTML; ?lang=&numbering=
+GET      /api/sessions/ID/explained-step         ?sample=0&lang=en&numbering=nielsen: the step in stages
+GET      /api/lessons?lang=en                    the lessons: configuration, text, steps
 DELETE   /api/sessions/ID                        end the session
 =======  ======================================  ==========================================
 """
