@@ -5,7 +5,6 @@ and the classroom link do what they say."""
 import numpy as np
 import pytest
 
-from deltaprop.playground.datasets import targets
 from deltaprop.playground.schema import validate_config
 from deltaprop.playground.session import Session
 from deltaprop.playground.walkthrough import explained_step
