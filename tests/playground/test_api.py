@@ -208,7 +208,8 @@ def test_stalled_training_gets_a_hint():
     session = Session(validate_config({"dataset": "circles", "learning_rate": 10.0}))
     session.epoch = 40
     session.history = [[e, 20.0 - 0.1 * min(e, 15), 20.0] for e in range(41)]     # stuck since epoch 15
-    assert "the learning rate 10 may be too large" in session.hint()
+    assert "the learning rate 10 may be too large" in session.hint()["text"]
+    assert session.hint()["kind"] == "stall_large_eta"
     session.history = [[e, 20.0 - 0.1 * e, 20.0] for e in range(41)]               # still going down
     assert session.hint() is None
     session.epoch = 5
@@ -225,6 +226,73 @@ def test_a_live_change_keeps_the_weights_and_leaves_a_marker(client):
     assert status == 200 and after["steps"] == 3
     assert after["network"]["weights"] == before["network"]["weights"]
     assert after["markers"][-1][1] == "η 0.3, optimiser momentum, batch size 20"
-    assert "η 0.03 → 0.3" in after["notice"]
+    assert "η 0.03 → 0.3" in after["notice"]["text"] and after["notice"]["kind"] == "live"
     status, restarted = client.post(f"/api/sessions/{sid}/config", {**after["config"], "hidden": [5, 2]})
-    assert restarted["steps"] == 0 and restarted["markers"] == [] and "Restarted" in restarted["notice"]
+    assert restarted["steps"] == 0 and restarted["markers"] == [] and "Restarted" in restarted["notice"]["text"]
+    assert restarted["notice"]["changes"] == [["hidden", "4,2", "5,2"]]           # names the change that did it
+    status, stepped = client.post(f"/api/sessions/{sid}/step")
+    assert stepped["notice"] is None                                              # a notice lasts until the next action
+
+
+def test_a_loss_that_keeps_the_output_layer_keeps_the_weights(client):
+    """Quadratic ↔ binary cross-entropy share the sigmoid output: same weights; cross-entropy needs softmax: a restart."""
+    sid = client.session(dataset="circles", hidden=[3], activations=["sigmoid"], loss="quadratic")["session"]
+    for _ in range(3):
+        client.post(f"/api/sessions/{sid}/step")
+    status, before = client.get(f"/api/sessions/{sid}")
+    status, after = client.post(f"/api/sessions/{sid}/config", {**before["config"], "loss": "binary-cross-entropy"})
+    assert status == 200 and after["steps"] == 3 and after["network"]["weights"] == before["network"]["weights"]
+    assert after["network"]["loss"] == "binary-cross-entropy" and after["notice"]["kind"] == "live"
+    status, softmax = client.post(f"/api/sessions/{sid}/config", {**after["config"], "loss": "cross-entropy"})
+    assert softmax["steps"] == 0 and softmax["notice"]["kind"] == "restarted"
+    assert softmax["notice"]["changes"] == [["loss", "binary-cross-entropy", "cross-entropy"]]
+    status, reseeded = client.post(f"/api/sessions/{sid}/config", {**softmax["config"], "seed": 4})
+    assert reseeded["notice"]["changes"] == [["seed", 0, 4]]
+
+
+def test_the_explained_step_names_a_bad_sample_parameter(client):
+    sid = client.session()["session"]
+    from urllib.parse import quote
+    for bad in ("²", "-1", "x", "5000"):
+        status, body = client.get(f"/api/sessions/{sid}/explained-step?sample={quote(bad)}")
+        assert status == 400 and body["error"].startswith("sample must be an integer from 0 to"), (bad, body)
+
+
+def test_nine_classes_in_a_csv_name_the_limit_of_eight(client):
+    sid = client.session()["session"]
+    rows = "\n".join(f"{i % 7}.5,{i % 5}.25,{i % 9}" for i in range(60))
+    status, head, body = client.raw("POST", f"/api/sessions/{sid}/upload", rows.encode(), {"Content-Type": "text/csv"})
+    import json as _json
+    body = _json.loads(body)
+    assert status == 400 and "9 classes" in body["error"] and "at most 8" in body["error"]
+    assert body["code"] == "too_many_classes" and body["params"] == {"classes": 9, "limit": 8}
+
+
+def test_a_stall_from_vanishing_gradients_does_not_blame_the_learning_rate():
+    from deltaprop.playground.schema import validate_config
+    from deltaprop.playground.session import Session
+    session = Session(validate_config({"dataset": "circles", "hidden": [8] * 6, "activations": ["sigmoid"] * 6,
+                                       "loss": "quadratic", "learning_rate": 0.03}))
+    session.epoch = 40
+    session.history = [[e, 0.25, 0.25] for e in range(41)]
+    hint = session.hint()
+    assert hint["kind"] == "stall_vanishing" and "vanishing" in hint["text"] and "too large" not in hint["text"]
+    assert hint["factor"] >= 100
+    session.diagnostics[-1][1][0] = session.diagnostics[-1][1][-1] / 3       # later on the plateau: no gap left
+    hint = session.hint()
+    assert hint["kind"] == "stall_deep_sigmoid" and hint["layers"] == 6 and "too large" not in hint["text"]
+
+
+@pytest.mark.parametrize("name", ["plane", "gaussians"])
+def test_the_two_regression_sets_train(client, name):
+    """TensorFlow Playground's plane and multi-Gaussian sets: a regression task that a small network fits."""
+    state = client.session(dataset=name, loss="quadratic", hidden=[6], activations=["tanh"], learning_rate=0.1,
+                           noise=0.0)
+    sid = state["session"]
+    assert state["task"] == "regression" and state["network"]["sizes"][-1] == 1
+    start = state["losses"]["test"]
+    for _ in range(30):
+        status, state = client.post(f"/api/sessions/{sid}/epoch")
+    assert state["losses"]["test"] < 0.5 * start, (start, state["losses"]["test"])
+    status, body = client.post(f"/api/sessions/{sid}/config", {**state["config"], "loss": "cross-entropy"})
+    assert status == 400 and body["code"] == "regression_loss"

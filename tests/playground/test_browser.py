@@ -43,7 +43,7 @@ def engine_network(s, weights_key="batch"):
 
 
 def numbers(page, selector):
-    return [float(text) for text in page.locator(selector).all_inner_texts()]
+    return [float(text.replace("−", "-")) for text in page.locator(selector).all_inner_texts()]
 
 
 def test_spirals_play_lowers_the_test_loss_and_changes_the_heatmap(page, output_dir):
@@ -94,7 +94,7 @@ def test_step_trains_exactly_one_mini_batch_and_the_panel_shows_the_engines_numb
     np.testing.assert_allclose(numbers(page, "#inspector td.a"), acts[1][:, 2], rtol=5e-9)
     np.testing.assert_allclose(numbers(page, "#inspector td.delta"), grads.deltas[0][:, 2], rtol=5e-9)
     np.testing.assert_allclose(numbers(page, "#inspector td.grad"), grads.weights[0][2], rtol=5e-9)
-    assert float(page.inner_text("#inspector .eq-bp3")) == pytest.approx(grads.biases[0][2], rel=5e-9)
+    assert float(page.inner_text("#inspector .eq-bp3").replace("−", "-")) == pytest.approx(grads.biases[0][2], rel=5e-9)
     assert "BP2" in page.inner_text("#inspector")
     page.screenshot(path=os.path.join(output_dir, "playground-neuron-panel.png"), full_page=True)
 
@@ -112,7 +112,7 @@ def test_mazur_preset_shows_the_tutorials_numbers(page, output_dir):
     assert page.inner_text(".param[data-name='w5']").startswith("0.35891648")
     page.click(".node[data-layer='2'][data-neuron='0']")                                  # o1
     page.wait_for_selector("#inspector td.grad")
-    assert float(page.inner_text("#inspector td.grad >> nth=0")) == pytest.approx(mazur.PRINTED["dE_dw5"], abs=6e-9)
+    assert float(page.inner_text("#inspector td.grad >> nth=0").replace("−", "-")) == pytest.approx(mazur.PRINTED["dE_dw5"], abs=6e-9)
     assert "BP1" in page.inner_text("#inspector") and "0.358916480" in page.inner_text("#inspector")
     page.screenshot(path=os.path.join(output_dir, "playground-mazur.png"), full_page=True)
 
@@ -168,8 +168,8 @@ def test_the_demon_slider_shows_the_engines_nudged_cost(page, output_dir):
     X, y = train_arrays(page)
     idx = s["batch"]["indices"]
     expected = nudge(engine_network(s), X[idx], y[idx], 1, 1, 2 * 0.6 ** 3)
-    assert float(page.inner_text("#inspector .demon-after")) == pytest.approx(expected.cost_after, rel=5e-9)
-    assert float(page.inner_text("#inspector .demon-predicted")) == pytest.approx(expected.predicted, rel=5e-9)
+    assert float(page.inner_text("#inspector .demon-after").replace("−", "-")) == pytest.approx(expected.cost_after, rel=5e-9)
+    assert float(page.inner_text("#inspector .demon-predicted").replace("−", "-")) == pytest.approx(expected.predicted, rel=5e-9)
     assert "push z against the sign of δ" in page.inner_text("#inspector .demon-advice")
     assert page.evaluate("document.getElementById('heatmap').toDataURL()") != before     # the nudged output
     page.screenshot(path=os.path.join(output_dir, "playground-demon.png"), full_page=True)
@@ -288,14 +288,24 @@ def test_the_speed_control_slows_training_to_a_watchable_rate(page):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_a_lesson_loads_its_configuration_and_text(page, output_dir, lang):
-    page.select_option("#lesson-lang", lang)
-    page.wait_for_function("document.querySelectorAll('#lesson option').length > 6")
+    page.select_option("#lang", lang)
+    page.wait_for_function(f"document.documentElement.lang === '{lang}' && "
+                           "document.querySelectorAll('#lesson option').length > 6")
+    assert f"lang={lang}" in page.url                              # the language is kept in the shareable link
+    version = state(page)["version"]
+    page.focus("#lesson")
+    for _ in range(4):                                             # arrowing through the menu applies nothing
+        page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert state(page)["version"] == version and page.input_value("#lesson") != ""
     page.select_option("#lesson", "xor")
+    assert page.inner_text("#lesson-title").startswith("2.") and state(page)["version"] == version
+    page.click("#lesson-start")
     page.wait_for_function("window.playground.state.config.dataset === 'xor' && "
                            "window.playground.state.config.hidden.length === 0")
-    assert page.inner_text("#lesson-title").startswith("2.")
     assert ("XOR" in page.inner_text("#lesson-text")) and page.inner_text("#lesson-try")
     page.select_option("#lesson", "saturation")
+    page.click("#lesson-start")
     page.wait_for_function("window.playground.state.config.activations[0] === 'sigmoid'")
     page.screenshot(path=os.path.join(output_dir, f"playground-lesson-{lang}.png"), full_page=True)
 
@@ -307,7 +317,8 @@ def _stage_values(page):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_explained_step_walks_every_stage_with_the_engines_numbers(page, output_dir, lang):
-    page.select_option("#lesson-lang", lang)
+    page.select_option("#lang", lang)
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
     page.click("#step")
     page.wait_for_function("window.playground.state.steps === 1")
     s = state(page)
@@ -399,6 +410,7 @@ def test_three_class_blobs_reach_90_percent_in_the_page(page, output_dir):
 
 def test_diagnostics_warn_of_dead_units_and_link_the_lesson(page, output_dir):
     page.select_option("#lesson", "dead-relu")
+    page.click("#lesson-start")
     page.wait_for_function("window.playground.state.config.learning_rate === 1")
     for n in range(1, 6):
         page.click("#epoch-btn")
@@ -417,9 +429,12 @@ def test_diagnostics_warn_of_dead_units_and_link_the_lesson(page, output_dir):
     page.screenshot(path=os.path.join(output_dir, "playground-diagnostics.png"), full_page=True)
     page.select_option("#lesson", "")                     # no lesson chosen; the warning's link opens the one it names
     assert page.locator("#lesson-box").is_hidden()
+    version = state(page)["version"]
     page.locator("#diag-warnings .warning[data-kind='dead'] button").first.click()
     page.wait_for_function("!document.getElementById('lesson-box').hidden")
     assert page.input_value("#lesson") == "dead-relu" and "ReLU" in page.inner_text("#lesson-title")
+    page.wait_for_timeout(200)
+    assert state(page)["version"] == version and state(page)["epoch"] == 5     # opening the lesson keeps the run
 
 
 @pytest.mark.parametrize("width", [1440, 800, 390])

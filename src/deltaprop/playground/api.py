@@ -16,8 +16,10 @@ POST     /api/sessions/ID/{step,epoch,reset,play,pause}
 POST     /api/sessions/ID/neuron                 {layer, neuron[, sample]}: z, a, δ, BP1–BP4
 POST     /api/sessions/ID/link                   {layer, to, from}: weight and gradient
 POST     /api/sessions/ID/weight                 {layer, to, from, value}: edit by hand
-GET      /api/sessions/ID/export/model           the model file (deltaprop.persistence)
-GET      /api/sessions/ID/export/example         the worked example (deltaprop.explain), HTML
+GET      /api/sessions/ID/export/model           the model file (deltaprop.persistence), with the page's rescaling
+GET      /api/sessions/ID/export/example         the worked example (deltaprop.explain), HTML; ?lang=&numbering=
+GET      /api/sessions/ID/explained-step         ?sample=0&lang=en&numbering=nielsen: the step in stages
+GET      /api/lessons?lang=en                    the lessons: configuration, text, steps
 DELETE   /api/sessions/ID                        end the session
 =======  ======================================  ==========================================
 """
@@ -43,6 +45,7 @@ from .features import FEATURES, LABELS
 from .frames import output_frame
 from .walkthrough import explained_step
 from .neuron import neuron_report
+from .messages import notice
 from .schema import RequestError
 from .responses import Response, dumps
 from .session import Session
@@ -56,8 +59,9 @@ def json_response(payload, status=200):
     return Response(status, dumps(payload))
 
 
-def error_response(message, status):
-    return json_response({"error": message, "status": status}, status)
+def error_response(message, status, code=None, params=None):
+    extra = {"code": code, "params": params or {}} if code else {}
+    return json_response({"error": message, "status": status, **extra}, status)
 
 
 class Api:
@@ -79,7 +83,7 @@ class Api:
         try:
             return self._route(method, path, query, body, client)
         except RequestError as exc:
-            return error_response(str(exc), exc.status)
+            return error_response(str(exc), exc.status, exc.code, exc.params)
         except (ValueError, TypeError) as exc:      # the engine refused a value: still the client's input
             return error_response(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 400)
 
@@ -110,17 +114,23 @@ class Api:
         action = "/".join(rest)
         if action.startswith("export/"):
             _allow(method, "GET")
-            return exports.export(session, action[len("export/"):])
+            lang, numbering = query.get("lang", "en"), query.get("numbering", "nielsen")
+            if lang not in LANGUAGES or numbering not in ("nielsen", "engine"):
+                raise RequestError(f"lang must be one of {', '.join(LANGUAGES)} and numbering nielsen or engine")
+            return exports.export(session, action[len("export/"):], lang, numbering)
         if action == "explained-step":             # GET ?sample=0&lang=en: the current batch's step in stages
             _allow(method, "GET")
             lang = query.get("lang", "en")
             if lang not in LANGUAGES:
                 raise RequestError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
             sample = query.get("sample", "0")
-            if not sample.isdigit() or int(sample) > schema.MAX_SAMPLES:
+            if not (sample.isascii() and sample.isdigit()) or int(sample) > schema.MAX_SAMPLES:   # "²".isdigit()
                 raise RequestError(f"sample must be an integer from 0 to {schema.MAX_SAMPLES}, got {sample!r}")
+            numbering = query.get("numbering", "nielsen")
+            if numbering not in ("nielsen", "engine"):
+                raise RequestError(f"numbering must be nielsen or engine, got {numbering!r}")
             with session.lock:
-                return json_response(explained_step(session, int(sample), lang))
+                return json_response(explained_step(session, int(sample), lang, numbering))
         _allow(method, "POST")
         if action == "upload":
             return self.upload(session_id, session, body)
@@ -219,6 +229,8 @@ class Api:
                     session.run_epoch()
                 else:
                     getattr(session, action)()
+                if action == "reset":               # said on the page until the next action
+                    session.notice = notice("reset", [])
             elif action == "config":
                 session.configure(schema.validate_config(payload))
                 return json_response({"session": session_id, **snapshot(session, include_data=True)})

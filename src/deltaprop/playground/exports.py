@@ -15,8 +15,9 @@ from .responses import Response
 from .schema import RequestError
 
 
-def export(session, what):
-    """``what`` is ``model`` or ``example``; returns a :class:`~.responses.Response`."""
+def export(session, what, lang="en", numbering="nielsen"):
+    """``what`` is ``model`` or ``example`` (the worked example in ``lang``, layers numbered as the page does);
+    returns a :class:`~.responses.Response`."""
     if what == "model":
         with session.lock:
             network, metadata = session.network.copy(), _metadata(session)
@@ -29,7 +30,7 @@ def export(session, what):
             network = network.copy()
             x, y = X[0].copy(), Y[0].copy()
             learning_rate = session.config["learning_rate"]
-        html = example_html(network, x, y, learning_rate)
+        html = example_html(network, x, y, learning_rate, lang, numbering)
         return Response(200, html.encode("utf-8"), "text/html; charset=utf-8",
                         {"Content-Disposition": 'attachment; filename="deltaprop-worked-example.html"'})
     raise RequestError(f"unknown export {what!r}; valid: model, example", 404)
@@ -51,17 +52,25 @@ def model_bytes(network, metadata):
             return handle.read(), written[0]
 
 
-def example_html(network, x, y, learning_rate):
-    """The explainer's worked example for one sample, as a standalone HTML page."""
+def example_html(network, x, y, learning_rate, lang="en", numbering="nielsen"):
+    """The explainer's worked example for one sample, as a standalone HTML page in ``lang``."""
     try:
         from ..explain import explain
     except ImportError:
         raise RequestError("the worked example needs deltaprop.explain, which this install lacks", 501) from None
     update_biases = all(layer.train_biases for layer in network.layers)
-    return explain(network, x, y, learning_rate=learning_rate, update_biases=update_biases).to_html()
+    return explain(network, x, y, learning_rate=learning_rate, update_biases=update_biases,
+                   numbering="nielsen" if numbering == "nielsen" else "deltaprop").to_html(lang=lang)
 
 
 def _metadata(session):
-    config = session.config
-    return {"source": "deltaprop playground", "config": dict(config), "epoch": session.epoch,
-            "steps": session.steps, "losses": {k: v for k, v in session.losses().items()}}
+    """The run's configuration and results, and the page's rescaling of the raw inputs as the model's
+    ``preprocessing``: ``deltaprop evaluate`` on the raw data then sees what the page trained on (the x1, x2
+    features; other features are computed in the page and named in ``features``)."""
+    config, data = session.config, session.data
+    out = {"source": "deltaprop playground", "config": dict(config), "epoch": session.epoch,
+           "steps": session.steps, "losses": {k: v for k, v in session.losses().items()},
+           "features": list(data.features)}
+    if data.preprocessing is not None and list(data.features) == ["x1", "x2"]:
+        out["preprocessing"] = data.preprocessing
+    return out

@@ -37,7 +37,8 @@ MAX_STREAMS = 32                     # at least this many Server-Sent-Event conn
 MAX_WEIGHT = 1e3                     # a weight edited by hand
 MAX_SEED = 2**31 - 1
 
-DATASETS = tuple(SYNTHETIC_DATASETS) + ("upload",)
+REGRESSION_SETS = ("plane", "gaussians")         # the playground's own two regression sets (datasets.py)
+DATASETS = tuple(SYNTHETIC_DATASETS) + REGRESSION_SETS + ("upload",)
 PRESETS = ("none", "mazur")
 
 DEFAULTS = {
@@ -67,9 +68,10 @@ SPEEDS = (0, 1, 2, 5, 10, 30, 100, 300)
 class RequestError(Exception):
     """A request the API refuses: ``status`` (4xx/5xx) and a one-line message."""
 
-    def __init__(self, message, status=400):
+    def __init__(self, message, status=400, code=None, **params):
         super().__init__(message)
         self.status = status
+        self.code, self.params = code, params      # the page words a known ``code`` in the learner's language
 
 
 def hidden_activations():
@@ -165,8 +167,9 @@ def validate_config(body):
     if not isinstance(activations, list) or len(activations) != len(hidden):
         raise RequestError(f"activations must be a list with one name per hidden layer ({len(hidden)})")
     out["activations"] = [check_choice(a, "every hidden activation", hidden_activations()) for a in activations]
-    if out["dataset"] == "regression" and out["loss"] != "quadratic":
-        raise RequestError("the regression dataset needs the quadratic loss (a linear output has no probabilities)")
+    if out["dataset"] in ("regression",) + REGRESSION_SETS and out["loss"] != "quadratic":
+        raise RequestError(f"the {out['dataset']} dataset needs the quadratic loss (a linear output has no "
+                           f"probabilities)", code="regression_loss")
     return out
 
 

@@ -24,9 +24,11 @@ from ..batches import BatchWalk
 from ..labels import is_classification
 from ..network import Network
 from ..optimizers import get_optimizer
+from ..losses import get_loss
 from ..step import DivergenceError, check_divergence
 from .datasets import build_dataset, output_layer
-from .diagnose import record
+from .diagnose import record, warnings
+from .messages import NAMES, RESTART_KEYS, hint_record, notice
 from .schema import RequestError
 
 HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
@@ -34,6 +36,7 @@ LIVE_KEYS = ("learning_rate", "optimizer", "batch_size", "l2", "l1")   # changed
 VIEW_KEYS = ("speed", "discretize")                              # how it plays or looks: nothing to retrain
 SLICE_SECONDS = 0.02      # training time per lock hold while playing
 IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
+VANISHING_HINT = 1e-2     # a stalled run whose first layer's gradient is 100× smaller than the last's: vanishing
 
 
 class Session:
@@ -54,10 +57,11 @@ class Session:
     def configure(self, config, upload=None):
         """Apply a validated ``config``.
 
-        When only the learning rate, optimiser, batch size or L2 change, training goes on from the same weights,
-        step count and loss history (a marker on the loss chart says what changed; an optimiser's momentum or
-        Adam state starts afresh).  Anything else (data, architecture, loss, seed) rebuilds the network from
-        scratch, and ``self.notice`` says so.
+        When only the learning rate, optimiser, batch size, L1/L2 or a loss that keeps the output layer change,
+        training goes on from the same weights, step count and loss history (a marker on the loss chart says what
+        changed; an optimiser's momentum or Adam state starts afresh).  Anything else (data, architecture, a loss
+        that needs another output layer, seed) rebuilds the network from scratch, and ``self.notice`` names the
+        change that did it.
         """
         with self.lock:
             old = getattr(self, "config", None)
@@ -66,8 +70,9 @@ class Session:
                 self.config = config                    # a new playing speed: nothing else changes
                 self._touch()
                 return
-            if old is not None and upload is None and config["preset"] != "mazur" and changed \
-                    and changed <= set(LIVE_KEYS + VIEW_KEYS):
+            live = set(LIVE_KEYS + VIEW_KEYS) | ({"loss"} if old is not None and self._loss_keeps_network(config)
+                                                  else set())
+            if old is not None and upload is None and config["preset"] != "mazur" and changed and changed <= live:
                 self._change_live(config)
                 return
             self.pause()
@@ -76,15 +81,25 @@ class Session:
                           "optimizer": "sgd", "learning_rate": mazur.LEARNING_RATE, "batch_size": 1, "l2": 0.0}
             data = build_dataset(config, self.upload if upload is None else upload)   # may refuse: nothing changed
             if data.n_classes == 0 and config["loss"] != "quadratic" and config["preset"] != "mazur":
-                raise RequestError("real-valued targets need the quadratic loss")
+                raise RequestError("real-valued targets need the quadratic loss", code="regression_loss",
+                                   loss=config["loss"])
             if not all(np.isfinite(a).all() for a in (data.X_train, data.X_test, data.Y_train, data.Y_test)):
                 raise RequestError("the data overflow to infinity when scaled; keep values within ±1e300")
             if upload is not None:
                 self.upload = upload
-            restarted = old is not None
+            causes = ["upload"] if upload is not None else [k for k in RESTART_KEYS if k in changed]
             self.config, self.data = config, data
             self.reset()
-            self.notice = ("Restarted from new weights: the data or the network changed." if restarted else None)
+            if old is not None:
+                self.notice = notice("restarted", [[key, _shown(old.get(key)), _shown(config.get(key))]
+                                                   for key in causes])
+
+    def _loss_keeps_network(self, config):
+        """A new loss keeps the network when the output layer stays the same (quadratic ↔ binary cross-entropy)."""
+        old = self.config
+        if config["loss"] == old["loss"] or old["preset"] == "mazur" or not self.data.n_classes:
+            return False
+        return output_layer(self.data.n_classes, config["loss"]) == output_layer(self.data.n_classes, old["loss"])
 
     def reset(self):
         """Fresh weights (same seed, same network), epoch 0, empty loss curves."""
@@ -110,22 +125,24 @@ class Session:
             self._touch()
 
     def _change_live(self, config):
-        """New optimiser settings on the same weights: no restart, a marker on the loss chart."""
+        """New optimiser settings (or a loss with the same output layer) on the same weights: a chart marker."""
         old, self.config = self.config, config
-        names = {"learning_rate": "η", "optimizer": "optimiser", "batch_size": "batch size", "l2": "L2 λ",
-                 "l1": "L1 λ"}
-        keys = [key for key in LIVE_KEYS if config[key] != old[key]]
-        changed = [f"{names[key]} {old[key]} → {config[key]}" for key in keys]
+        keys = [key for key in LIVE_KEYS + ("loss",) if config[key] != old[key]]
+        if "loss" in keys:
+            self.network.loss = get_loss(config["loss"])
+            self.before.loss = self.network.loss
         self.optimizer = self._optimizer(config)
         if config["batch_size"] != old["batch_size"]:
             position = self.walk.position
             self.walk.batch_size = min(config["batch_size"], self.walk.n)
             self.walk.position = position
+        changes = [[key, _shown(old[key]), _shown(config[key])] for key in keys]
         self.markers.append([round(self.epoch + self.walk.position / self.walk.n, 4),
-                             ", ".join(f"{names[key]} {config[key]}" for key in keys)])
+                             ", ".join(f"{NAMES[key]} {config[key]}" for key in keys), changes])
         self.markers = self.markers[-20:]
-        self.notice = f"Changed {', '.join(changed)}; training goes on from the same weights."
+        self.notice = notice("live", changes)
         self._preview_next_batch()
+        self._record()
         self._touch()
 
     def _optimizer(self, config):
@@ -148,6 +165,7 @@ class Session:
     def step(self):
         """Train exactly one mini-batch (the next one of this epoch); returns its loss before the step."""
         with self.lock:
+            self.notice = None                  # a notice lasts until the next action
             loss = self._step()
             self._record()
             self._touch()
@@ -156,6 +174,7 @@ class Session:
     def run_epoch(self):
         """Train the rest of the current epoch (a whole epoch when at its start)."""
         with self.lock:
+            self.notice = None
             start = self.epoch
             while self.epoch == start and self.error is None:
                 self._step()
@@ -175,9 +194,11 @@ class Session:
                 np.copyto(param, saved)
             self.playing = False
             self.error = f"{exc} (it is {self.config['learning_rate']:g})."
+            self.error_code = {"code": "diverged", "params": {"step": self.steps + 1,
+                                                              "eta": self.config["learning_rate"]}}
             self._preview_next_batch()
             self._touch()
-            raise RequestError(self.error, 409) from None
+            raise RequestError(self.error, 409, "diverged", **self.error_code["params"]) from None
         self.steps += 1
         if self.walk.advance():
             self.epoch += 1
@@ -201,7 +222,7 @@ class Session:
         with self.lock:
             if self.playing:
                 return
-            self.playing, self.error = True, None
+            self.playing, self.error, self.notice = True, None, None
             self.thread = threading.Thread(target=self._play_loop, name="deltaprop-playground-train", daemon=True)
             self.thread.start()
             self._touch()
@@ -242,6 +263,7 @@ class Session:
                 dense.biases[to] = value
             else:
                 dense.weights[to, frm] = value
+            self.notice = None
             self._preview_next_batch()
             self._record()
             self._touch()
@@ -259,15 +281,32 @@ class Session:
     STALL_EPOCHS = 20
 
     def hint(self):
-        """Advice when the training loss has not gone down for :attr:`STALL_EPOCHS` epochs (e.g. η far too large)."""
+        """Advice when the training loss has not gone down for :attr:`STALL_EPOCHS` epochs, from the diagnosis.
+
+        ``{"kind", "text", ...}``: saturated units or vanishing gradients are named as the cause (a smaller η
+        cannot revive them; Reset can); only without them is a large η (≥ 1) blamed, or a small η / network.
+        """
         points = [p for p in self.history if p[0] >= self.epoch - self.STALL_EPOCHS]
         earlier = [p[1] for p in self.history if p[0] < self.epoch - self.STALL_EPOCHS]
         if self.epoch < self.STALL_EPOCHS or not earlier or not points:
             return None
         if min(p[1] for p in points) < min(earlier) * 0.999:
             return None
-        return (f"The training loss has not gone down for {self.STALL_EPOCHS} epochs: the learning rate "
-                f"{self.config['learning_rate']:g} may be too large (steps overshoot), or the network too small.")
+        eta, found = self.config["learning_rate"], {w["kind"]: w for w in warnings(self)}
+        base = {"epochs": self.STALL_EPOCHS, "eta": eta}
+        if "saturated" in found:
+            w = found["saturated"]
+            return hint_record("stall_saturated", **base, layer=w["layer"], count=w["count"], units=w["units"])
+        norms = self.diagnostics[-1][1] if self.diagnostics else []
+        if len(norms) > 2 and norms[-1] > 0 and norms[0] < VANISHING_HINT * norms[-1]:   # a stall: a milder bar
+            return hint_record("stall_vanishing", **base, factor=int(round(norms[-1] / max(norms[0], 1e-300), -1)))
+        sigmoid = sum(act == "sigmoid" for act in self.config["activations"])
+        if sigmoid >= 3:                        # BP2 multiplies δ by σ′ ≤ ¼ at each sigmoid layer (Nielsen ch. 5)
+            return hint_record("stall_deep_sigmoid", **base, layers=sigmoid)
+        if "dead" in found:
+            w = found["dead"]
+            return hint_record("stall_dead", **base, layer=w["layer"], count=w["count"], units=w["units"])
+        return hint_record("stall_large_eta" if eta >= 1 else "stall_small", **base)
 
     def _record(self):
         """Append a point ``[epoch (fractional), train loss, test loss]`` to the loss curves."""
@@ -293,6 +332,10 @@ class Session:
         self.version += 1
         self.changed.notify_all()
 
+
+
+def _shown(value):
+    return ",".join(map(str, value)) if isinstance(value, list) else value
 
 
 def _thin(points):

@@ -41,6 +41,7 @@ def _build(session):
         "config": config,
         "playing": session.playing,
         "error": session.error,
+        "error_code": getattr(session, "error_code", None) if session.error else None,
         "epoch": session.epoch,
         "steps": session.steps,
         "batch_in_epoch": session.position // session.batch_size,

@@ -1,14 +1,22 @@
 // The network diagram: neurons as small heatmaps, links coloured by sign and sized by |w|.
+// Keyboard: one roving tab stop; ←/→ move between columns (links of a layer, then its neurons), ↑/↓ within a
+// column, Home/End to its ends, Enter or Space opens the inspector. Wider than its box, it scrolls inside it.
 import { decode, diverging, paint, rgb, NEG, POS } from "./draw.js";
+import { fmt, t } from "./i18n.js";
+import { layerNumber, optionLabel } from "./messages.js";
 
-const NODE = 40, GAP = 47, TOP = 62, SVGNS = "http://www.w3.org/2000/svg";
+const NODE = 40, GAP = 48, TOP = 84, HEAD = 80, MIN_SPACING = 84, LEFT = 30, RIGHT = 64;
+const SVGNS = "http://www.w3.org/2000/svg";
 
 export class Diagram {
-  constructor(root, handlers) {
+  constructor(root, handlers, numbering) {
     this.root = root;
-    this.handlers = handlers;   // {neuron(l, j), link(l, to, from), resize(l, delta), activation(l, name)}
+    this.box = root.parentElement;
+    this.handlers = handlers;   // {neuron, link, resize, activation, escape, preview}
+    this.numbering = numbering;
     this.key = null;
     this.selected = null;
+    this.current = null;        // {kind, l, j} or {kind, l, to, from}: the roving tab stop
   }
 
   // Mazur's names (i1, h1, o1, w1…w8) in the preset, generic ones otherwise.
@@ -19,29 +27,44 @@ export class Diagram {
     return l === L ? (state.network.sizes[L] === 1 ? "ŷ" : `o${j + 1}`) : "";
   }
 
+  // How a screen reader (and the heatmap preview) names a neuron.
+  label(state, l, j) {
+    const L = state.network.sizes.length - 1, layer = layerNumber(l, this.numbering());
+    if (l === 0) return t("input_name", { name: this.nodeName(state, 0, j), layer });
+    const act = optionLabel("activation", state.network.activations[l - 1]);
+    return t(l === L ? "output_neuron_name" : "hidden_neuron_name", { j: j + 1, layer, act,
+      name: this.nodeName(state, l, j) });
+  }
+
   render(state, options) {
     const sizes = state.network.sizes;
-    const key = JSON.stringify([sizes, state.network.activations, state.task, this.root.clientWidth, state.inputs]);
+    const key = JSON.stringify([sizes, state.network.activations, state.task, this.box.clientWidth, state.inputs,
+      this.numbering(), document.documentElement.lang]);
     if (key !== this.key) this.build(state, options);
     this.key = key;
     this.update(state);
   }
 
   columnX(l, n) {
-    const width = this.root.clientWidth;
-    return 36 + (l * (width - 36 - 96)) / Math.max(n - 1, 1);
+    return LEFT + (l * (this.width - LEFT - RIGHT)) / Math.max(n - 1, 1);
   }
 
   build(state, options) {
     const sizes = state.network.sizes, n = sizes.length, L = n - 1;
+    const hadFocus = this.root.contains(document.activeElement);
+    this.width = Math.max(this.box.clientWidth, LEFT + RIGHT + (n - 1) * MIN_SPACING);
     this.root.innerHTML = "";
+    this.root.style.width = `${this.width}px`;
     this.root.style.height = `${TOP + Math.max(...sizes) * GAP + 8}px`;
     const svg = document.createElementNS(SVGNS, "svg");
-    svg.setAttribute("width", this.root.clientWidth);
+    svg.setAttribute("width", this.width);
     svg.setAttribute("height", this.root.clientHeight);
+    svg.setAttribute("role", "presentation");
     this.root.appendChild(svg);
     this.links = [];
+    this.columns = [];
     for (let l = 1; l <= L; l++) {
+      const column = [];
       for (let to = 0; to < sizes[l]; to++) {
         for (let from = 0; from < sizes[l - 1]; from++) {
           const x1 = this.columnX(l - 1, n) + NODE, y1 = TOP + from * GAP + NODE / 2;
@@ -50,18 +73,23 @@ export class Diagram {
           const hit = document.createElementNS(SVGNS, "path");
           hit.setAttribute("d", d);
           hit.setAttribute("class", "hit");
+          hit.setAttribute("role", "button");
+          hit.setAttribute("tabindex", "-1");
           hit.dataset.layer = l; hit.dataset.to = to; hit.dataset.from = from;
-          hit.addEventListener("click", () => this.handlers.link(l, to, from));
-          const title = document.createElementNS(SVGNS, "title");
-          hit.appendChild(title);
+          const target = { kind: "link", l, to, from };
+          hit.addEventListener("click", () => { this.current = target; this.handlers.link(l, to, from); });
+          this.keys(hit, target, () => this.handlers.link(l, to, from, hit));
           const link = document.createElementNS(SVGNS, "path");
           link.setAttribute("d", d);
           link.setAttribute("class", "link");
           svg.appendChild(hit);
           svg.appendChild(link);
-          this.links.push({ l, to, from, link, title });
+          this.links.push({ l, to, from, link, hit });
+          column.push(hit);
         }
       }
+      this.columns.push(column);
+      this.columns.push([]);                      // the neurons of layer l, filled below
     }
     this.nodes = [];
     for (let l = 0; l <= L; l++) {
@@ -74,30 +102,101 @@ export class Diagram {
         node.style.top = `${TOP + j * GAP}px`;
         node.dataset.layer = l; node.dataset.neuron = j;
         const canvas = document.createElement("canvas");
+        canvas.setAttribute("aria-hidden", "true");
         node.appendChild(canvas);
         const name = document.createElement("span");
         name.className = "name";
+        name.setAttribute("aria-hidden", "true");
         name.textContent = this.nodeName(state, l, j);
         node.appendChild(name);
-        if (l > 0) node.addEventListener("click", () => this.handlers.neuron(l, j));
-        else node.title = `input ${this.nodeName(state, 0, j)}`;
+        node.addEventListener("mouseenter", () => this.handlers.preview(l, j));
+        node.addEventListener("mouseleave", () => this.handlers.preview(null));
+        if (l > 0) {
+          node.setAttribute("role", "button");
+          node.setAttribute("tabindex", "-1");
+          node.setAttribute("aria-label", this.label(state, l, j));
+          const target = { kind: "neuron", l, j };
+          node.addEventListener("click", () => { this.current = target; this.handlers.neuron(l, j); });
+          this.keys(node, target, () => this.handlers.neuron(l, j, node));
+          this.columns[2 * l - 1].push(node);
+        } else {
+          node.setAttribute("role", "img");
+          node.setAttribute("aria-label", this.label(state, 0, j));
+        }
         this.root.appendChild(node);
         this.nodes[l].push(canvas);
       }
       this.root.appendChild(this.layerHead(state, l, x, options));
     }
+    this.rove(hadFocus);
+  }
+
+  // The one element of the diagram in the tab order (the last one used, or the first hidden neuron).
+  rove(focus = false) {
+    const all = this.columns.flat();
+    all.forEach((el) => el.setAttribute("tabindex", "-1"));
+    const el = (this.current && this.find(this.current)) || this.columns[1]?.[0] || all[0];
+    if (!el) return;
+    el.setAttribute("tabindex", "0");
+    if (focus) el.focus();
+  }
+
+  find(target) {
+    const sel = target.kind === "neuron" ? `.node[data-layer="${target.l}"][data-neuron="${target.j}"]`
+      : `.hit[data-layer="${target.l}"][data-to="${target.to}"][data-from="${target.from}"]`;
+    return this.root.querySelector(sel);
+  }
+
+  // Focus the element that stands where `el` stood (after a rebuild).
+  focusLike(el) {
+    const d = el.dataset || {};
+    const target = d.neuron !== undefined ? { kind: "neuron", l: +d.layer, j: +d.neuron }
+      : { kind: "link", l: +d.layer, to: +d.to, from: +d.from };
+    const found = this.find(target);
+    if (found) { this.current = target; this.rove(); found.focus(); }
+  }
+
+  keys(el, target, open) {
+    el.addEventListener("focus", () => {
+      this.current = target;
+      this.rove();
+      if (target.kind === "neuron") this.handlers.preview(target.l, target.j);
+    });
+    el.addEventListener("blur", () => { if (target.kind === "neuron") this.handlers.preview(null); });
+    el.addEventListener("keydown", (event) => {
+      const c = this.columns.findIndex((column) => column.includes(el)), i = this.columns[c].indexOf(el);
+      let next = null;
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); return; }
+      if (event.key === "ArrowDown") next = this.columns[c][i + 1];
+      else if (event.key === "ArrowUp") next = this.columns[c][i - 1];
+      else if (event.key === "Home") next = this.columns[c][0];
+      else if (event.key === "End") next = this.columns[c][this.columns[c].length - 1];
+      else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+        const column = this.columns[c + (event.key === "ArrowRight" ? 1 : -1)];
+        if (column && column.length) next = column[Math.min(column.length - 1, Math.round(i * column.length / this.columns[c].length))];
+      } else return;
+      event.preventDefault();
+      if (next) { next.focus(); next.scrollIntoView?.({ block: "nearest", inline: "nearest" }); }
+    });
   }
 
   layerHead(state, l, x, options) {
-    const sizes = state.network.sizes, L = sizes.length - 1;
+    const sizes = state.network.sizes, L = sizes.length - 1, number = layerNumber(l, this.numbering());
     const head = document.createElement("div");
     head.className = "layer-head";
-    head.style.left = `${x + NODE / 2 - 48}px`;
+    head.style.left = `${x + NODE / 2 - HEAD / 2}px`;
     head.style.top = "0px";
-    if (l === 0) { head.innerHTML = `<b>Input</b><span>${sizes[0]} feature${sizes[0] > 1 ? "s" : ""}</span>`; return head; }
+    const title = (text, detail) => {
+      const b = document.createElement("b");
+      b.textContent = text;
+      const span = document.createElement("span");
+      span.textContent = detail;
+      head.append(b, span);
+    };
+    if (l === 0) { title(t("input_layer", { layer: number }), t("features_n", { n: sizes[0] })); return head; }
     const act = state.network.activations[l - 1];
     if (l === L) {
-      head.innerHTML = `<b>Output</b><span>${act} · ${sizes[l]} unit${sizes[l] > 1 ? "s" : ""}</span>`;
+      title(t("output_layer", { layer: number }), `${optionLabel("activation", act)} · ${t("units_n", { n: sizes[l] })}`);
       return head;
     }
     const fixed = state.task === "mazur";
@@ -105,20 +204,23 @@ export class Diagram {
     pm.className = "pm";
     for (const [text, delta] of [["+", 1], ["−", -1]]) {
       const b = document.createElement("button");
-      b.className = "mini"; b.textContent = text;
+      b.className = `mini ${delta > 0 ? "add-neuron" : "remove-neuron"}`; b.textContent = text;
+      b.dataset.layer = l;
       b.disabled = fixed || (delta > 0 ? sizes[l] >= options.limits.neurons : sizes[l] <= 1);
-      b.title = delta > 0 ? "Add a neuron" : "Remove a neuron";
+      b.setAttribute("aria-label", t(delta > 0 ? "add_neuron" : "remove_neuron", { layer: number }));
+      b.title = b.getAttribute("aria-label");
       b.addEventListener("click", () => this.handlers.resize(l, delta));
       pm.appendChild(b);
     }
     head.appendChild(pm);
     const label = document.createElement("span");
-    label.textContent = `${sizes[l]} neuron${sizes[l] > 1 ? "s" : ""}`;
+    label.textContent = t("neurons_n", { n: sizes[l] });
     head.appendChild(label);
     const select = document.createElement("select");
     select.disabled = fixed;
     select.dataset.layer = l;
-    for (const name of options.activations) select.add(new Option(name, name, false, name === act));
+    select.setAttribute("aria-label", t("activation_of", { layer: number }));
+    for (const name of options.activations) select.add(new Option(optionLabel("activation", name), name, false, name === act));
     select.addEventListener("change", () => this.handlers.activation(l, select.value));
     head.appendChild(select);
     return head;
@@ -131,24 +233,22 @@ export class Diagram {
     this.root.querySelectorAll(".node.stage-on").forEach((el) => el.classList.remove("stage-on"));
     for (const item of this.links) item.link.classList.remove("stage-on");
     if (!stage) return;
-    const fmt = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(3) : v.toExponential(1)).replaceAll("-", "−");
+    const short = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? fmt(Number(v.toFixed(3))) : fmt(v, 2));
     const put = (l, j, text) => {
       const canvas = this.nodes[l] && this.nodes[l][j];
       if (!canvas) return;
       const node = canvas.parentElement, tag = document.createElement("div");
       node.classList.add("stage-on");
       tag.className = "annot";
+      tag.setAttribute("aria-hidden", "true");
       tag.textContent = text;
       tag.style.left = `${parseFloat(node.style.left) + NODE + 3}px`;
       tag.style.top = `${parseFloat(node.style.top) + 2}px`;
       this.root.appendChild(tag);
     };
-    if (stage.stage === "forward") stage.z.forEach((z, j) => put(stage.layer, j, `z ${fmt(z)}\na ${fmt(stage.a[j])}`));
-    if (stage.stage === "bp1" || stage.stage === "bp2") stage.delta.forEach((d, j) => put(stage.layer, j, `δ ${fmt(d)}`));
-    if (stage.stage === "cost") {
-      const L = this.nodes.length - 1;
-      put(L, 0, `C ${fmt(stage.sample_cost)}`);
-    }
+    if (stage.stage === "forward") stage.z.forEach((z, j) => put(stage.layer, j, `z ${short(z)}\na ${short(stage.a[j])}`));
+    if (stage.stage === "bp1" || stage.stage === "bp2") stage.delta.forEach((d, j) => put(stage.layer, j, `δ ${short(d)}`));
+    if (stage.stage === "cost") put(this.nodes.length - 1, 0, `C ${short(stage.sample_cost)}`);
     const links = stage.stage === "gradients" ? stage.grad_weights : stage.stage === "update" ? stage.weights : null;
     if (!links) return;
     const svg = this.root.querySelector("svg"), sizes = this.nodes.map((column) => column.length);
@@ -158,9 +258,10 @@ export class Diagram {
       const value = links[item.l - 1][item.to][item.from], box = item.link.getBBox();
       const tag = document.createElementNS(SVGNS, "text");
       tag.setAttribute("class", "annot link-annot");
+      tag.setAttribute("aria-hidden", "true");
       tag.setAttribute("x", box.x + box.width * 0.45);
       tag.setAttribute("y", box.y + box.height * (item.to > item.from ? 0.62 : item.to < item.from ? 0.38 : 0.5) - 3);
-      tag.textContent = fmt(value);
+      tag.textContent = short(value);
       svg.appendChild(tag);
     }
   }
@@ -176,16 +277,15 @@ export class Diagram {
   }
 
   update(state) {
-    const net = state.network;
+    const net = state.network, numbering = this.numbering();
+    this.paintLinks(net.weights);
     for (const item of this.links) {
-      const w = net.weights[item.l - 1][item.to][item.from];
-      item.link.setAttribute("stroke", rgb(w < 0 ? NEG : POS));
-      item.link.setAttribute("stroke-width", Math.min(8, 0.6 + 2.2 * Math.abs(w)).toFixed(2));
-      item.link.setAttribute("stroke-opacity", Math.min(1, 0.35 + Math.abs(w)).toFixed(2));
-      const sel = this.selected;
+      const w = net.weights[item.l - 1][item.to][item.from], sel = this.selected;
       item.link.classList.toggle("selected", !!sel && sel.kind === "link" && sel.l === item.l &&
         sel.to === item.to && sel.from === item.from);
-      item.title.textContent = `w = ${w.toPrecision(6)} (layer ${item.l}, ${item.to} ← ${item.from})`;
+      item.hit.setAttribute("aria-label", t("link_name", { layer: layerNumber(item.l, numbering), j: item.to + 1,
+        k: item.from + 1, value: fmt(w, 4), from: this.label(state, item.l - 1, item.from),
+        to: this.label(state, item.l, item.to) }));
     }
     const frames = state.frames.neurons;
     const size = frames.size;
@@ -203,7 +303,9 @@ export class Diagram {
           : act === "tanh" ? (v) => diverging(v) : (v) => diverging(v / scale);
         paint(this.nodes[l][j], size, (i) => colour(values[i]));
         const node = this.nodes[l][j].parentElement, sel = this.selected;
-        node.classList.toggle("selected", !!sel && sel.kind === "neuron" && sel.l === l && sel.j === j);
+        const on = !!sel && sel.kind === "neuron" && sel.l === l && sel.j === j;
+        node.classList.toggle("selected", on);
+        node.setAttribute("aria-pressed", String(on));
       }
     }
   }

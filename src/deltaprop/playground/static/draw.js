@@ -1,4 +1,5 @@
 // Drawing: colour maps, heatmaps, data points, loss curves. Pure functions of the server's state.
+import { local } from "./i18n.js";
 
 export const NEG = [245, 147, 34];   // orange: negative / class 0
 export const POS = [8, 119, 189];    // blue: positive / class 1
@@ -75,13 +76,15 @@ export function outputColours(state, targetRange) {
 }
 
 // Heatmap of the output with the data points on top.
-export function drawHeatmap(canvas, state, data, showTest) {
+// ``preview`` ({frame, activation}): one neuron's output over the plane instead of the network's (hover a neuron).
+export function drawHeatmap(canvas, state, data, showTest, preview = null) {
   const ctx = canvas.getContext("2d");
   const W = canvas.width = canvas.clientWidth * devicePixelRatio || 300;
   canvas.height = W;
-  const size = state.frames.output.size;
+  const size = preview ? state.frames.neurons.size : state.frames.output.size;
   const off = document.createElement("canvas");
-  paint(off, size, outputColours(state, targetRange(data)));
+  paint(off, size, preview ? neuronColours(preview) : outputColours(state, targetRange(data)));
+  canvas.dataset.preview = preview ? "1" : "";
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(off, 0, 0, W, W);
   if (!data) return;
@@ -105,8 +108,17 @@ export function drawHeatmap(canvas, state, data, showTest) {
   // axes ticks
   ctx.fillStyle = "rgba(0,0,0,.55)";
   ctx.font = `${Math.round(W / 28)}px Helvetica, Arial`;
-  ctx.fillText(`${-e}`, 4, W - 4);
-  ctx.fillText(`${e}`, W - ctx.measureText(`${e}`).width - 4, W - 4);
+  ctx.fillText(local(-e), 4, W - 4);
+  ctx.fillText(local(e), W - ctx.measureText(local(e)).width - 4, W - 4);
+}
+
+// A neuron's picture (as the diagram colours it): sigmoid/softmax around 0.5, tanh on [−1, 1], others scaled.
+function neuronColours({ frame, activation }) {
+  const values = decode(frame), act = activation.split(":")[0];
+  const scale = Math.max(Math.abs(frame.lo), Math.abs(frame.hi), 1e-9);
+  if (act === "sigmoid" || act === "softmax") return (i) => diverging(2 * values[i] - 1);
+  if (act === "tanh") return (i) => diverging(values[i]);
+  return (i) => diverging(values[i] / scale);
 }
 
 function targetRange(data) {
@@ -191,6 +203,10 @@ export function drawThumbnail(canvas, name) {
     else if (name === "spirals") { const s = Math.sqrt(t) * 11, r = s / 11, a = s + Math.PI * k; dot(r * Math.cos(a), r * Math.sin(a), k ? POS : NEG); }
     else if (name === "blobs") { const c = i % 3, a = 2.094 * c; dot(0.6 * Math.cos(a) + 0.15 * u, 0.6 * Math.sin(a) + 0.15 * v, CLASS_COLOURS[c]); }
     else if (name === "regression") dot(u, v, diverging(Math.sin(Math.PI * u) * Math.cos(Math.PI * v / 2)));
+    else if (name === "plane") dot(u, v, diverging((u + v) / 2));
+    else if (name === "gaussians") dot(u, v, diverging(Math.exp(-((u + 0.6) ** 2 + (v - 0.6) ** 2) / 0.18)
+      - Math.exp(-((u - 0.6) ** 2 + (v - 0.6) ** 2) / 0.18) - Math.exp(-((u + 0.6) ** 2 + (v + 0.6) ** 2) / 0.18)
+      + Math.exp(-((u - 0.6) ** 2 + (v + 0.6) ** 2) / 0.18)));
     else if (name === "upload") { ctx.fillStyle = "#90a4ae"; ctx.font = "26px Helvetica"; ctx.fillText("⇪", 17, 35); break; }
   }
 }
