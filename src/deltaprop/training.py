@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from . import compiled
+from . import compiled, compiled_warmup
 from .batches import BatchWalk
 from .diagnostics import SAMPLE, measure
 from .labels import is_classification, outputs_to_labels
@@ -123,6 +123,9 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     if fused and compiled.threads_for(network, X, walk.batch_size) == 2:
         note = "on 2 threads (a small network: the first layer's units are split between them)"
     history.engine, history.engine_note = ("fused" if fused else "numpy"), note
+    # the compiled kernel: loaded or compiled in the background (engine="auto": NumPy epochs until it is ready)
+    kernels = compiled_warmup.prepare(network, X, Y, walk.batch_size, wait=engine == "fused") if fused else None
+    compiled_epochs = []
     for record in state.history:
         history.append(dict(record))
 
@@ -132,7 +135,8 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         snapshot = _copy_into(snapshot, network.parameters())      # last known finite weights
         order = walk.start_epoch()
         epoch_labels = labels[order] if labels is not None and order is not None else labels
-        if fused:
+        if fused and kernels.ready():
+            compiled_epochs.append(epoch)
             loss_sum, correct = compiled.train_epoch(network, X, Y, epoch_labels, order, walk.batch_size, optimizer)
             if progress is not None:
                 progress(epoch, n, n, loss_sum, correct)
@@ -161,6 +165,9 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
             break
     if stopper is not None:
         stopper.restore_best(network, history)
+    if fused:
+        history.engine, history.engine_note, history.compile_seconds = compiled_warmup.describe(
+            kernels, compiled_epochs, len(history) - len(state.history or []), note)
     return history
 
 
