@@ -135,9 +135,9 @@ def prepare(network, X, Y, batch_size, wait):
     return preparation
 
 
-def describe(preparation, compiled_epochs, epochs_run, note):
+def describe(preparation, compiled_epochs, first_epoch, note):
     """``(history.engine, history.engine_note, history.compile_seconds)`` after a run that could use the compiled
-    epoch: ``compiled_epochs`` ran compiled, out of ``epochs_run``; ``note`` says how the compiled epoch ran."""
+    epoch: of the epochs from ``first_epoch`` on, ``compiled_epochs`` ran compiled; ``note`` says how they ran."""
     seconds = preparation.seconds
     if preparation.error:
         return "numpy", f"the compiled epoch could not be made ready ({preparation.error})", seconds
@@ -146,8 +146,8 @@ def describe(preparation, compiled_epochs, epochs_run, note):
                 "for this shape); the NumPy path ran meanwhile" if preparation.how is None else
                 f"the compiled epoch was {preparation.how} after the last epoch", seconds)
     timing = f"kernel {preparation.how} in {seconds:.2f} s"
-    if len(compiled_epochs) < epochs_run:
-        timing += f"; epochs up to {compiled_epochs[0] - 1} ran on the NumPy path meanwhile"
+    if compiled_epochs[0] > first_epoch:
+        timing += f"; epochs {first_epoch} to {compiled_epochs[0] - 1} ran on the NumPy path meanwhile"
     return "fused", (f"{note}; {timing}" if note else timing), seconds
 
 

@@ -125,7 +125,7 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     history.engine, history.engine_note = ("fused" if fused else "numpy"), note
     # the compiled kernel: loaded or compiled in the background (engine="auto": NumPy epochs until it is ready)
     kernels = compiled_warmup.prepare(network, X, Y, walk.batch_size, wait=engine == "fused") if fused else None
-    compiled_epochs = []
+    compiled_epochs, first_epoch = [], state.epoch + 1
     for record in state.history:
         history.append(dict(record))
 
@@ -167,7 +167,7 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         stopper.restore_best(network, history)
     if fused:
         history.engine, history.engine_note, history.compile_seconds = compiled_warmup.describe(
-            kernels, compiled_epochs, len(history) - len(state.history or []), note)
+            kernels, compiled_epochs, first_epoch, note)
     return history
 
 
