@@ -17,8 +17,10 @@ two threads that split the first layer's units (:mod:`deltaprop.compiled_threads
 This module decides; the numba code is in :mod:`deltaprop.compiled_kernels` and :mod:`deltaprop.compiled_threads`
 (imported only when numba is installed). The GEMMs call the OpenBLAS that NumPy's wheels bundle (the library
 :mod:`deltaprop.blas` finds), bound by symbol name so that numba can cache the compiled code on disk: the first use
-compiles (seconds), later processes load it (under a second; ``tests/performance/test_compiled.py`` checks that a
-new process compiles nothing).
+compiles (seconds, in a helper process while ``fit`` trains on the NumPy path: :mod:`deltaprop.compiled_warmup`),
+later processes load it (under a second; ``tests/performance/test_compiled.py`` checks that a new process compiles
+nothing).  The rules the kernels share with the NumPy path (codes, clipping, the class rule) and the one struct an
+epoch kernel takes are in :mod:`deltaprop.compiled_rules`.
 
 Supported: plain SGD (with L2 weight decay), no dropout, float32/float64, hidden layers sigmoid, tanh, relu,
 leaky-relu, linear, and an output that is sigmoid + binary cross-entropy, softmax + cross-entropy, or any

@@ -187,10 +187,11 @@ def _index_on_disk(key):
     """Whether numba's cache index of the kernel ``key`` needs may exist (a look at file names, without importing
     numba: in ``__pycache__`` beside the kernels, under ``NUMBA_CACHE_DIR``, or in the user's numba cache)."""
     name = "compiled_threads.epoch_part-*.nbi" if key[2] == 2 else "compiled_kernels.epoch-*.nbi"
-    roots = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__"),
-             os.path.join(os.path.expanduser("~"), ".cache", "numba", "**")]
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        roots.insert(0, os.path.join(os.environ["NUMBA_CACHE_DIR"], "**"))
+    if os.environ.get("NUMBA_CACHE_DIR"):                   # then numba caches there and nowhere else
+        roots = [os.path.join(os.environ["NUMBA_CACHE_DIR"], "**")]
+    else:
+        roots = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__"),
+                 os.path.join(os.path.expanduser("~"), ".cache", "numba", "**")]
     return any(glob.glob(os.path.join(root, name), recursive=True) for root in roots)
 
 

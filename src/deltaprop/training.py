@@ -79,7 +79,9 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         ``fused`` runs each epoch compiled (:mod:`deltaprop.compiled`, needs numba: ``deltaprop[fast]``) and
         refuses runs it cannot do; ``numpy`` the NumPy loop; ``auto`` the compiled epoch when it can, else NumPy.
         ``history.engine`` says which ran and ``history.engine_note`` why the compiled one did not (or that it
-        ran on two threads).
+        ran on two threads).  ``auto`` never waits for a compile: until the kernel is ready
+        (:mod:`deltaprop.compiled_warmup`) the epochs run on NumPy; ``history.compile_seconds`` is how long it
+        took to get ready.
     diagnostics : bool
         Record per-layer weight and gradient norms, update/weight ratios and the fractions of saturated and dead
         units after every epoch (:mod:`deltaprop.diagnostics`) under ``record["diagnostics"]``.

@@ -7,7 +7,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -32,12 +34,13 @@ def run(engine):
     history = net.fit(X, y, epochs=3, batch_size=10, learning_rate=3.0, seed=1, engine=engine)
     return time.perf_counter() - start, history
 
-times = {"numpy": [], "auto": [], "fused": []}
+times, histories = {"numpy": [], "auto": [], "fused": []}, {}
 for engine in sys.argv[1].split(","):
-    seconds, history = run(engine)
+    seconds, histories[engine] = run(engine)
     times[engine].append(seconds)
-print(json.dumps({"times": times, "engine": history.engine, "note": history.engine_note,
-                  "compile_seconds": history.compile_seconds}))
+compiled = histories.get("auto") or histories.get("fused")
+print(json.dumps({"times": times, "engine": compiled.engine, "note": compiled.engine_note,
+                  "compile_seconds": compiled.compile_seconds}))
 """
 
 
@@ -53,12 +56,17 @@ def _cached(cache):
         if cache.exists() else False
 
 
-def test_first_fit_after_a_fresh_install_is_no_slower_than_numpy(tmp_path):
+def test_first_fit_after_a_fresh_install_is_no_slower_than_numpy():
     """The [784, 30, 10] run of issue 27 (3 epochs at batch 10, here 10,000 samples): NumPy, then the first
     ``engine="auto"`` fit with an empty cache, then NumPy again, in one process; the first fit must not take more
     than 1 s longer than the faster NumPy run.  Then a new process finds the kernel that the helper process compiled
     in the disk cache (it loads it, compiling nothing)."""
-    cache = tmp_path / "numba-cache"
+    # a folder of its own, not pytest's tmp_path: pytest sessions sharing a host prune each other's old folders
+    with tempfile.TemporaryDirectory(prefix="deltaprop-first-use-") as folder:
+        _first_use(Path(folder) / "numba-cache")
+
+
+def _first_use(cache):
     first = _probe(cache, "numpy,auto,numpy")
     numpy_s, auto_s = min(first["times"]["numpy"]), first["times"]["auto"][0]
     assert auto_s - numpy_s <= FIRST_USE_LIMIT_S, first
