@@ -155,8 +155,8 @@ def main(argv=None):
             "python": platform.python_version(), "numpy": np.__version__, "cpus": os.cpu_count(),
             "machine": platform.machine(), "cpu": cpu_model(), "blas": blas_name(),
             "blas_threads": args.threads or numpy_blas_threads(),
-            "epochs": args.epochs, "warmup": args.warmup, "rounds": args.rounds, "date": time.strftime("%Y-%m-%d %H:%M"),
-            "unset": removed or None, "kept_overrides": {k: os.environ[k] for k in machine.HOST_OVERRIDES
+            "epochs": args.epochs, "warmup": args.warmup, "rounds": args.rounds,
+            "date": time.strftime("%Y-%m-%d %H:%M"), "unset": removed or None, "kept_overrides": {k: os.environ[k] for k in machine.HOST_OVERRIDES
                                                          if k in os.environ},
             "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None}
     print(("benchmark environment: unset " + removed.replace(",", ", ") if removed else

@@ -79,7 +79,8 @@ def format_table(runs):
     """Markdown: seconds per epoch per engine, ratios, GFLOPS, peak memory, predict time."""
     header = ("| config | batch | deltaprop | deltaprop (NumPy path) | JAX (jit epoch) | PyTorch | scikit-learn "
               "| Nielsen | floor | dp/JAX | dp/PyTorch | dp/floor "
-              "| dp/sklearn | Nielsen/dp | GFLOPS dp | GFLOPS floor | peak RSS dp (MB) | predict 10k dp / PyTorch (ms) |")
+              "| dp/sklearn | Nielsen/dp | GFLOPS dp | GFLOPS floor | limit (s) | dp % of limit | peak RSS dp (MB) "
+              "| predict 10k dp / PyTorch (ms) |")
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for run in runs:
         s, gf = run["seconds"], run["gflop"]
