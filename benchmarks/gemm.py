@@ -110,7 +110,7 @@ def main(argv=None):
     paths = dict(item.split("=", 1) for item in args.lib)
     gemms = candidates(paths)
     print(f"candidates: {', '.join(gemms)}; load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"NumPy's BLAS: {machine.engine_kernels('deltaprop')}")
+          f"BLAS libraries in this process: {machine.engine_kernels('deltaprop')}")
     rng = np.random.default_rng(0)
     every = gemms
     for dtype in args.dtypes.split(","):
