@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test bench docs-check-long system-packages clean
+.PHONY: demo test bench bench-tta docs-check-long system-packages clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "deltaprop needs Python >= 3.11"'
@@ -20,7 +20,9 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PIP) -e '.[test]'
 	touch $@
 
+# warmup compiles the fast path's kernels when numba ([fast]) is installed, and says there is nothing to do if not
 demo: $(VENV)/.installed-run
+	$(VENV)/bin/deltaprop warmup
 	$(VENV)/bin/deltaprop demo
 
 # Debian packages the tests need: chromium (Playwright never downloads one) and the CJK fonts.
@@ -34,8 +36,17 @@ test: $(VENV)/.installed-test system-packages
 docs-check-long: $(VENV)/.installed-test
 	DELTAPROP_DOCS_LONG=1 $(PY) -m pytest -q tests/docs
 
-bench: $(VENV)/.installed-test
+# Benchmarks: the test tools plus JAX ([bench]); they run with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (they say so)
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PIP) -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
+# Time to accuracy 0.88 / 0.90 on Fashion-MNIST: deltaprop, PyTorch, JAX, scikit-learn (minutes)
+bench-tta: $(VENV)/.installed-bench
+	$(PY) benchmarks/tta.py $(TTA_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache test-output

@@ -11,6 +11,12 @@ hundreds of MB).  Seconds per epoch are medians over ``--epochs`` epochs after
 this one run.  On a shared (virtual) machine, ``--rounds R`` runs every engine
 of a config R times, interleaved, and keeps each engine's fastest median.  ``--threads N`` sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS in
 the workers; PyTorch always uses NumPy's BLAS thread count.
+
+The benchmark runs with ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` unset (it restarts itself without them and
+says so): some hosts set them for old OpenBLAS builds, they force slower kernels on a current NumPy, and users'
+machines do not set them.  It prints the BLAS kernel each engine ran on (threadpoolctl's ``architecture``), the
+machine's measured GEMM peak and memory bandwidth, and each deltaprop cell as a fraction of the physical limit:
+``max(FLOPs / GEMM peak, input bytes / bandwidth) / time`` (1 = at the limit).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import machine
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNS = ["A/10", "A/128", "B/32", "B/128", "B/1024", "C/256"]
@@ -50,6 +58,8 @@ def parse_args(argv=None):
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every engine of a config this many times, interleaved, and keep each engine's "
                              "fastest median (guards against a host that slows one process down); default 1")
+    parser.add_argument("--keep-host-overrides", action="store_true",
+                        help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE if the host sets them (to measure their cost)")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "CONFIG", "BATCH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
@@ -70,6 +80,9 @@ def worker(args):
     from engines import ENGINES, N_PREDICT
 
     engine, config, batch = args.worker[0], args.worker[1], int(args.worker[2])
+    if engine == "limits":
+        print("RESULT " + json.dumps(measure_limits(args.quick)))
+        return
     name, X, y, X_test, _ = datasets.load(args.data, args.samples)
     X_test = X_test[:N_PREDICT]
     result = ENGINES[engine](config, batch, X, y, X_test, args.epochs, args.warmup)
@@ -78,7 +91,17 @@ def worker(args):
     result["data_mb"] = (X.nbytes + X_test.nbytes) / 2**20
     result["median_s"] = statistics.median(result["epoch_times"])
     result["min_s"] = min(result["epoch_times"])
+    result["kernels"] = machine.engine_kernels(engine)
     print("RESULT " + json.dumps(result, default=float))
+
+
+def measure_limits(quick=False):
+    """The machine's measured limits, in this (worker) process: GEMM peak per dtype, memory bandwidth, NumPy's
+    BLAS kernel."""
+    n, megabytes = (1024, 64) if quick else (2048, 256)
+    return {"gemm_gflops": {dtype: machine.gemm_peak(dtype, n) for dtype in ("float32", "float64")},
+            "bandwidth_gbs": machine.memory_bandwidth(megabytes), "gemm_n": n, "numpy_blas": machine.blas_pools(),
+            "vector_isa": machine.cpu_flags()}
 
 
 def run_worker(args, engine, config, batch):
@@ -86,6 +109,8 @@ def run_worker(args, engine, config, batch):
            "--data", args.data, "--epochs", str(args.epochs), "--warmup", str(args.warmup)]
     if args.samples:
         cmd += ["--samples", str(args.samples)]
+    if args.quick:
+        cmd += ["--quick"]
     env = dict(os.environ)
     if args.threads:
         env.update(OPENBLAS_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads),
@@ -104,6 +129,12 @@ def main(argv=None):
     if args.worker:
         worker(args)
         return 0
+    removed = os.environ.get("DELTAPROP_BENCH_UNSET", "")
+    env, found = machine.clean_environment()
+    if found and not args.keep_host_overrides:        # start again without them: this process, and every worker
+        env["DELTAPROP_BENCH_UNSET"] = ",".join(f"{k}={v}" for k, v in found.items())
+        script = [sys.executable, os.path.abspath(__file__), *(sys.argv[1:] if argv is None else argv)]
+        os.execve(sys.executable, script, env)
     sys.path.insert(0, HERE)
     import numpy as np
     from engines import CONFIGS, blas_name, cpu_model, flops_per_epoch, numpy_blas_threads
@@ -124,7 +155,23 @@ def main(argv=None):
             "python": platform.python_version(), "numpy": np.__version__, "cpus": os.cpu_count(),
             "machine": platform.machine(), "cpu": cpu_model(), "blas": blas_name(),
             "blas_threads": args.threads or numpy_blas_threads(),
-            "epochs": args.epochs, "warmup": args.warmup, "rounds": args.rounds, "date": time.strftime("%Y-%m-%d %H:%M")}
+            "epochs": args.epochs, "warmup": args.warmup, "rounds": args.rounds,
+            "date": time.strftime("%Y-%m-%d %H:%M"), "unset": removed or None, "kept_overrides": {k: os.environ[k] for k in machine.HOST_OVERRIDES
+                                                         if k in os.environ},
+            "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None}
+    print(("benchmark environment: unset " + removed.replace(",", ", ") if removed else
+           "benchmark environment: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE not set")
+          + (f"; KEPT {meta['kept_overrides']} (--keep-host-overrides)" if meta["kept_overrides"] else "")
+          + f"; load average {', '.join(f'{x:.2f}' for x in meta['load_average'] or ())}", flush=True)
+    limits = run_worker(args, "limits", "-", 0)
+    if "error" in limits:
+        raise SystemExit(f"bench.py: could not measure the machine's limits: {limits['error']}")
+    meta["limits"] = limits
+    print(f"machine: GEMM peak {limits['gemm_gflops']['float32']:.0f} GFLOPS float32, "
+          f"{limits['gemm_gflops']['float64']:.0f} float64 (NumPy, {limits['gemm_n']}² products); memory "
+          f"{limits['bandwidth_gbs']:.1f} GB/s (copy, read + write); NumPy's BLAS: "
+          + ", ".join(f"{p['api']} {p['version']} kernel {p['architecture']}, {p['threads']} threads"
+                      for p in limits["numpy_blas"]), flush=True)
     runs = []
     for item in runs_wanted:
         config, batch = item.split("/")[0], int(item.split("/")[1])
@@ -158,7 +205,11 @@ def main(argv=None):
                 rss = result["rss_mb"]
                 run["memory"] = {"peak_rss_mb": result["peak_rss_mb"], "data_mb": result["data_mb"],
                                  "growth_mb": rss[-1] - rss[min(args.warmup, len(rss) - 1)]}
-        run["gflop"] = flops_per_epoch(run["sizes"], meta.get("n_train", 60_000)) / 1e9
+        n_train = meta.get("n_train", 60_000)
+        run["gflop"] = flops_per_epoch(run["sizes"], n_train) / 1e9
+        run["limit_s"] = max(run["gflop"] / limits["gemm_gflops"]["float32"],
+                             n_train * run["sizes"][0] * 4 / 1e9 / limits["bandwidth_gbs"])
+        run["gemm_peak"] = limits["gemm_gflops"]["float32"]
         runs.append(run)
 
     targets = evaluate_targets(runs)
@@ -169,6 +220,15 @@ def main(argv=None):
           f"{meta['blas_threads']} BLAS thread(s), {meta['cpus']} CPUs; seconds per epoch = median of "
           f"{args.epochs} epoch(s) after {args.warmup} warm-up"
           + (f", fastest of {args.rounds} interleaved rounds" if args.rounds > 1 else ""))
+    kernels = {}
+    for run in runs:
+        for engine, result in run["details"].items():
+            kernels.setdefault(engine, result.get("kernels"))
+    meta["kernels"] = kernels
+    print(f"vector ISA: {limits['vector_isa']}; kernels each engine ran on (threadpoolctl architecture):")
+    for engine, line in kernels.items():
+        print(f"  {engine:16} {line}")
+    print("limit = max(epoch FLOPs / GEMM peak, input bytes / memory bandwidth); '% of limit' = limit / time")
     print("Nielsen: timed on a subset, scaled to the epoch.  scikit-learn on config A: softmax + log-loss "
           "output (it cannot express sigmoid + quadratic).")
     print()

@@ -111,11 +111,28 @@ def run_deltaprop(config, batch, X, y, X_test, epochs, warmup, engine="auto"):
         rss.append(current_rss_mb())
         clock[0] = now
 
+    ready_s = _kernel_ready_seconds(net, X, batch) if engine == "auto" else None
     history = net.fit(X, y, epochs=warmup + epochs, batch_size=batch, learning_rate=lr, seed=SEED,
                       callback=on_epoch, engine=engine)
     return {"epoch_times": times[warmup:], "rss_mb": rss, "peak_rss_mb": peak_rss_mb(), "engine": history.engine,
+            "engine_note": history.engine_note, "kernel_ready_s": ready_s,
             "predict_ms": _median_predict_ms(net.predict, X_test),
             "final_loss": history["loss"][-1], "final_accuracy": history["accuracy"][-1]}
+
+
+def _kernel_ready_seconds(net, X, batch):
+    """Make the compiled kernel of this run ready before timing (as ``deltaprop warmup`` does ahead of a run; JAX
+    compiles in its warm-up epoch): seconds taken, None when the run cannot use the compiled epoch."""
+    from deltaprop import compiled
+    from deltaprop.optimizers import SGD
+    try:
+        from deltaprop import compiled_warmup
+    except ImportError:                     # an older deltaprop (benchmarks/ab.py): it compiles in the warm-up epoch
+        return None
+    if compiled.unsupported(net, SGD(0.1), False) is not None:
+        return None
+    Y = np.zeros((X.shape[0], net.sizes[-1]), net.dtype)
+    return compiled_warmup.prepare(net, X, Y, batch, wait=True).seconds
 
 
 # ------------------------------------------------------------------ matmul floor

@@ -11,7 +11,12 @@ RATIO_TARGETS = {
     ("B", 1024): (1.0, 1.15),
     ("C", 256): (1.0, 1.15),
 }
-JAX_TARGETS = {("A", 10): 0.5}      # else 0.95 × JAX
+# issue 27 (one interleaved run, host overrides unset): A/10 ≤ 0.25 × JAX, C/256 ≤ 1.0 × JAX, every other cell
+# ≤ 0.85 × JAX; every cell ≤ 0.5 × PyTorch eager; C/256 at ≥ 85 % of the measured GEMM peak
+JAX_TARGETS = {("A", 10): 0.25, ("C", 256): 1.0}
+JAX_DEFAULT = 0.85
+TORCH_MAX = 0.5
+GEMM_PEAK_AT = {("C", 256): 0.85}
 SKLEARN_HALF_AT_BATCH = 32          # ≤ 0.5 × scikit-learn's time at batch ≤ 32
 NIELSEN_SPEEDUP = 15.0              # ≥ 15 × faster than the per-sample loop
 MEMORY_HEADROOM_MB = 250.0          # peak RSS ≤ float32 data + 250 MB
@@ -44,9 +49,12 @@ def evaluate_targets(runs):
         label = f"{run['config']}/{run['batch']}"
         dp = s.get("deltaprop")
         # the compiled epoch against JAX (jit + scan) and PyTorch, and never slower than the NumPy path
-        max_jax = JAX_TARGETS.get(key, 0.95)
+        max_jax = JAX_TARGETS.get(key, JAX_DEFAULT)
         check(f"{label}: deltaprop ≤ {max_jax} × JAX", _ratio(dp, s.get("jax")), max_jax)
-        check(f"{label}: deltaprop ≤ 0.95 × PyTorch", _ratio(dp, s.get("torch")), 0.95)
+        check(f"{label}: deltaprop ≤ {TORCH_MAX} × PyTorch", _ratio(dp, s.get("torch")), TORCH_MAX)
+        if key in GEMM_PEAK_AT and run.get("gemm_peak"):
+            check(f"{label}: deltaprop ≥ {GEMM_PEAK_AT[key]:.0%} of the measured GEMM peak",
+                  (run["gflop"] / dp / run["gemm_peak"]) if dp else None, GEMM_PEAK_AT[key], at_most=False)
         check(f"{label}: deltaprop no slower than its NumPy path", _ratio(dp, s.get("deltaprop-numpy")), 1.05)
         if key in RATIO_TARGETS:
             max_torch, max_floor = RATIO_TARGETS[key]
@@ -71,7 +79,8 @@ def format_table(runs):
     """Markdown: seconds per epoch per engine, ratios, GFLOPS, peak memory, predict time."""
     header = ("| config | batch | deltaprop | deltaprop (NumPy path) | JAX (jit epoch) | PyTorch | scikit-learn "
               "| Nielsen | floor | dp/JAX | dp/PyTorch | dp/floor "
-              "| dp/sklearn | Nielsen/dp | GFLOPS dp | GFLOPS floor | peak RSS dp (MB) | predict 10k dp / PyTorch (ms) |")
+              "| dp/sklearn | Nielsen/dp | GFLOPS dp | GFLOPS floor | limit (s) | dp % of limit | peak RSS dp (MB) "
+              "| predict 10k dp / PyTorch (ms) |")
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for run in runs:
         s, gf = run["seconds"], run["gflop"]
@@ -84,6 +93,8 @@ def format_table(runs):
         cells += [_fmt(_ratio(dp, s.get("jax"))), _fmt(_ratio(dp, s.get("torch"))), _fmt(_ratio(dp, s.get("floor"))),
                   _fmt(_ratio(dp, s.get("sklearn"))), _fmt(_ratio(s.get("nielsen"), dp))]
         cells += [_fmt(gf / dp if dp else None), _fmt(gf / s["floor"] if s.get("floor") else None)]
+        limit = run.get("limit_s")
+        cells += [_fmt(limit), f"{100 * limit / dp:.0f} %" if limit and dp else "–"]
         cells += [_fmt(mem.get("peak_rss_mb"), 4),
                   f"{_fmt(pred.get('deltaprop'))} / {_fmt(pred.get('torch'))}"]
         lines.append("| " + " | ".join(cells) + " |")

@@ -20,6 +20,7 @@ COMMANDS = (
     "train", "evaluate", "predict", "download",
     "export", "import",
     "playground",
+    "warmup",
 )
 MODULES = {"import": "import_model"}     # sub-command → module in deltaprop.commands, where the names differ
 

@@ -17,8 +17,10 @@ two threads that split the first layer's units (:mod:`deltaprop.compiled_threads
 This module decides; the numba code is in :mod:`deltaprop.compiled_kernels` and :mod:`deltaprop.compiled_threads`
 (imported only when numba is installed). The GEMMs call the OpenBLAS that NumPy's wheels bundle (the library
 :mod:`deltaprop.blas` finds), bound by symbol name so that numba can cache the compiled code on disk: the first use
-compiles (seconds), later processes load it (under a second; ``tests/performance/test_compiled.py`` checks that a
-new process compiles nothing).
+compiles (seconds, in a helper process while ``fit`` trains on the NumPy path: :mod:`deltaprop.compiled_warmup`),
+later processes load it (under a second; ``tests/performance/test_compiled.py`` checks that a new process compiles
+nothing).  The rules the kernels share with the NumPy path (codes, clipping, the class rule) and the one struct an
+epoch kernel takes are in :mod:`deltaprop.compiled_rules`.
 
 Supported: plain SGD (with L2 weight decay), no dropout, float32/float64, hidden layers sigmoid, tanh, relu,
 leaky-relu, linear, and an output that is sigmoid + binary cross-entropy, softmax + cross-entropy, or any
@@ -34,10 +36,9 @@ import threading
 import numpy as np
 
 from . import blas
+from .compiled_rules import ACTIVATION_CODES, KERNEL_ACTIVATIONS, KERNEL_LOSSES, LOSS_CODES, Epoch
+from .losses import probability_bounds
 from .optimizers import SGD
-
-_ACT = {"sigmoid": 0, "tanh": 1, "relu": 2, "leaky-relu": 3, "linear": 4, "softmax": 5}
-_LOSS = {"quadratic": 0, "binary-cross-entropy": 1, "cross-entropy": 2}
 # Forward products with at most this many rows (samples) and units are register-blocked loops instead of a GEMM
 # call: OpenBLAS packs both operands for every call, which at (10 × 784) · (784 × 30) costs more than the product
 # (docs/performance.md, "loops for small forward products").
@@ -52,16 +53,17 @@ THREADS_MAX_ROWS = 256
 
 
 def _numba():
+    """True when numba can be imported (looked up, not imported: importing it takes a third of a second)."""
+    import importlib.util
     try:
-        import numba
-        return numba
-    except ImportError:
-        return None
+        return importlib.util.find_spec("numba") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def unsupported(network, optimizer, dropout):
     """Why this training run cannot take the compiled path, or None when it can."""
-    if _numba() is None:
+    if not _numba():
         return "numba is not installed (pip install 'deltaprop[fast]')"
     if not blas.available():
         return "NumPy's bundled OpenBLAS was not found (or DELTAPROP_NO_BLAS is set)"
@@ -74,12 +76,14 @@ def unsupported(network, optimizer, dropout):
     if network.dtype not in (np.float32, np.float64):
         return f"dtype {network.dtype}"
     for l, layer in enumerate(network.layers[:-1], start=1):
-        if layer.activation.name not in _ACT or layer.activation.name == "softmax":
+        if layer.activation.name not in KERNEL_ACTIVATIONS or not layer.activation.elementwise:
             return f"activation {layer.activation.name} in hidden layer {l}"
-    out, loss = network.layers[-1].activation.name, network.loss.name
-    if not (loss == "quadratic" and out in _ACT and out != "softmax") and not network.loss.fuses_with(
-            network.layers[-1].activation):
-        return f"{out} output with the {loss} cost (only the matched pairs and element-wise + quadratic)"
+    output, loss = network.layers[-1].activation, network.loss
+    if loss.name not in KERNEL_LOSSES:
+        return f"the {loss.name} cost"
+    elementwise = output.name in KERNEL_ACTIVATIONS and output.elementwise
+    if not (loss.name == "quadratic" and elementwise) and not loss.fuses_with(output):
+        return f"{output.name} output with the {loss.name} cost (only the matched pairs and element-wise + quadratic)"
     return None
 
 
@@ -89,37 +93,39 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
     Returns ``(loss_sum, correct)`` as :func:`deltaprop.training.fit` books them: the sum over samples of the
     per-sample cost computed before each batch's step, and the count of correct labels (0 when ``labels`` is None).
     """
-    kernel = _kernel(network.dtype)
-    layers = network.layers
-    dtype = np.dtype(network.dtype)
-    Ws = tuple(layer.weights for layer in layers)
-    bs = tuple(layer.biases for layer in layers)
-    acts = np.array([_ACT[layer.activation.name] for layer in layers], np.int64)
-    slopes = np.array([getattr(layer.activation, "slope", 0.0) for layer in layers], np.float64)
-    train_b = np.array([layer.train_biases for layer in layers], np.bool_)
     B = min(batch_size, X.shape[0])
-    Zs = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
-    As = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
-    Ds = tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
-    order = np.arange(X.shape[0]) if order is None else order
-    label_arr = np.empty(0, np.int64) if labels is None else labels
-    lr, real = float(optimizer.learning_rate), dtype.type
-    rest = (lr, real(1.0 - lr * optimizer.weight_decay), acts, slopes, train_b, _LOSS[network.loss.name],
-            SMALL_ROWS, SMALL_UNITS, real(1.0), real(0.0))
-    order = order.astype(np.int64)
-    widest = max(layer.n_out for layer in layers)
-    if threads_for(network, X, batch_size) == 2:
-        xbs = np.empty((2, B, X.shape[1]), dtype)          # the batch, gathered by thread 1 into each in turn
-        ybs = np.empty((2, B, Y.shape[1]), dtype)
-        scratch = np.empty((2, widest), dtype)             # each thread's row for BP3's sums
-        loss_sum, correct = _two_threads(network, (Ws, bs, Zs, As, Ds, scratch, xbs, ybs, X, Y, order, label_arr, B)
-                                         + rest)
+    two = threads_for(network, X, batch_size) == 2
+    e = epoch_struct(network, X, Y, labels, order, B, optimizer, two)
+    if two:
+        loss_sum, correct = _two_threads(network, e)
     else:
-        xb, yb = np.empty((B, X.shape[1]), dtype), np.empty((B, Y.shape[1]), dtype)     # the gathered batch
-        scratch = np.empty(widest, dtype)                  # BP3's sums
-        loss_sum, correct = kernel(Ws, bs, Zs, As, Ds, scratch, xb, yb, X, Y, order, label_arr, B, *rest)
+        loss_sum, correct = _kernel(network.dtype)(e)
     optimizer.steps += -(-X.shape[0] // B)
     return float(loss_sum), int(correct)
+
+
+def epoch_struct(network, X, Y, labels, order, B, optimizer, two_threads=False):
+    """The :class:`deltaprop.compiled_rules.Epoch` for one epoch: the network's arrays (updated in place), the
+    step's numbers, the rules' codes and fresh buffers for batches of ``B`` rows (doubled for two threads)."""
+    layers, dtype = network.layers, np.dtype(network.dtype)
+    real, lr = dtype.type, float(optimizer.learning_rate)
+    widest = max(layer.n_out for layer in layers)
+    copies = (2,) if two_threads else ()
+
+    def per_layer():
+        return tuple(np.empty((B, layer.n_out), dtype) for layer in layers)
+    return Epoch(
+        Ws=tuple(layer.weights for layer in layers), bs=tuple(layer.biases for layer in layers),
+        acts=np.array([ACTIVATION_CODES[layer.activation.name] for layer in layers], np.int64),
+        slopes=np.array([getattr(layer.activation, "slope", 0.0) for layer in layers], np.float64),
+        train_b=np.array([layer.train_biases for layer in layers], np.bool_),
+        loss=LOSS_CODES[network.loss.name], clip_low=probability_bounds(dtype)[0],
+        clip_high=probability_bounds(dtype)[1], lr=lr, beta=real(1.0 - lr * optimizer.weight_decay),
+        one=real(1.0), zero=real(0.0), small_rows=SMALL_ROWS, small_units=SMALL_UNITS,
+        Zs=per_layer(), As=per_layer(), Ds=per_layer(), scratch=np.empty(copies + (widest,), dtype),
+        xb=np.empty(copies + (B, X.shape[1]), dtype), yb=np.empty(copies + (B, Y.shape[1]), dtype),
+        X=X, Y=Y, order=(np.arange(X.shape[0]) if order is None else order).astype(np.int64),
+        labels=np.empty(0, np.int64) if labels is None else labels.astype(np.int64, copy=False), B=B)
 
 
 def threads_for(network, X, batch_size):
@@ -138,7 +144,7 @@ def threads_for(network, X, batch_size):
     return 2
 
 
-def _two_threads(network, args):
+def _two_threads(network, e):
     """Run :func:`deltaprop.compiled_threads.epoch_part` on this thread (part 0) and a helper thread (part 1)."""
     from . import compiled_threads
     flags = np.zeros(compiled_threads.FLAGS, np.int64)
@@ -148,7 +154,7 @@ def _two_threads(network, args):
 
     def helper():
         try:
-            compiled_threads.epoch_part(1, split, flags, *args)
+            compiled_threads.epoch_part(1, split, flags, e)
         except BaseException as error:                  # noqa: BLE001 -- raised again below, in the caller
             flags[compiled_threads.ABORT] = 1
             failures.append(error)
@@ -157,7 +163,7 @@ def _two_threads(network, args):
         thread = threading.Thread(target=helper, name="deltaprop-epoch-part-1", daemon=True)
         thread.start()
         try:
-            result = compiled_threads.epoch_part(0, split, flags, *args)
+            result = compiled_threads.epoch_part(0, split, flags, e)
         except BaseException:
             flags[compiled_threads.ABORT] = 1
             raise

@@ -8,6 +8,11 @@ Defined this way, the first use compiles (a few seconds) and later processes loa
 
 The GEMMs call OpenBLAS's ``scipy_cblas_?gemm64_`` by symbol name (registered with LLVM below), so the cached code
 holds a name, not an address that changes from process to process.
+
+Every rule the kernels share with the NumPy path -- which integer means which activation or loss, where the
+cross-entropies clip, how an output becomes a class -- comes from :mod:`deltaprop.compiled_rules` (and through it
+from the registries, ``losses`` and ``labels``); numba reads those module constants when it compiles.  A code a
+kernel does not implement raises ``ValueError``.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from . import blas
+from .compiled_rules import BINARY_CROSS_ENTROPY, CLASS_THRESHOLD, CROSS_ENTROPY, LEAKY_RELU, LINEAR, QUADRATIC, \
+    RELU, SIGMOID, SOFTMAX, TANH
 
 ROW, N, T = 101, 111, 112           # CblasRowMajor, CblasNoTrans, CblasTrans
 _SYMBOLS = {np.dtype(np.float32): "scipy_cblas_sgemm64_", np.dtype(np.float64): "scipy_cblas_dgemm64_"}
@@ -98,19 +105,19 @@ def activate(Z, b, A, m, j_from, j_to, code, slope, one):
         z, a = Z[i], A[i]
         for j in range(j_from, j_to):
             z[j] += b[j]
-        if code == 0:                                   # in the data's precision (expf for float32);
+        if code == SIGMOID:                             # in the data's precision (expf for float32);
             for j in range(j_from, j_to):               # exp(−z) = inf gives 1/inf = 0, the limit
                 a[j] = one / (one + np.exp(-z[j]))
-        elif code == 1:
+        elif code == TANH:
             for j in range(j_from, j_to):
                 a[j] = np.tanh(z[j])
-        elif code == 2:
+        elif code == RELU:
             for j in range(j_from, j_to):
                 a[j] = zero if z[j] <= zero else z[j]      # NaN stays NaN, as in np.maximum
-        elif code == 3:
+        elif code == LEAKY_RELU:
             for j in range(j_from, j_to):
                 a[j] = z[j] if z[j] > zero else slope * z[j]
-        elif code == 5:                                 # softmax over the row
+        elif code == SOFTMAX:                           # softmax over the row
             top = -np.inf
             for j in range(j_from, j_to):
                 top = max(top, z[j])
@@ -120,9 +127,11 @@ def activate(Z, b, A, m, j_from, j_to, code, slope, one):
                 total += a[j]
             for j in range(j_from, j_to):
                 a[j] /= total
-        else:
+        elif code == LINEAR:
             for j in range(j_from, j_to):
                 a[j] = z[j]
+        else:
+            raise ValueError("compiled epoch: unknown activation code")
 
 
 @numba.njit(cache=True, nogil=True)
@@ -138,38 +147,55 @@ def forward_layer(prev, rows, W, b, Z, A, m, code, slope, small_rows, small_unit
 
 
 @numba.njit(cache=True, nogil=True)
-def output_delta(out, Zout, yb, D, m, code, slope, loss_code, scale, labels, first):
-    """BP1 with η/n folded in (``scale``), and the books before the step: returns ``(loss_sum, correct)``."""
+def check_codes(acts, loss):
+    """Raise ``ValueError`` for an activation or loss code no kernel here implements (before any step)."""
+    for code in acts:
+        if code not in (SIGMOID, TANH, RELU, LEAKY_RELU, LINEAR, SOFTMAX):
+            raise ValueError("compiled epoch: unknown activation code")
+    if loss not in (QUADRATIC, BINARY_CROSS_ENTROPY, CROSS_ENTROPY):
+        raise ValueError("compiled epoch: unknown loss code")
+
+
+@numba.njit(cache=True, nogil=True)
+def output_delta(e, yb, m, scale, first):
+    """BP1 for the batch's targets ``yb`` with η/n folded in (``scale``), and the books before the step: returns
+    ``(loss_sum, correct)``.
+    The cost clips as :mod:`deltaprop.losses` does (``e.clip_low``, ``e.clip_high``); a batch row's class is
+    :func:`deltaprop.labels.outputs_to_labels`'s."""
+    L = len(e.Ws)
+    out, Zout, D, code, slope = e.As[L - 1], e.Zs[L - 1], e.Ds[L - 1], e.acts[L - 1], e.slopes[L - 1]
     dL = out.shape[1]
     loss_sum, correct = 0.0, 0
     for i in range(m):
         best, best_j, c = -np.inf, 0, 0.0
         for j in range(dL):
             a, y = out[i, j], yb[i, j]
-            if loss_code == 0:
+            if e.loss == QUADRATIC:
                 c += 0.5 * (a - y) * (a - y)
-            elif loss_code == 1:
-                ac = min(max(a, 1e-300), 1.0 - 1e-16)
+            elif e.loss == BINARY_CROSS_ENTROPY:
+                ac = min(max(a, e.clip_low), e.clip_high)
                 c -= y * np.log(ac) + (1.0 - y) * np.log1p(-ac)
-            else:
-                c -= y * np.log(max(a, 1e-300))
-            if a > best:
+            else:                                       # cross-entropy: only the lower clip matters (ln 1 = 0)
+                c -= y * np.log(max(a, e.clip_low))
+            if best == best and not a <= best:          # np.argmax: the first maximum, a NaN wins
                 best, best_j = a, j
             g = a - y                                   # matched pairs: δ = a − y
-            if loss_code == 0:                          # quadratic: (a − y) σ'(z)
-                if code == 0:
+            if e.loss == QUADRATIC:                     # quadratic: (a − y) σ'(z)
+                if code == SIGMOID:
                     g *= a * (1.0 - a)
-                elif code == 1:
+                elif code == TANH:
                     g *= 1.0 - a * a
-                elif code == 2:
+                elif code == RELU:
                     g = g if Zout[i, j] > 0 else 0.0
-                elif code == 3:
+                elif code == LEAKY_RELU:
                     g = g if Zout[i, j] > 0 else g * slope
+                elif code != LINEAR:
+                    raise ValueError("compiled epoch: unknown output activation code for the quadratic cost")
             D[i, j] = g * scale
         loss_sum += c
-        if labels.shape[0]:
-            predicted = best_j if dL > 1 else (1 if out[i, 0] >= 0.5 else 0)
-            if predicted == labels[first + i]:
+        if e.labels.shape[0]:
+            predicted = best_j if dL > 1 else (1 if out[i, 0] >= CLASS_THRESHOLD else 0)
+            if predicted == e.labels[first + i]:
                 correct += 1
     return loss_sum, correct
 
@@ -181,18 +207,20 @@ def hidden_delta(D, W, Dp, Ap, Zp, m, code, slope, one, zero):
     gemm(ROW, N, N, m, d_in, d_out, one, D.ctypes.data, d_out, W.ctypes.data, d_in, zero, Dp.ctypes.data, d_in)
     for i in range(m):                                  # one loop per activation, no branch inside
         dp, ap, zp = Dp[i], Ap[i], Zp[i]
-        if code == 0:
+        if code == SIGMOID:
             for j in range(d_in):
                 dp[j] *= ap[j] * (one - ap[j])
-        elif code == 1:
+        elif code == TANH:
             for j in range(d_in):
                 dp[j] *= one - ap[j] * ap[j]
-        elif code == 2:
+        elif code == RELU:
             for j in range(d_in):
                 dp[j] = dp[j] if zp[j] > zero else zero
-        elif code == 3:
+        elif code == LEAKY_RELU:
             for j in range(d_in):
                 dp[j] = dp[j] if zp[j] > zero else dp[j] * slope
+        elif code != LINEAR:
+            raise ValueError("compiled epoch: unknown hidden activation code")
 
 
 @numba.njit(cache=True, nogil=True)
@@ -219,29 +247,29 @@ def update(D, prev, W, m, j_from, j_to, beta, one):
 
 
 @numba.njit(cache=True, nogil=True)
-def epoch(Ws, bs, Zs, As, Ds, scratch, xb, yb, X, Y, order, labels, B, lr, beta, acts, slopes, train_b, loss_code,
-          small_rows, small_units, one, zero):
-    """One epoch of plain SGD in ``order``; returns ``(loss_sum, correct)``.  Each batch: gather, forward,
-    BP1 (+ the books), then from the last layer down BP2, BP3 and BP4 with each layer's step as soon as its
-    weights have been used."""
-    n, L = X.shape[0], len(Ws)
+def epoch(e):
+    """One epoch of plain SGD over :class:`deltaprop.compiled_rules.Epoch` ``e``; returns ``(loss_sum, correct)``.
+    Each batch: gather, forward, BP1 (+ the books), then from the last layer down BP2, BP3 and BP4 with each
+    layer's step as soon as its weights have been used."""
+    check_codes(e.acts, e.loss)
+    n, L, B = e.X.shape[0], len(e.Ws), e.B
+    Ws, bs, Zs, As, Ds, acts, slopes = e.Ws, e.bs, e.Zs, e.As, e.Ds, e.acts, e.slopes
     loss_sum, correct = 0.0, 0
     contiguous = np.arange(B)                           # the gathered batch's rows, in order
     for start in range(0, n, B):
         m = min(B, n - start)
-        gather(X, Y, order[start:start + m], m, xb, yb)
+        gather(e.X, e.Y, e.order[start:start + m], m, e.xb, e.yb)
         for l in range(L):
-            forward_layer(xb if l == 0 else As[l - 1], contiguous, Ws[l], bs[l], Zs[l], As[l], m, acts[l],
-                          slopes[l], small_rows, small_units, one, zero)
-        batch_loss, batch_correct = output_delta(As[L - 1], Zs[L - 1], yb, Ds[L - 1], m, acts[L - 1],
-                                                 slopes[L - 1], loss_code, lr / m, labels, start)
+            forward_layer(e.xb if l == 0 else As[l - 1], contiguous, Ws[l], bs[l], Zs[l], As[l], m, acts[l],
+                          slopes[l], e.small_rows, e.small_units, e.one, e.zero)
+        batch_loss, batch_correct = output_delta(e, e.yb, m, e.lr / m, start)
         loss_sum += batch_loss
         correct += batch_correct
         for l in range(L - 1, -1, -1):
             if l > 0:
-                hidden_delta(Ds[l], Ws[l], Ds[l - 1], As[l - 1], Zs[l - 1], m, acts[l - 1], slopes[l - 1], one,
-                             zero)
-            if train_b[l]:
-                bias_step(Ds[l], bs[l], scratch, m, 0, Ws[l].shape[0])
-            update(Ds[l], xb if l == 0 else As[l - 1], Ws[l], m, 0, Ws[l].shape[0], beta, one)
+                hidden_delta(Ds[l], Ws[l], Ds[l - 1], As[l - 1], Zs[l - 1], m, acts[l - 1], slopes[l - 1], e.one,
+                             e.zero)
+            if e.train_b[l]:
+                bias_step(Ds[l], bs[l], e.scratch, m, 0, Ws[l].shape[0])
+            update(Ds[l], e.xb if l == 0 else As[l - 1], Ws[l], m, 0, Ws[l].shape[0], e.beta, e.one)
     return loss_sum, correct

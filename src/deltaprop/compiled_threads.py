@@ -28,8 +28,8 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from .compiled_kernels import activate, bias_step, forward_layer, forward_small, gather, hidden_delta, output_delta, \
-    update
+from .compiled_kernels import activate, bias_step, check_codes, forward_layer, forward_small, gather, hidden_delta, \
+    output_delta, update
 
 FLAG = (0, 16)          # each thread's progress (2s − 1: layer 1 forward of batch s done; thread 0's 2s: Δ¹ ready)
 ABORT = 8               # set when a thread failed: the other one stops waiting
@@ -84,26 +84,26 @@ def wait_for(flags, index, value):
 
 
 @numba.njit(cache=True, nogil=True)
-def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, ybs, X, Y, order, labels, B, lr, beta, acts,
-               slopes, train_b, loss_code, small_rows, small_units, one, zero):
-    """Thread ``thread``'s part of one epoch: units ``[0, split)`` of layer 1 for thread 0, the rest for thread 1.
-    ``xbs``, ``ybs`` are ``(2, B, d_0)``, ``(2, B, d_L)``: batch s is gathered into ``[(s − 1) % 2]``;
-    ``scratch[thread]`` is the thread's row for BP3's sums.  Thread 0 returns ``(loss_sum, correct)``; thread 1
-    returns zeros."""
-    n, L = X.shape[0], len(Ws)
+def epoch_part(thread, split, flags, e):
+    """Thread ``thread``'s part of one epoch over :class:`deltaprop.compiled_rules.Epoch` ``e``: units
+    ``[0, split)`` of layer 1 for thread 0, the rest for thread 1.  Here ``e.xb``, ``e.yb`` are ``(2, B, d_0)``,
+    ``(2, B, d_L)``: batch s is gathered into ``[(s − 1) % 2]``; ``e.scratch[thread]`` is the thread's row for
+    BP3's sums.  Thread 0 returns ``(loss_sum, correct)``; thread 1 returns zeros."""
+    check_codes(e.acts, e.loss)
+    n, L, B = e.X.shape[0], len(e.Ws), e.B
+    Ws, bs, Zs, As, Ds, acts, slopes, one, zero = e.Ws, e.bs, e.Zs, e.As, e.Ds, e.acts, e.slopes, e.one, e.zero
     W1, b1, Z1, A1, D1 = Ws[0], bs[0], Zs[0], As[0], Ds[0]
     j_from, j_to = (0, split) if thread == 0 else (split, W1.shape[0])
     loss_sum, correct = 0.0, 0
     contiguous = np.arange(B)
     if thread == 1:
-        gather(X, Y, order[0:B], B, xbs[0], ybs[0])
+        gather(e.X, e.Y, e.order[0:B], B, e.xb[0], e.yb[0])
         store_release(flags, GATHERED, 1)
     step = 0
     for start in range(0, n, B):
         m = min(B, n - start)
-        rows = order[start:start + m]
         step += 1
-        xb, yb = xbs[(step - 1) % 2], ybs[(step - 1) % 2]
+        xb, yb = e.xb[(step - 1) % 2], e.yb[(step - 1) % 2]
         if thread == 0 and not wait_for(flags, GATHERED, step):
             break
         forward_small(xb, contiguous, W1, Z1, m, j_from, j_to, zero)           # 1. layer 1, own units
@@ -113,29 +113,28 @@ def epoch_part(thread, split, flags, Ws, bs, Zs, As, Ds, scratch, xbs, ybs, X, Y
             if not wait_for(flags, FLAG[1], 2 * step - 1):
                 break
             for l in range(1, L):
-                forward_layer(As[l - 1], contiguous, Ws[l], bs[l], Zs[l], As[l], m, acts[l], slopes[l], small_rows,
-                              small_units, one, zero)
-            batch_loss, batch_correct = output_delta(As[L - 1], Zs[L - 1], yb, Ds[L - 1], m, acts[L - 1],
-                                                     slopes[L - 1], loss_code, lr / m, labels, start)
+                forward_layer(As[l - 1], contiguous, Ws[l], bs[l], Zs[l], As[l], m, acts[l], slopes[l],
+                              e.small_rows, e.small_units, one, zero)
+            batch_loss, batch_correct = output_delta(e, yb, m, e.lr / m, start)
             loss_sum += batch_loss
             correct += batch_correct
             for l in range(L - 1, 0, -1):
                 hidden_delta(Ds[l], Ws[l], Ds[l - 1], As[l - 1], Zs[l - 1], m, acts[l - 1], slopes[l - 1], one,
                              zero)
-                if train_b[l]:
-                    bias_step(Ds[l], bs[l], scratch[0], m, 0, Ws[l].shape[0])
-                update(Ds[l], As[l - 1], Ws[l], m, 0, Ws[l].shape[0], beta, one)
+                if e.train_b[l]:
+                    bias_step(Ds[l], bs[l], e.scratch[0], m, 0, Ws[l].shape[0])
+                update(Ds[l], As[l - 1], Ws[l], m, 0, Ws[l].shape[0], e.beta, one)
             store_release(flags, FLAG[0], 2 * step)
         else:                                           # the next batch, into the other buffer once thread 0 is
             if not wait_for(flags, FLAG[0], 2 * step - 1):      # done with it (its forward of this batch comes
                 break                                           # after its last use of that buffer)
             if start + m < n:
-                rows_next = order[start + m:start + m + B]
-                gather(X, Y, rows_next, rows_next.shape[0], xbs[step % 2], ybs[step % 2])
+                rows_next = e.order[start + m:start + m + B]
+                gather(e.X, e.Y, rows_next, rows_next.shape[0], e.xb[step % 2], e.yb[step % 2])
                 store_release(flags, GATHERED, step + 1)
             if not wait_for(flags, FLAG[0], 2 * step):
                 break
-        if train_b[0]:                                                          # 3. layer 1's step, own units
-            bias_step(D1, b1, scratch[thread], m, j_from, j_to)
-        update(D1, xb, W1, m, j_from, j_to, beta, one)
+        if e.train_b[0]:                                                        # 3. layer 1's step, own units
+            bias_step(D1, b1, e.scratch[thread], m, j_from, j_to)
+        update(D1, xb, W1, m, j_from, j_to, e.beta, one)
     return loss_sum, correct

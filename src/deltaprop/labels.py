@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+THRESHOLD = 0.5         # one output unit: class 1 when the output is at least this
+
 
 def is_classification(Y):
     """True when ``Y`` holds class targets: one-hot rows, or 0/1 for a single output."""
@@ -13,9 +15,10 @@ def is_classification(Y):
 
 
 def outputs_to_labels(outputs):
-    """Class labels ``(n,)`` from outputs or one-hot targets ``(n, d)``."""
+    """Class labels ``(n,)`` from outputs or one-hot targets ``(n, d)``: the arg-max of each row (the first
+    maximum; NaN counts as the maximum, as in ``np.argmax``), or for one output unit ``a ≥ THRESHOLD``."""
     if outputs.shape[1] == 1:
-        return (outputs[:, 0] >= 0.5).astype(np.int64)
+        return (outputs[:, 0] >= THRESHOLD).astype(np.int64)
     return outputs.argmax(axis=1)
 
 

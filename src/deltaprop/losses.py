@@ -108,10 +108,16 @@ def default_output(loss, n_outputs, classification):
     return "linear"
 
 
+def probability_bounds(dtype):
+    """``(tiny, 1 − eps/2)`` of ``dtype``: where the cross-entropies clip outputs saturated to 0 or 1 so that
+    ``log`` stays finite (the compiled epoch clips at the same bounds)."""
+    info = np.finfo(dtype)
+    return float(info.tiny), float(1.0 - info.epsneg)
+
+
 def _clip_probability(a):
     """Keep ``log`` finite for outputs saturated to 0 or 1 in floating point: ``a`` into ``[tiny, 1 − eps/2]``."""
-    info = np.finfo(a.dtype)
-    return np.clip(a, info.tiny, 1.0 - info.epsneg)
+    return np.clip(a, *probability_bounds(a.dtype))
 
 
 def _first_row(mask):
@@ -180,7 +186,7 @@ class CrossEntropy(Loss):
 
     def value(self, a, y):
         # −Σ y ln a as one dot product; only the lower clip matters here (ln 1 = 0)
-        log_a = np.log(np.maximum(a, np.finfo(a.dtype).tiny))
+        log_a = np.log(np.maximum(a, probability_bounds(a.dtype)[0]))
         return -float(np.vdot(y, log_a)) / a.shape[0]
 
     def gradient(self, a, y, out):

@@ -19,6 +19,7 @@ class History:
         self.best_epoch = None      # set when early stopping restored the best weights
         self.engine = "numpy"       # "numpy" or "fused" (the compiled epoch, deltaprop.compiled)
         self.engine_note = None     # why the compiled epoch was not used, or that it ran on 2 threads
+        self.compile_seconds = None     # time the compiled kernel took to get ready (compile or load), if used
 
     def append(self, record):
         self.epochs.append(record)

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from . import compiled
+from . import compiled, compiled_warmup
 from .batches import BatchWalk
 from .diagnostics import SAMPLE, measure
 from .labels import is_classification, outputs_to_labels
@@ -79,7 +79,9 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         ``fused`` runs each epoch compiled (:mod:`deltaprop.compiled`, needs numba: ``deltaprop[fast]``) and
         refuses runs it cannot do; ``numpy`` the NumPy loop; ``auto`` the compiled epoch when it can, else NumPy.
         ``history.engine`` says which ran and ``history.engine_note`` why the compiled one did not (or that it
-        ran on two threads).
+        ran on two threads).  ``auto`` never waits for a compile: until the kernel is ready
+        (:mod:`deltaprop.compiled_warmup`) the epochs run on NumPy; ``history.compile_seconds`` is how long it
+        took to get ready.
     diagnostics : bool
         Record per-layer weight and gradient norms, update/weight ratios and the fractions of saturated and dead
         units after every epoch (:mod:`deltaprop.diagnostics`) under ``record["diagnostics"]``.
@@ -123,6 +125,9 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     if fused and compiled.threads_for(network, X, walk.batch_size) == 2:
         note = "on 2 threads (a small network: the first layer's units are split between them)"
     history.engine, history.engine_note = ("fused" if fused else "numpy"), note
+    # the compiled kernel: loaded or compiled in the background (engine="auto": NumPy epochs until it is ready)
+    kernels = compiled_warmup.prepare(network, X, Y, walk.batch_size, wait=engine == "fused") if fused else None
+    compiled_epochs, first_epoch = [], state.epoch + 1
     for record in state.history:
         history.append(dict(record))
 
@@ -132,7 +137,8 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         snapshot = _copy_into(snapshot, network.parameters())      # last known finite weights
         order = walk.start_epoch()
         epoch_labels = labels[order] if labels is not None and order is not None else labels
-        if fused:
+        if fused and kernels.ready():
+            compiled_epochs.append(epoch)
             loss_sum, correct = compiled.train_epoch(network, X, Y, epoch_labels, order, walk.batch_size, optimizer)
             if progress is not None:
                 progress(epoch, n, n, loss_sum, correct)
@@ -161,6 +167,9 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
             break
     if stopper is not None:
         stopper.restore_best(network, history)
+    if fused:
+        history.engine, history.engine_note, history.compile_seconds = compiled_warmup.describe(
+            kernels, compiled_epochs, first_epoch, note)
     return history
 
 

@@ -66,8 +66,14 @@ def test_a_failed_engine_fails_the_run(tmp_path):
 
 
 def test_quick_names_the_host(tmp_path):
-    stdout, report = _bench(tmp_path, "--configs", "A/10", "--engines", "floor")
+    stdout, report = _bench(tmp_path, "--configs", "A/10", "--engines", "floor,deltaprop")
     assert report["meta"]["cpu"] and report["meta"]["blas"]
+    limits = report["meta"]["limits"]
+    assert limits["gemm_gflops"]["float32"] > 0 and limits["bandwidth_gbs"] > 0
+    assert "machine: GEMM peak" in stdout and "benchmark environment:" in stdout
+    assert "kernel" in report["meta"]["kernels"]["deltaprop"]               # threadpoolctl's architecture
+    run = report["runs"][0]
+    assert 0 < run["limit_s"] and "% |" in stdout
     assert stdout.startswith("  A/10") or "host: " in stdout
     assert "rankings between engines move with the host" in stdout
 
@@ -82,3 +88,25 @@ def test_variants_compares_compiled_settings_in_one_process():
     lines = proc.stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith("THREADS=1 ") and lines[1].startswith("THREADS=2,THREAD0_SHARE=0.6")
     assert "ratio to THREADS=1: 1.000 / 1.000" in lines[0]
+
+
+def test_the_host_overrides_are_removed_for_the_benchmark_only():
+    """``machine.clean_environment`` works on a copy: the benchmark's workers get an environment without
+    OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE; this process's environment is not touched."""
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    import machine
+    before = dict(os.environ)
+    env, removed = machine.clean_environment({"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "1048576",
+                                              "PATH": "/bin"})
+    assert env == {"PATH": "/bin"} and removed == {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "1048576"}
+    assert dict(os.environ) == before
+
+
+def test_gemm_comparison_runs_and_checks_results(tmp_path):
+    """``benchmarks/gemm.py`` with whatever candidates are installed (at least NumPy's): every shape of a C/256
+    batch, each candidate checked equal to the float64 product before it is timed."""
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "gemm.py"), "--rounds", "1",
+                           "--repeats", "1", "--dtypes", "float32"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "candidates: numpy" in proc.stdout and "| forward 1" in proc.stdout and "one batch's five products" in \
+        proc.stdout
