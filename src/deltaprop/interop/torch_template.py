@@ -277,6 +277,7 @@ def main(argv=None):
         save(model, args.out, history, metrics)
         print(f"saved {args.out}")
     if dist.is_initialized():
+        dist.barrier()                                       # every rank waits for rank 0's save, then all leave together
         dist.destroy_process_group()
     return model
 
