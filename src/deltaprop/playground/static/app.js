@@ -390,7 +390,7 @@ function render() {
     select.value = value;
     select.disabled = mazur;
   }
-  $("seed").value = c.seed;
+  if (document.activeElement !== $("seed")) $("seed").value = c.seed;   // never overwrite what is being typed
   $("speed").value = String(c.speed ?? 0);
   for (const id of ["train_fraction", "noise", "samples"]) {
     $(id).value = c[id];
