@@ -79,8 +79,8 @@ def _is_face(name):
 def test_the_graph_is_read():
     graph = _graph()
     assert "deltaprop.commands.train" in graph["deltaprop.cli"]          # importlib, by name
-    assert "deltaprop.backprop" in graph["deltaprop.network"]
-    assert "deltaprop.losses" in graph["deltaprop.backprop"]
+    assert "deltaprop.core.backprop" in graph["deltaprop.core.network"]
+    assert "deltaprop.core.losses" in graph["deltaprop.core.backprop"]
 
 
 def test_no_core_module_imports_a_face():
@@ -111,8 +111,8 @@ def test_no_import_cycle():
     assert not cycles, "import cycles: " + "; ".join(" → ".join(c) for c in cycles)
 
 
-@pytest.mark.parametrize("core", ["deltaprop.backprop", "deltaprop.losses", "deltaprop.activations",
-                                  "deltaprop.training", "deltaprop.step"])
+@pytest.mark.parametrize("core", ["deltaprop.core.backprop", "deltaprop.core.losses", "deltaprop.core.activations",
+                                  "deltaprop.core.training", "deltaprop.core.batch_step"])
 def test_the_heart_does_not_import_the_network(core):
     """The loop and the equations work on any model with layers and a loss: no edge back up to network.py."""
-    assert "deltaprop.network" not in _graph()[core]
+    assert "deltaprop.core.network" not in _graph()[core]

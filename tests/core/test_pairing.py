@@ -1,4 +1,4 @@
-"""The output/loss pairing, owned by :mod:`deltaprop.losses`: every pair is either built and exact, or refused.
+"""The output/loss pairing, owned by :mod:`deltaprop.core.losses`: every pair is either built and exact, or refused.
 
 For every output activation × loss, and random targets the cost accepts,
 backprop's gradients equal central finite differences (soft cross-entropy
@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deltaprop import Network, gradcheck
-from deltaprop.activations import ACTIVATIONS, get_activation
-from deltaprop.gradcheck import numerical_gradients
-from deltaprop.losses import LOSSES, default_output, get_loss
-from deltaprop.optimizers import SGD
+from deltaprop.core.activations import ACTIVATIONS, get_activation
+from deltaprop.teach.gradcheck import numerical_gradients
+from deltaprop.core.losses import LOSSES, default_output, get_loss
+from deltaprop.core.optimizers import SGD
 
 from .strategies import PAIRS, problems, refused_targets
 

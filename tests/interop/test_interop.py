@@ -16,7 +16,7 @@ import pytest
 from deltaprop import Network
 from deltaprop.cli import main
 from deltaprop.interop import export_network, import_network
-from deltaprop.persistence import load_model, save_model
+from deltaprop.io.persistence import load_model, save_model
 
 DTYPES = [np.float32, np.float64]
 SPECS = [([5, 7, 3], ["tanh", "softmax"], "cross-entropy"),

@@ -21,7 +21,7 @@ from deltaprop import Network
 from deltaprop.data.idx import read_idx
 from deltaprop.data.loaders import load_data, read_inputs
 from deltaprop.explain import spec as spec_module
-from deltaprop.persistence import load_checkpoint, load_model, save_model
+from deltaprop.io.persistence import load_checkpoint, load_model, save_model
 
 DOCUMENTED = (ValueError, TypeError, FileNotFoundError)
 RSS_LIMIT_MB = 300

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 
 from ..data.preprocessing import Standardizer
-from ..losses import default_output
-from ..network import Network
+from ..core.losses import default_output
+from ..core.network import Network
 
 SCALINGS = ("auto", "unit", "standardize", "none")
 
@@ -96,7 +96,7 @@ def pairing_warnings(network):
     """Loss/output-activation combinations that are valid but train badly: warning lines.
 
     (Combinations a cost is not defined for are refused by the loss itself,
-    :meth:`deltaprop.losses.Loss.check_output`, when the network is built.)
+    :meth:`deltaprop.core.losses.Loss.check_output`, when the network is built.)
     """
     output = network.layers[-1].activation.name
     warnings = []

@@ -7,7 +7,7 @@ import json
 from ..explain.exercise.grading import grade, read_answers
 from ..explain.exercise.i18n import say
 from ..explain import LANGUAGES
-from ..files import loads_json, read_text
+from ..io.safe_read import loads_json, read_text
 from ._args import positive_int
 
 HELP = "grade a student's answers (JSON or CSV of name → value) against an exercise sheet's JSON"

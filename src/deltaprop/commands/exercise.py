@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from ..atomic import write_text
+from ..io.atomic_writes import write_text
 from ..explain.exercise import DEFAULT_ASK, exercise
 from ..explain.exercise.generate import LEVELS
 from ..explain import LANGUAGES

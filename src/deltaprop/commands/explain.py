@@ -6,8 +6,8 @@ network (format in :mod:`deltaprop.explain.spec`).
 
 from __future__ import annotations
 
-from .. import mazur
-from ..atomic import write_text
+from ..teach import mazur
+from ..io.atomic_writes import write_text
 from ..explain import FORMATS, LANGUAGES, explain
 from ..explain import spec as spec_module
 from ..explain.build import DETAILS, FORMS

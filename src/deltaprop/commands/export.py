@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..interop import EXPORT_FORMATS, export_network
-from ..persistence import load_model, read_metadata
+from ..io.persistence import load_model, read_metadata
 
 HELP = "export a model to safetensors (PyTorch), ONNX, Nielsen's network2 JSON or a runnable PyTorch script"
 

@@ -6,10 +6,10 @@ import sys
 
 import numpy as np
 
-from ..atomic import atomic_write
+from ..io.atomic_writes import atomic_write
 from ..data.loaders import read_inputs
-from ..labels import outputs_to_labels
-from ..persistence import load_model, read_metadata
+from ..core.labels import outputs_to_labels
+from ..io.persistence import load_model, read_metadata
 from . import _pipeline
 
 HELP = "predict labels or probabilities for an IDX, CSV or NPZ file of inputs"

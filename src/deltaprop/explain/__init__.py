@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import types
 
-from ..network import Network
+from ..core.network import Network
 from .diagram import network_svg
 from .explanation import FORMATS, Explanation, explain
 from .i18n import LANGUAGES

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import Softmax
-from ..diagnostics import PEAK_SLOPE
+from ..core.activations import Softmax
+from ..core.diagnostics import PEAK_SLOPE
 from . import formulas
 from .document import Eq, Heading, Note, Para, Terms
 from .expr import Matrix, Num, Partial, Power, Sym, Word, equation, frac, join, paren

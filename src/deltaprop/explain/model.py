@@ -4,7 +4,7 @@ Nothing here re-derives backpropagation.  :class:`Trace` calls
 :meth:`Network.forward`, :meth:`Network.backward`, the loss's own
 ``value``/``per_output``/``gradient``, each activation's ``derivative`` (the
 ``σ'(z)`` factor printed in BP1/BP2) and :meth:`Network.train_step` with
-:class:`~deltaprop.optimizers.SGD` on copies of the network.  The renderers
+:class:`~deltaprop.core.optimizers.SGD` on copies of the network.  The renderers
 only format these arrays.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..optimizers import SGD
-from ..validation import check_inputs, check_positive_float
+from ..core.optimizers import SGD
+from ..core.validation import check_inputs, check_positive_float
 from .errors import ExplainError
 
 MAX_STEPS = 1_000_000

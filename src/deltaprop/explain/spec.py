@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 import math
 
-from ..activations import ACTIVATIONS, get_activation
-from ..files import loads_json, read_text
-from ..losses import LOSSES, get_loss
-from ..network import Network
+from ..core.activations import ACTIVATIONS, get_activation
+from ..io.safe_read import loads_json, read_text
+from ..core.losses import LOSSES, get_loss
+from ..core.network import Network
 from .document import Terms
 from .errors import ExplainError, kind
 

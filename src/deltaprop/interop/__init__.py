@@ -18,7 +18,7 @@ format              reads back   what it is
 The formats are optional extras (``pip install deltaprop[interop]``: the
 ``safetensors`` and ``onnx`` packages); ``network2`` needs nothing.  Every
 reader validates names, shapes and values and raises ``ValueError`` with one
-line; every writer is atomic (:mod:`deltaprop.atomic`).
+line; every writer is atomic (:mod:`deltaprop.io.atomic_writes`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ import os
 
 import numpy as np
 
-from ..activations import get_activation
-from ..network import Network
+from ..core.activations import get_activation
+from ..core.network import Network
 
 MAX_FILE_BYTES = 1 << 30        # 1 GiB: no model deltaprop trains comes near this
 FORMAT = "deltaprop"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 
-from ..atomic import write_text
+from ..io.atomic_writes import write_text
 from . import safetensors_format
 
 TORCH_MODULES = {"sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "relu": "nn.ReLU()", "linear": "nn.Identity()",

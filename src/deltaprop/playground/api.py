@@ -16,7 +16,7 @@ POST     /api/sessions/ID/{step,epoch,reset,play,pause}
 POST     /api/sessions/ID/neuron                 {layer, neuron[, sample]}: z, a, δ, BP1–BP4
 POST     /api/sessions/ID/link                   {layer, to, from}: weight and gradient
 POST     /api/sessions/ID/weight                 {layer, to, from, value}: edit by hand
-GET      /api/sessions/ID/export/model           the model file (deltaprop.persistence)
+GET      /api/sessions/ID/export/model           the model file (deltaprop.io.persistence)
 GET      /api/sessions/ID/export/example         the worked example (deltaprop.explain), HTML
 DELETE   /api/sessions/ID                        end the session
 =======  ======================================  ==========================================
@@ -32,10 +32,10 @@ import time
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
-from ..losses import LOSSES
+from ..core.activations import ACTIVATIONS
+from ..core.losses import LOSSES
 from . import exports, schema
-from ..nudge import nudge
+from ..teach.nudge import nudge
 from ..explain.i18n import LANGUAGES
 from .datasets import parse_csv
 from .lessons import catalogue

@@ -1,6 +1,6 @@
 """What the page's diagnostics show: per-layer gradient norms over time, saturated and dead units, warnings.
 
-Measured with the library's definitions (:func:`deltaprop.diagnostics.slow_units` and ``dead_units``) on the
+Measured with the library's definitions (:func:`deltaprop.core.diagnostics.slow_units` and ``dead_units``) on the
 first :data:`SAMPLE` training points, each time the loss curve gets a point.  A unit counts as *saturated* when its σ'(z) is below
 :data:`SATURATED` × its largest value (0.25 sigmoid, 1 tanh) for at least 90 % of those points, as *dead* (ReLU)
 when z ≤ 0 for all of them.  A warning names the lesson that explains it.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnostics import dead_units, slow_units
+from ..core.diagnostics import dead_units, slow_units
 
 SAMPLE = 256
 SATURATED = 0.05

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 
-from ..activations import ACTIVATIONS
+from ..core.activations import ACTIVATIONS
 from ..data import SYNTHETIC_DATASETS
-from ..losses import LOSSES
-from ..optimizers import OPTIMIZERS
+from ..core.losses import LOSSES
+from ..core.optimizers import OPTIMIZERS
 from .features import FEATURES
 
 # ------------------------------------------------------------------- limits

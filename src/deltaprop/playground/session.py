@@ -19,12 +19,12 @@ import time
 
 import numpy as np
 
-from .. import mazur
-from ..batches import BatchWalk
-from ..labels import is_classification
-from ..network import Network
-from ..optimizers import get_optimizer
-from ..step import DivergenceError, check_divergence
+from ..teach import mazur
+from ..core.batches import BatchWalk
+from ..core.labels import is_classification
+from ..core.network import Network
+from ..core.optimizers import get_optimizer
+from ..core.batch_step import DivergenceError, check_divergence
 from .datasets import build_dataset, output_layer
 from .diagnose import record
 from .schema import RequestError

@@ -13,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from ...files import loads_json, read_text
+from ...io.safe_read import loads_json, read_text
 
 REL_TOL, ABS_TOL = 0.005, 0.0005        # hand arithmetic with four decimals passes
 

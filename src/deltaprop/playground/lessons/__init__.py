@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 
 from ...explain.i18n import check_language
-from ...nudge import nudge
+from ...teach.nudge import nudge
 
 LESSONS = [
     {"id": "mazur", "config": {"preset": "mazur"}},
@@ -86,7 +86,7 @@ def check_demon(session):
 
 def check_dead_relu(session):
     """Train at η = 1: some relu units end up dead (z ≤ 0 for every point), which the diagnostics count."""
-    from ...diagnostics import measure
+    from ...core.diagnostics import measure
     _epochs(session, 5)
     d = measure(session.network, session.data.X_train, session.data.Y_train, session.config["learning_rate"])
     return {"dead": max(layer["dead"] for layer in d[:-1])}
