@@ -19,6 +19,7 @@ from .core.optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimize
 from .core.training import DivergenceError, History, TrainingState, fit, train_batch
 from .io.persistence import load_checkpoint, load_model, read_metadata, save_checkpoint, save_model
 from .core.schedules import get_schedule
+from . import fast  # noqa: F401  (plugs the fast path into the core: fused SGD, engine="compiled")
 from . import explain  # the explainer package, callable: explain(network, x, y) -> Explanation
 from .explain import exercise  # the exercises (built on the explainer), callable: exercise(level, seed)
 

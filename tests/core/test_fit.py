@@ -3,7 +3,7 @@ import pytest
 
 from deltaprop import Network
 from deltaprop.data import make_dataset
-from deltaprop.core import training
+from deltaprop.core import engines
 from deltaprop.core.training import DivergenceError, TrainingState, fit
 
 
@@ -83,7 +83,7 @@ def test_progress_hook_runs_per_chunk_of_batches(blobs, monkeypatch):
     calls = []
     fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
     assert [c[:3] for c in calls] == [(1, 180, 180), (2, 180, 180)]     # all 180 rows fit one 1 MB chunk
-    monkeypatch.setattr(training, "CHUNK_BYTES", 100 * 16)              # chunks of 2 batches of 50
+    monkeypatch.setattr(engines, "CHUNK_BYTES", 100 * 16)              # chunks of 2 batches of 50
     calls.clear()
     fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
     assert [c[:3] for c in calls] == [(1, 100, 180), (1, 180, 180), (2, 100, 180), (2, 180, 180)]
@@ -96,7 +96,7 @@ def test_chunk_size_does_not_change_the_run(blobs, monkeypatch, chunk_bytes):
     X, y, _, _ = blobs
     reference = _net(dropout=None)
     ref_history = fit(reference, X, y, 2, 16, "sgd", 0.5, seed=3)      # 180 = 11 × 16 + 4
-    monkeypatch.setattr(training, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(engines, "CHUNK_BYTES", chunk_bytes)
     net = _net(dropout=None)
     history = fit(net, X, y, 2, 16, "sgd", 0.5, seed=3)
     for a, b in zip(net.weights + net.biases, reference.weights + reference.biases):

@@ -50,9 +50,9 @@ def test_compiled_epochs_equal_the_numpy_path(rng, monkeypatch, dtype, sizes, ac
     net.layers[0].train_biases = False
     twin = net.copy()
     options = dict(epochs=3, batch_size=batch, learning_rate=0.05, seed=9, weight_decay=0.3, schedule="cosine")
-    fused = net.fit(X, Y, engine="fused", **options)
+    fused = net.fit(X, Y, engine="compiled", **options)
     plain = twin.fit(X, Y, engine="numpy", **options)
-    assert fused.engine == "fused" and plain.engine == "numpy"
+    assert fused.engine == "compiled" and plain.engine == "numpy"
     for a, b in zip(net.parameters(), twin.parameters()):
         np.testing.assert_allclose(a, b, **TOL[dtype])
     np.testing.assert_allclose(fused["loss"], plain["loss"], **TOL[dtype])
@@ -74,15 +74,15 @@ def test_what_it_cannot_do_falls_back_with_the_reason(rng, make, reason):
     X, y = rng.normal(size=(20, 4)), np.eye(2)[rng.integers(0, 2, 20)]
     history = net.fit(X, y, epochs=1, batch_size=5, optimizer=optimizer)
     assert history.engine == "numpy" and reason in history.engine_note
-    with pytest.raises(ValueError, match=f"engine='fused' cannot train this run: .*{reason}"):
-        net.fit(X, y, epochs=1, batch_size=5, optimizer=optimizer, engine="fused")
+    with pytest.raises(ValueError, match=f"engine='compiled' cannot train this run: .*{reason}"):
+        net.fit(X, y, epochs=1, batch_size=5, optimizer=optimizer, engine="compiled")
 
 
 def test_numpy_engine_is_said(rng):
     history = Network([3, 2], seed=0).fit(rng.normal(size=(8, 3)), rng.random((8, 2)), epochs=1, batch_size=4,
                                           engine="numpy")
     assert history.engine == "numpy" and history.engine_note == "engine='numpy' was asked for"
-    with pytest.raises(ValueError, match="unknown engine 'jit'; valid: auto, numpy, fused"):
+    with pytest.raises(ValueError, match="unknown engine 'jit'; valid: auto, numpy, compiled"):
         Network([3, 2], seed=0).fit(np.ones((2, 3)), np.ones((2, 2)) / 2, 1, 1, engine="jit")
 
 
@@ -92,7 +92,7 @@ def test_saturated_sigmoids_equal_the_numpy_path(rng, dtype):
     X, y = rng.normal(size=(40, 6)) * 1e4, rng.integers(0, 3, 40)
     net = Network([6, 5, 3], ["sigmoid", "sigmoid"], loss="quadratic", seed=1, dtype=dtype)
     twin = net.copy()
-    fused = net.fit(X, y, epochs=2, batch_size=8, learning_rate=0.5, seed=2, engine="fused")
+    fused = net.fit(X, y, epochs=2, batch_size=8, learning_rate=0.5, seed=2, engine="compiled")
     plain = twin.fit(X, y, epochs=2, batch_size=8, learning_rate=0.5, seed=2, engine="numpy")
     hidden = net.forward(X)[1][1]
     assert np.isin(np.round(hidden, 6), [0.0, 1.0]).mean() > 0.9        # the test reaches saturation
@@ -141,7 +141,7 @@ from deltaprop import Network
 from deltaprop.fast import compiled_kernels
 for dtype in (np.float32, np.float64):
     net = Network([6, 5, 3], ["sigmoid", "sigmoid"], seed=0, dtype=dtype)
-    net.fit(np.ones((20, 6)), np.arange(20) % 3, epochs=1, batch_size=5, engine="fused")
+    net.fit(np.ones((20, 6)), np.arange(20) % 3, epochs=1, batch_size=5, engine="compiled")
 seconds = time.perf_counter() - t
 stats = {name: getattr(compiled_kernels, name).stats for name in ("epoch", "forward_small")}
 print(json.dumps({"seconds": seconds, "misses": sum(sum(s.cache_misses.values()) for s in stats.values()),

@@ -54,8 +54,8 @@ def test_two_threads_train_as_one(rng, monkeypatch, dtype, sizes, activations, l
     net = Network(sizes, activations, loss=loss, dtype=dtype)
     monkeypatch.setattr(compiled, "THREADS", 2)
     assert compiled.threads_for(net, X.astype(dtype), batch) == 2           # the two-thread epoch is what runs
-    two, h2 = _train(monkeypatch, 2, "fused", sizes, activations, loss, dtype, X, Y, batch)
-    one, h1 = _train(monkeypatch, 1, "fused", sizes, activations, loss, dtype, X, Y, batch)
+    two, h2 = _train(monkeypatch, 2, "compiled", sizes, activations, loss, dtype, X, Y, batch)
+    one, h1 = _train(monkeypatch, 1, "compiled", sizes, activations, loss, dtype, X, Y, batch)
     ref, h0 = _train(monkeypatch, 1, "numpy", sizes, activations, loss, dtype, X, Y, batch)
     for a, b, c in zip(two.parameters(), one.parameters(), ref.parameters()):
         if dtype == np.float64 and batch <= compiled.SMALL_ROWS:
@@ -64,7 +64,7 @@ def test_two_threads_train_as_one(rng, monkeypatch, dtype, sizes, activations, l
             np.testing.assert_allclose(a, b, **TOL[dtype])
         np.testing.assert_allclose(a, c, **TOL[dtype])
     np.testing.assert_allclose(h2["loss"], h0["loss"], **TOL[dtype])
-    assert h2.engine == "fused" and "on 2 threads" in h2.engine_note and h1.engine_note is None
+    assert h2.engine == "compiled" and "on 2 threads" in h2.engine_note and h1.engine_note is None
     if "accuracy" in h0.epochs[0]:
         assert h2["accuracy"] == pytest.approx(h0["accuracy"], abs=1 / 203 + 1e-12)
 
@@ -95,7 +95,7 @@ def test_openblas_threads_come_back(rng, monkeypatch):
     before = blas._THREADS[0]()
     seen = []
     net = Network([40, 16, 3], seed=0)
-    net.fit(rng.normal(size=(50, 40)), rng.integers(0, 3, 50), epochs=1, batch_size=10, engine="fused",
+    net.fit(rng.normal(size=(50, 40)), rng.integers(0, 3, 50), epochs=1, batch_size=10, engine="compiled",
             callback=lambda epoch, record: seen.append(blas._THREADS[0]()))
     assert blas._THREADS[0]() == before and seen == [before]      # the callback runs between epochs
 

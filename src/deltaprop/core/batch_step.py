@@ -12,7 +12,18 @@ import math
 import numpy as np
 
 from .backprop import backward_pass, forward_pass
-from ..fast.numpy_sgd import backward_pass_sgd
+
+# Plain SGD's fused pass, ``backward_pass_sgd(layers, loss, Y, ws, grads, η)``: BP1–BP4 and the step in one pass.
+# The fast path plugs it in (deltaprop.fast.numpy_sgd, through use_fused_sgd when deltaprop.fast is imported, which
+# ``import deltaprop`` does); without it every optimiser takes backward_pass then step, with the same result.
+_fused_sgd = None
+
+
+def use_fused_sgd(backward_pass_sgd):
+    """Let :func:`train_batch` take plain SGD's steps with ``backward_pass_sgd`` (None: never); returns the old one."""
+    global _fused_sgd
+    old, _fused_sgd = _fused_sgd, backward_pass_sgd
+    return old
 
 
 class DivergenceError(FloatingPointError):
@@ -39,18 +50,18 @@ def train_batch(network, X, Y, optimizer, rng=None):
         overwritten by the next batch of the same size.
 
     Plain SGD without weight decay takes the fused path
-    (:func:`deltaprop.fast.numpy_sgd.backward_pass_sgd`); every other optimiser gets
+    (:func:`deltaprop.fast.numpy_sgd.backward_pass_sgd`, plugged in by :func:`use_fused_sgd`); every other optimiser gets
     the gradients of :func:`deltaprop.core.backprop.backward_pass` and applies them.
     """
     ws = network.workspace(X.shape[0], training=rng is not None)
     output = forward_pass(network.layers, X, ws, rng)                 # (n, d_L)
     grads = network.gradient_buffers()
     eta = optimizer.fusable_learning_rate()
-    if eta is None:
+    if eta is None or _fused_sgd is None:
         backward_pass(network.layers, network.loss, Y, ws, grads)
         optimizer.step(network.trainable_parameters(), _trainable_gradients(network, grads))
     else:
-        backward_pass_sgd(network.layers, network.loss, Y, ws, grads, eta)
+        _fused_sgd(network.layers, network.loss, Y, ws, grads, eta)
         optimizer.count_fused_step()
     return output
 

@@ -17,7 +17,7 @@ class History:
         self.epochs = []        # list of dicts, one per epoch
         self.stopped_epoch = None   # set when early stopping ended the run
         self.best_epoch = None      # set when early stopping restored the best weights
-        self.engine = "numpy"       # "numpy" or "fused" (the compiled epoch, deltaprop.fast.compiled_epoch)
+        self.engine = "numpy"       # "numpy" or "compiled" (the compiled epoch, deltaprop.fast.compiled_epoch)
         self.engine_note = None     # why the compiled epoch was not used, or that it ran on 2 threads
 
     def append(self, record):

@@ -23,6 +23,8 @@ training exactly.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from .validation import check_positive_float
@@ -41,6 +43,9 @@ class Optimizer:
 
     name = "optimizer"
     hyper_parameters = ()   # names of extra float hyper-parameters, saved in state_dict()
+    # Does the L2 term act as a factor 1 − ηλ/n on the weights each step?  True for the gradient-descent family;
+    # Adam divides the decayed gradient by its running RMS, so no such factor exists there.
+    decay_scales_weights = True
 
     def __init__(self, learning_rate, *, weight_decay=0.0):
         self.learning_rate = check_positive_float(learning_rate, "learning_rate")
@@ -74,6 +79,41 @@ class Optimizer:
     def update(self, index, param, grad):
         """Change ``param`` in place using ``grad`` (and ``self.state[index]``)."""
         raise NotImplementedError  # abstract
+
+    # -------------------------------------------------------- regularisation
+    def set_regularization(self, l2, n, l1=0.0):
+        """Nielsen's per-sample form (ch. 3, eq. 85 and the L1 cost): ``weight_decay = λ/n``, ``l1_decay = λ₁/n``.
+
+        ``l2``, ``l1`` are the ``λ`` of ``C = C_0 + (λ/2n) Σ w²`` and ``C = C_0 + (λ₁/n) Σ|w|``; ``n`` is the
+        training-set size.  The one place where ``λ/n`` is computed (``fit`` and the playground both call it).
+        """
+        n = int(n)
+        if n <= 0:
+            raise ValueError(f"the training-set size n must be positive, got {n}")
+        self.weight_decay = _regularization(l2, "weight decay") / n
+        self.l1_decay = _regularization(l1, "L1 decay") / n
+
+    def check_decay_step(self, l2, n):
+        """Refuse an L2 term ``λ`` over ``n`` samples that multiplies the weights by ``1 − ηλ/n ≤ 0`` every step
+        (they flip sign and grow); only where the term is such a factor (:attr:`decay_scales_weights`)."""
+        shrink = 1.0 - self.learning_rate * l2 / n
+        if self.decay_scales_weights and shrink <= 0:
+            raise ValueError(f"weight decay λ = {l2:g} with η = {self.learning_rate:g} and n = {n} multiplies the "
+                             f"weights by 1 − ηλ/n = {shrink:.3g} every step (they flip sign and grow); "
+                             f"use λ < n/η = {n / self.learning_rate:.3g}")
+
+    @contextmanager
+    def regularized(self, l2, n):
+        """``weight_decay = λ/n`` (checked) while the block runs; the optimiser's own value comes back afterwards,
+        also when the block raises.  :func:`deltaprop.core.training.fit` trains inside it."""
+        own = self.weight_decay
+        try:
+            l2, n = _regularization(l2, "weight decay"), int(n)
+            self.check_decay_step(l2, n)
+            self.weight_decay = l2 / n
+            yield self
+        finally:
+            self.weight_decay = own
 
     def fusable_learning_rate(self):
         """``η`` if this optimiser's step may be fused into backprop; else None.
@@ -225,6 +265,7 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    decay_scales_weights = False
     hyper_parameters = ("beta1", "beta2", "epsilon")
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, *, weight_decay=0.0):
@@ -288,3 +329,10 @@ def get_optimizer(name, learning_rate, **options):
     if unknown:
         raise ValueError(f"optimizer {key!r} does not take {', '.join(unknown)}; valid: {', '.join(sorted(allowed))}")
     return cls(learning_rate, **options)
+
+
+def _regularization(value, what):
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{what} must be a finite number >= 0, got {value}")
+    return value
