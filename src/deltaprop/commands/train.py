@@ -21,6 +21,7 @@ from ..io.atomic_writes import atomic_write, remove_stale_temporaries
 from ..data.loaders import load_data
 from ..core.diagnostics import summary_line
 from ..data.preprocessing import train_validation_split
+from ..core.losses import default_loss
 from ..core.optimizers import OPTIMIZERS, get_optimizer
 from ..io.persistence import load_checkpoint, save_checkpoint, save_model
 from .progress import ProgressBar, epoch_summary
@@ -89,8 +90,7 @@ def run(args):
     task = (f"classification ({n_outputs} classes)" if classification
             else f"regression (real-valued targets, {n_outputs} column{'s' if n_outputs > 1 else ''})")
     if config["loss"] is None:                     # the task decides, and the header says so
-        config["loss"] = "cross-entropy" if classification and n_outputs > 1 else \
-            "binary-cross-entropy" if classification else "quadratic"
+        config["loss"] = default_loss(n_outputs, classification)
     if network is None:
         network = _pipeline.build_network(config, X.shape[1], n_outputs, classification)
     for message in _pipeline.pairing_warnings(network):

@@ -18,13 +18,16 @@ Everything that trains, explains, checks gradients or draws asks this module:
   every boundary where targets come in:
 
   - cross-entropy ``C = −Σ_j y_j ln a_j``: each target row is a probability
-    distribution (entries ≥ 0, summing to 1).  We *refuse* other rows rather
+    distribution (entries in [0, 1], summing to 1).  We *refuse* other rows rather
     than quietly differentiate them: a row like ``[1, 1, 0]`` is almost always
     multi-label data given to a softmax (use sigmoid + binary cross-entropy),
     and negative entries make the cost unbounded below;
   - binary cross-entropy: every target in [0, 1];
   - quadratic: any finite number.
-* **When BP1 collapses to ``δ^L = a − y``** (:meth:`Loss.fuses_with`):
+
+  A refused target raises :class:`TargetError` (a ``ValueError``) carrying the row, the value and the kind of
+  the fault, so a face can say it in its reader's language without restating the rule.
+* **When BP1 collapses to ``δ^L = a − y``** (:meth:`Loss.bp1_is_a_minus_y`):
 
   - sigmoid + binary cross-entropy: ``∇_a C = (a − y) / (a(1 − a))`` and
     ``σ'(z) = a(1 − a)`` cancel, for any target in [0, 1];
@@ -35,10 +38,14 @@ Everything that trains, explains, checks gradients or draws asks this module:
   :func:`output_error` computes BP1 with the fused form for those two pairs
   (faster, and free of the ``0/0`` that saturated outputs would produce) and
   the general product for every other pair.
-* **Which output activation a task gets by default** (:func:`default_output`).
+* **Which loss and output activation a task gets by default** (:func:`default_loss`, :func:`default_output`),
+  and **which losses real-valued targets allow** (:func:`check_regression_loss`: the quadratic cost only — the
+  cross-entropies read targets as probabilities).
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -47,7 +54,7 @@ class Loss:
     """Base class for costs ``C(a, y)``."""
 
     name = "loss"
-    fused_output = None     # output activation with which BP1 is simply a − y
+    a_minus_y_output = None     # the output activation with which BP1 is simply δ^L = a − y (the matched pair)
     needs_unit_interval = False     # outputs must lie in (0, 1): the cost takes ln a
 
     def value(self, a, y):
@@ -72,9 +79,14 @@ class Loss:
             raise ValueError(f"{self.name} takes ln a, so the output layer must give values in (0, 1) "
                              f"(sigmoid or softmax), got {activation.name}; use the quadratic cost for other outputs")
 
+    def bp1_is_a_minus_y(self, activation):
+        """True when BP1 for this cost after ``activation`` is ``δ^L = a − y`` (the matched pairs)."""
+        return activation.name == self.a_minus_y_output
+
     def fuses_with(self, activation):
-        """True when BP1 for this cost after ``activation`` is ``δ^L = a − y``."""
-        return activation.name == self.fused_output
+        """Deprecated name of :meth:`bp1_is_a_minus_y` (removed in the next release)."""
+        warnings.warn("Loss.fuses_with is deprecated; use Loss.bp1_is_a_minus_y", DeprecationWarning, stacklevel=2)
+        return self.bp1_is_a_minus_y(activation)
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -87,10 +99,28 @@ def output_error(loss, activation, z, a, y, out):
     for softmax with another cost, ``⊙ σ'(z)`` is the product with the
     softmax Jacobian.  ``y`` must have passed :meth:`Loss.check_targets`.
     """
-    if loss.fuses_with(activation):
+    if loss.bp1_is_a_minus_y(activation):
         return np.subtract(a, y, out=out)
     loss.gradient(a, y, out=out)                            # ∇_a C
     return activation.backward(z, a, out, out=out)          # ⊙ σ'(z^L)  (softmax: × Jacobian)
+
+
+def default_loss(n_outputs, classification):
+    """The loss a task gets unless the user chooses: several classes → cross-entropy (with a softmax output), one
+    class column → binary cross-entropy (sigmoid), real-valued targets → quadratic (Nielsen ch. 3's pairings)."""
+    if classification:
+        return "cross-entropy" if n_outputs > 1 else "binary-cross-entropy"
+    return "quadratic"
+
+
+def check_regression_loss(loss):
+    """Raise ``ValueError`` unless ``loss`` may train on real-valued targets: only the quadratic cost can (the
+    cross-entropies read each target as a probability, and a linear output has none).  Returns the loss."""
+    loss = get_loss(loss)
+    if loss.name != "quadratic":
+        raise ValueError(f"real-valued targets need the quadratic loss, not {loss.name} (a linear output has no "
+                         f"probabilities)")
+    return loss
 
 
 def default_output(loss, n_outputs, classification):
@@ -142,7 +172,7 @@ class BinaryCrossEntropy(Loss):
     """
 
     name = "binary-cross-entropy"
-    fused_output = "sigmoid"
+    a_minus_y_output = "sigmoid"
     needs_unit_interval = True
 
     def value(self, a, y):
@@ -159,11 +189,7 @@ class BinaryCrossEntropy(Loss):
         return -(y * np.log(a) + (1.0 - y) * np.log1p(-a))
 
     def check_targets(self, Y, name="Y"):
-        bad = ((Y < 0) | (Y > 1)).any(axis=1)
-        if bad.any():
-            row = _first_row(bad)
-            raise ValueError(f"{name} row {row} has {_worst(Y[row], lambda v: v < 0 or v > 1)}: binary-cross-entropy "
-                             f"targets must lie in [0, 1]")
+        _check_unit_interval(self, Y, name, "binary-cross-entropy targets must lie in [0, 1]")
         return Y
 
 
@@ -175,7 +201,7 @@ class CrossEntropy(Loss):
     """
 
     name = "cross-entropy"
-    fused_output = "softmax"
+    a_minus_y_output = "softmax"
     needs_unit_interval = True
 
     def value(self, a, y):
@@ -191,11 +217,9 @@ class CrossEntropy(Loss):
         return -(y * np.log(_clip_probability(a)))
 
     def check_targets(self, Y, name="Y"):
-        negative = (Y < 0).any(axis=1)
-        if negative.any():
-            row = _first_row(negative)
-            raise ValueError(f"{name} row {row} has {_worst(Y[row], lambda v: v < 0)}: cross-entropy targets "
-                             f"are probabilities (each >= 0, each row summing to 1)")
+        # a row with a negative entry is refused here; one whose entries are >= 0 but too large fails the sum below
+        _check_unit_interval(self, Y, name, "cross-entropy targets are probabilities (each in [0, 1], each row "
+                                            "summing to 1)", bad=(Y < 0).any(axis=1))
         sums = Y.sum(axis=1, dtype=np.float64)
         tolerance = 1000 * np.finfo(Y.dtype).eps * max(1, Y.shape[1])
         off = np.abs(sums - 1.0) > tolerance
@@ -203,14 +227,40 @@ class CrossEntropy(Loss):
             row = _first_row(off)
             hint = "; for one output unit use binary-cross-entropy" if Y.shape[1] == 1 else \
                    "; for several labels per sample use sigmoid outputs with binary-cross-entropy"
-            raise ValueError(f"{name} row {row} sums to {sums[row]:.6g}: cross-entropy targets are "
-                             f"probability rows summing to 1 (one-hot or a distribution){hint}")
+            raise TargetError(f"{name} row {row} sums to {sums[row]:.6g}: cross-entropy targets are "
+                              f"probability rows summing to 1 (one-hot or a distribution){hint}",
+                              loss=self.name, row=row, value=float(sums[row]), kind="sum")
         return Y
 
 
-def _worst(row, is_bad):
-    value = next(float(v) for v in row if is_bad(float(v)))
-    return f"the value {value:g}"
+class TargetError(ValueError):
+    """A target a cost is not defined for, said in English and as data a face can say in its own words.
+
+    Attributes
+    ----------
+    loss : str
+        The cost's name.
+    row : int
+        The first refused row (0-based).
+    value : float
+        ``kind="range"``: the row's first entry outside [0, 1]; ``kind="sum"``: the row's sum.
+    kind : {"range", "sum"}
+    """
+
+    def __init__(self, message, *, loss, row, value, kind):
+        super().__init__(message)
+        self.loss, self.row, self.value, self.kind = loss, row, value, kind
+
+
+def _check_unit_interval(loss, Y, name, rule, bad=None):
+    """Raise :class:`TargetError` (``kind="range"``) at the first ``bad`` row (default: holding a target outside
+    [0, 1]), naming its first entry outside [0, 1]."""
+    bad = ((Y < 0) | (Y > 1)).any(axis=1) if bad is None else bad
+    if bad.any():
+        row = _first_row(bad)
+        value = next(float(v) for v in Y[row] if not 0 <= v <= 1)
+        raise TargetError(f"{name} row {row} has the value {value:g}: {rule}", loss=loss.name, row=row, value=value,
+                          kind="range")
 
 
 LOSSES = {

@@ -115,7 +115,7 @@ class Trace:
 
     def fused(self):
         """True when BP1 collapses to ``δ^L = a^L − y`` (sigmoid + BCE, softmax + CE)."""
-        return self.network.loss.fuses_with(self.network.layers[-1].activation)
+        return self.network.loss.bp1_is_a_minus_y(self.network.layers[-1].activation)
 
     def error_into(self, l):
         """``(W^{l+1})ᵀ δ^{l+1}`` per sample, ``(n, d_l)``: the weighted sum inside BP2 for layer ``l < L``.

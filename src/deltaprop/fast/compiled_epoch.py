@@ -77,7 +77,7 @@ def unsupported(network, optimizer, dropout):
         if layer.activation.name not in _ACT or layer.activation.name == "softmax":
             return f"activation {layer.activation.name} in hidden layer {l}"
     out, loss = network.layers[-1].activation.name, network.loss.name
-    if not (loss == "quadratic" and out in _ACT and out != "softmax") and not network.loss.fuses_with(
+    if not (loss == "quadratic" and out in _ACT and out != "softmax") and not network.loss.bp1_is_a_minus_y(
             network.layers[-1].activation):
         return f"{out} output with the {loss} cost (only the matched pairs and element-wise + quadratic)"
     return None

@@ -68,7 +68,7 @@ def _bp1(network, output, Y, j, sample, delta):
     loss, activation = network.loss, network.layers[-1].activation
     grad_a = np.empty_like(output)
     loss.gradient(output, Y, out=grad_a)                   # ∇_a C per sample (not divided by n)
-    return {"loss": loss.name, "fused": loss.fuses_with(activation),
+    return {"loss": loss.name, "fused": loss.bp1_is_a_minus_y(activation),
             "elementwise": activation.elementwise,
             "a": float(output[sample, j]), "y": float(Y[sample, j]),
             "grad_a": float(grad_a[sample, j]), "delta": delta}

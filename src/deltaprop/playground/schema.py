@@ -12,7 +12,7 @@ import math
 
 from ..core.activations import ACTIVATIONS
 from ..data import SYNTHETIC_DATASETS
-from ..core.losses import LOSSES
+from ..core.losses import LOSSES, check_regression_loss
 from ..core.optimizers import OPTIMIZERS
 from .features import FEATURES
 
@@ -158,9 +158,17 @@ def validate_config(body):
     if not isinstance(activations, list) or len(activations) != len(hidden):
         raise RequestError(f"activations must be a list with one name per hidden layer ({len(hidden)})")
     out["activations"] = [check_choice(a, "every hidden activation", hidden_activations()) for a in activations]
-    if out["dataset"] == "regression" and out["loss"] != "quadratic":
-        raise RequestError("the regression dataset needs the quadratic loss (a linear output has no probabilities)")
+    if out["dataset"] == "regression":
+        check_regression(out["loss"])
     return out
+
+
+def check_regression(loss):
+    """:func:`deltaprop.core.losses.check_regression_loss`, as a :class:`RequestError`."""
+    try:
+        check_regression_loss(loss)               # the rule is the loss module's
+    except ValueError as error:
+        raise RequestError(str(error)) from None
 
 
 def neuron_ref(body, sizes):
