@@ -33,6 +33,7 @@ import time
 import numpy as np
 
 from ..core.activations import ACTIVATIONS
+from ..core.diagnostics import UNIT_HEALTH
 from ..core.losses import LOSSES
 from . import exports, schema
 from ..teach.nudge import nudge
@@ -252,7 +253,7 @@ def options():
         "datasets": list(schema.DATASETS), "presets": list(schema.PRESETS),
         "activations": schema.hidden_activations(), "all_activations": list(ACTIVATIONS),
         "losses": list(LOSSES), "optimizers": schema.optimizer_names(), "defaults": schema.DEFAULTS,
-        "features": list(FEATURES), "feature_labels": LABELS,
+        "features": list(FEATURES), "feature_labels": LABELS, "unit_health": UNIT_HEALTH.to_dict(),
         "limits": {"hidden_layers": schema.MAX_HIDDEN_LAYERS, "neurons": schema.MAX_NEURONS,
                    "samples": [schema.MIN_SAMPLES, schema.MAX_SAMPLES], "upload_bytes": schema.MAX_UPLOAD_BYTES,
                    "upload_rows": schema.MAX_UPLOAD_ROWS, "body_bytes": schema.MAX_BODY_BYTES},

@@ -67,15 +67,15 @@ export function neuronPanel(state, r) {
   return html + demonBlock(r, sup);
 }
 
-// "Saturated" / "inactive" badge: BP1 and BP2 multiply δ by σ′(z), so a tiny σ′ means slow learning.
-export const SATURATED = 0.01;
+// "Saturated" / "inactive" badge: BP1 and BP2 multiply δ by σ′(z), so a tiny σ′ means slow learning. Whether a
+// neuron is either is the library's one definition (deltaprop.core.diagnostics.UNIT_HEALTH), sent in the report.
 function badge(r, sup) {
   if (r.derivative === null) return "";
-  if ((r.activation === "sigmoid" || r.activation === "tanh") && Math.abs(r.derivative) < SATURATED) {
-    return `<p class="badge saturated">Saturated: σ′(z${sup}) = ${num(r.derivative)} &lt; ${SATURATED}. BP1 and BP2 multiply
+  if (r.saturated) {
+    return `<p class="badge saturated">Saturated: σ′(z${sup}) = ${num(r.derivative)} &lt; ${num(r.saturated_below)}. BP1 and BP2 multiply
       δ by σ′(z), so δ is tiny and this neuron's weights learn slowly (Nielsen ch. 2 and 3).</p>`;
   }
-  if (r.activation.includes("relu") && r.derivative === 0) {
+  if (r.inactive) {
     return `<p class="badge dead">Inactive: z${sup} ≤ 0 for this sample, σ′(z) = 0, so δ = 0 and no gradient reaches
       its incoming weights from it (a unit inactive for every sample is a "dead ReLU").</p>`;
   }
