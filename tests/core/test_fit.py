@@ -1,9 +1,11 @@
+"""fit(): learning, reproducibility, resume, early stopping, schedules, validation, hooks, divergence, errors —
+in one place (the NumPy loop itself: test_numpy_loop.py)."""
+
 import numpy as np
 import pytest
 
-from deltaprop import Network
+from deltaprop import SGD, Adam, Network
 from deltaprop.data import make_dataset
-from deltaprop.core import engines
 from deltaprop.core.training import DivergenceError, TrainingState, fit
 
 
@@ -78,33 +80,6 @@ def test_schedule_sets_each_epochs_rate(blobs):
     assert history["learning_rate"] == [0.8, 0.8, 0.4, 0.4]
 
 
-def test_progress_hook_runs_per_chunk_of_batches(blobs, monkeypatch):
-    X, y, _, _ = blobs                  # 180 samples of 2 float64 features: 16 bytes a row
-    calls = []
-    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
-    assert [c[:3] for c in calls] == [(1, 180, 180), (2, 180, 180)]     # all 180 rows fit one 1 MB chunk
-    monkeypatch.setattr(engines, "CHUNK_BYTES", 100 * 16)              # chunks of 2 batches of 50
-    calls.clear()
-    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
-    assert [c[:3] for c in calls] == [(1, 100, 180), (1, 180, 180), (2, 100, 180), (2, 180, 180)]
-    assert all(c[3] > 0 and 0 <= c[4] <= c[1] for c in calls)
-
-
-@pytest.mark.parametrize("chunk_bytes", [1, 16 * 16, 1 << 20])
-def test_chunk_size_does_not_change_the_run(blobs, monkeypatch, chunk_bytes):
-    """Chunks are whole batches, so the batches, the weights and the books are the same for any chunk size."""
-    X, y, _, _ = blobs
-    reference = _net(dropout=None)
-    ref_history = fit(reference, X, y, 2, 16, "sgd", 0.5, seed=3)      # 180 = 11 × 16 + 4
-    monkeypatch.setattr(engines, "CHUNK_BYTES", chunk_bytes)
-    net = _net(dropout=None)
-    history = fit(net, X, y, 2, 16, "sgd", 0.5, seed=3)
-    for a, b in zip(net.weights + net.biases, reference.weights + reference.biases):
-        np.testing.assert_array_equal(a, b)
-    np.testing.assert_allclose(history["loss"], ref_history["loss"], rtol=1e-12)
-    assert history["accuracy"] == ref_history["accuracy"]
-
-
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_divergence_keeps_last_finite_weights():
     X, y = make_dataset("regression", 64, seed=0)
@@ -112,3 +87,85 @@ def test_divergence_keeps_last_finite_weights():
     with pytest.raises(DivergenceError, match="smaller learning rate"):
         fit(net, X * 100, y * 1e3, 50, 8, "sgd", 10.0, seed=0)
     assert all(np.isfinite(p).all() for p in net.weights + net.biases)
+
+
+def test_learns_circles():
+    X, y = make_dataset("circles", 400, noise=0.02, seed=0)
+    net = Network([2, 16, 2], ["tanh", "softmax"], loss="cross-entropy", seed=0)
+    history = net.fit(X, y, epochs=60, batch_size=16, learning_rate=0.5, seed=0)
+    assert history["loss"][-1] < history["loss"][0] / 3
+    assert net.evaluate(X, y)["accuracy"] >= 0.95
+    assert history["accuracy"][-1] >= 0.9
+
+
+def test_same_seed_same_run_different_seed_different():
+    X, y = make_dataset("moons", 200, seed=1)
+    runs = []
+    for seed in (3, 3, 4):
+        net = Network([2, 8, 2], ["relu", "softmax"], loss="cross-entropy", seed=0)
+        net.fit(X, y, 3, 10, learning_rate=0.1, seed=seed)
+        runs.append(net.weights[0].copy())
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+
+
+def test_validation_data_and_callback():
+    X, y = make_dataset("blobs", 150, seed=0)
+    net = Network([2, 3], ["softmax"], loss="cross-entropy", seed=0)
+    seen = []
+    history = net.fit(X, y, 4, 32, learning_rate=0.5, validation_data=(X[:50], y[:50]),
+                      callback=lambda epoch, record: seen.append(epoch))
+    assert seen == [1, 2, 3, 4]
+    assert len(history) == 4 and len(history["val_loss"]) == 4 and "val_accuracy" in history.last()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(epochs=0, batch_size=4), "epochs must be a positive integer"),
+    (dict(epochs=1, batch_size=0), "batch_size must be a positive integer"),
+    (dict(epochs=1, batch_size=4, learning_rate=-0.1), "learning_rate must be a positive finite number"),
+    (dict(epochs=1, batch_size=4, learning_rate=0.0), "learning_rate must be a positive finite number"),
+    (dict(epochs=1, batch_size=4, optimizer="lbfgs"), "unknown optimizer 'lbfgs'; valid: sgd"),
+    (dict(epochs=1.5, batch_size=4), "epochs must be a positive integer"),
+])
+def test_bad_hyper_parameters(kwargs, message, rng):
+    net = Network([2, 1], seed=0)
+    with pytest.raises((ValueError, TypeError), match=message):
+        net.fit(rng.standard_normal((8, 2)), rng.uniform(0, 1, 8), **kwargs)
+
+
+@pytest.mark.parametrize("engine, where", [("numpy", "at epoch .*, batch"), ("auto", "epoch")])
+def test_divergence_stops_with_clear_error_and_keeps_finite_weights(rng, engine, where):
+    """The NumPy loop names the batch; the compiled epoch (engine auto, when numba is there) the epoch."""
+    X = rng.standard_normal((64, 2)) * 10
+    Y = rng.standard_normal((64, 1)) * 10
+    net = Network([2, 32, 1], ["relu", "linear"], seed=0)
+    with pytest.raises(DivergenceError, match=f"diverged .*{where}.* try a smaller "
+                                              f"learning rate"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            net.fit(X, Y, epochs=50, batch_size=8, learning_rate=5.0, seed=0, engine=engine)
+    assert all(np.isfinite(p).all() for p in net.weights + net.biases)
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.3, weight_decay=0.01), lambda: Adam(0.01)])
+def test_fit_leaves_the_callers_weight_decay_as_it_was(blobs, make):
+    """fit gives the optimiser λ/n for the run (Nielsen's form) and hands it back with its own value."""
+    X, y, _, _ = blobs
+    optimizer = make()
+    own = optimizer.weight_decay
+    seen = []
+    fit(_net(dropout=None), X, y, 2, 32, optimizer, weight_decay=0.9, seed=0,
+        callback=lambda epoch, record: seen.append(optimizer.weight_decay))
+    assert seen == [pytest.approx(0.9 / len(X))] * 2 and optimizer.weight_decay == own
+    with pytest.raises(ValueError, match="1 − ηλ/n"):
+        fit(_net(dropout=None), X, y, 1, 32, SGD(3.0), weight_decay=len(X))       # ηλ/n = 3: refused
+    assert Adam.decay_scales_weights is False                                       # no factor 1 − ηλ/n in Adam
+    fit(_net(dropout=None), X, y, 1, 32, Adam(3.0), weight_decay=len(X), seed=0)  # so Adam is not refused
+
+
+def test_the_old_engine_name_warns_and_runs_the_compiled_engine(blobs):
+    X, y, _, _ = blobs
+    with pytest.warns(DeprecationWarning, match="engine='fused' is deprecated.*engine='compiled'"):
+        history = fit(_net(dropout=None), X, y, 1, 32, seed=0, engine="fused")
+    assert history.engine == "compiled"
+    with pytest.raises(ValueError, match="unknown engine 'jit'; valid: auto, numpy, compiled"):
+        fit(_net(dropout=None), X, y, 1, 32, engine="jit")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..explain.exercise.grading import grade, read_answers
-from ..explain.exercise.i18n import say
+from ..explain.exercise import grade, read_answers, say
 from ..explain import LANGUAGES
 from ..io.safe_read import loads_json, read_text
 from ._args import positive_int

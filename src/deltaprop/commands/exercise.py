@@ -7,8 +7,7 @@ import os
 import sys
 
 from ..io.atomic_writes import write_text
-from ..explain.exercise import DEFAULT_ASK, exercise
-from ..explain.exercise.generate import LEVELS
+from ..explain.exercise import DEFAULT_ASK, LEVELS, exercise
 from ..explain import LANGUAGES
 from ._args import int_in_range, seed
 
@@ -44,7 +43,7 @@ def run(args):
     if args.format == "pdf":
         if not args.output:
             raise ValueError("--format pdf needs -o FILE.pdf")
-        from ..explain.exercise.pdf import html_to_pdf
+        from ..explain.exercise import html_to_pdf
         html_to_pdf(sheet.to_html(args.lang, interactive=False), args.output)
     elif args.output:
         write_text(args.output, sheet.render(args.format, args.lang))
@@ -67,7 +66,7 @@ def _class(args):
         sheet = exercise(args.level, args.seed + n - 1, ask=args.ask, student=n)
         name = os.path.join(args.output, f"sheet-{n:02d}{SUFFIX[args.format]}")
         if args.format == "pdf":
-            from ..explain.exercise.pdf import html_to_pdf
+            from ..explain.exercise import html_to_pdf
             html_to_pdf(sheet.to_html(args.lang, interactive=False, key=False), name)
         elif args.format == "json":
             write_text(name, sheet.to_json())

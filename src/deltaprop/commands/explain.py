@@ -8,12 +8,8 @@ from __future__ import annotations
 
 from ..teach import mazur
 from ..io.atomic_writes import write_text
-from ..explain import FORMATS, LANGUAGES, explain
+from ..explain import DETAILS, FORMATS, FORMS, LANGUAGES, MAX_STEPS, ExplainError, FixedDecimals, explain
 from ..explain import spec as spec_module
-from ..explain.build import DETAILS, FORMS
-from ..explain.errors import ExplainError
-from ..explain.expr import FixedDecimals
-from ..explain.model import MAX_STEPS
 from ._args import int_in_range
 from .errors import CommandError
 

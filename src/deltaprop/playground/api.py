@@ -37,7 +37,7 @@ from ..core.diagnostics import UNIT_HEALTH
 from ..core.losses import LOSSES
 from . import exports, schema
 from ..teach.nudge import nudge
-from ..explain.i18n import LANGUAGES
+from ..explain import LANGUAGES
 from .datasets import parse_csv
 from .lessons import catalogue
 from .features import FEATURES, LABELS

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 
-from ..explain.i18n import check_language, translate
+from ..explain import check_language, translate
 from .lessons import texts
 
 EQUATIONS = {

@@ -12,7 +12,7 @@ import json
 from functools import cache
 from importlib import resources
 
-from ...explain.i18n import check_language
+from ...explain import check_language
 from ...teach.nudge import nudge
 
 LESSONS = [
