@@ -164,8 +164,8 @@ def test_fit_leaves_the_callers_weight_decay_as_it_was(blobs, make):
 
 def test_the_old_engine_name_warns_and_runs_the_compiled_engine(blobs):
     X, y, _, _ = blobs
-    with pytest.warns(DeprecationWarning, match="engine='fused' is deprecated.*engine='compiled'"):
-        history = fit(_net(dropout=None), X, y, 1, 32, seed=0, engine="fused")
+    with pytest.warns(DeprecationWarning, match="engine='fused' is deprecated.*engine='compiled'"):  # relayout: keep
+        history = fit(_net(dropout=None), X, y, 1, 32, seed=0, engine="fused")  # relayout: keep (the deprecated name, on purpose)
     assert history.engine == "compiled"
     with pytest.raises(ValueError, match="unknown engine 'jit'; valid: auto, numpy, compiled"):
         fit(_net(dropout=None), X, y, 1, 32, engine="jit")

@@ -141,4 +141,4 @@ def test_the_task_rules_belong_to_the_losses():
 def test_the_old_name_of_the_matched_pair_predicate_warns():
     net = Network([2, 3], ["softmax"], loss="cross-entropy", seed=0)
     with pytest.warns(DeprecationWarning, match="bp1_is_a_minus_y"):
-        assert net.loss.fuses_with(net.layers[-1].activation)
+        assert net.loss.fuses_with(net.layers[-1].activation)  # relayout: keep

@@ -8,7 +8,7 @@ An engine is chosen once per run and has one method, ``train_epoch(epoch, order,
 it, and every engine is tested equal to the NumPy one.
 
 ``engine="auto"`` takes the first registered fast engine that can train the run and says why not otherwise
-(``history.engine_note``).  ``engine="fused"`` is the old name of ``"compiled"`` (deprecated; one release).
+(``history.engine_note``).  ``"fused"``, the old name of ``"compiled"``, still works (deprecated; one release).
 """
 
 from __future__ import annotations
