@@ -1,7 +1,12 @@
 """deltaprop: fully connected networks trained by backpropagation in tensor form.
 
 NumPy is the only dependency.  The four equations of backpropagation (BP1-BP4)
-live in :mod:`deltaprop.core.backprop`; everything else is built on them.
+live in :mod:`deltaprop.core.backprop`; everything else is built on them.  The folders
+say which part is which: ``core`` (the model, its equations, the training loop),
+``fast`` (speed only, tested equal to the core, plugged in below), ``teach``
+(oracles and teaching tools), ``io``, ``data``, ``interop``, then the faces
+``explain``, ``playground``, ``commands`` and ``sklearn`` (docs/architecture.md).
+This module is the façade: the public names, ``import deltaprop as dp``.
 
 >>> import deltaprop as dp
 >>> net = dp.Network([2, 8, 2], activations=["tanh", "softmax"], loss="cross-entropy", seed=0)
