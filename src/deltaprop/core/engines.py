@@ -14,6 +14,7 @@ it, and every engine is tested equal to the NumPy one.
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -136,8 +137,17 @@ def _current_name(name):
     if name in DEPRECATED_NAMES:
         new = DEPRECATED_NAMES[name]
         warnings.warn(f"engine={name!r} is deprecated and will be removed in the next release; "
-                      f"use engine={new!r}", DeprecationWarning, stacklevel=4)
+                      f"use engine={new!r}", DeprecationWarning, stacklevel=_outside_deltaprop())
         name = new
     if name not in engine_names():
         raise ValueError(f"unknown engine {name!r}; valid: {', '.join(engine_names())}")
     return name
+
+
+def _outside_deltaprop():
+    """The ``stacklevel`` of the first caller outside deltaprop (``fit`` or ``Network.fit``): the warning names the
+    user's line, and Python shows it there."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("deltaprop."):
+        frame, level = frame.f_back, level + 1
+    return level
