@@ -49,8 +49,11 @@ def test_every_accepted_combination_equals_the_numpy_path(rng, monkeypatch, dtyp
     """3 epochs, batches of 16 (a short last one), weight decay, a cosine schedule, frozen first-layer biases;
     weights, losses and accuracies compared after every combination."""
     from deltaprop.fast import blas_gemm as blas
+    from deltaprop.fast import thread_choice
     monkeypatch.setattr(compiled, "THREADS", threads)
     monkeypatch.setattr(blas, "threads", lambda: 2)
+    for reading, quiet in (("available_cpus", lambda: 2), ("load_average", lambda: 0.0), ("MIN_CORES", 0.0)):
+        monkeypatch.setattr(thread_choice, reading, quiet)      # two threads run even on a loaded test machine
     X = rng.normal(size=(50, 10))
     Y = np.eye(3)[rng.integers(0, 3, 50)]
     options = dict(epochs=3, batch_size=16, learning_rate=0.05, seed=9, weight_decay=0.3, schedule="cosine")

@@ -32,9 +32,14 @@ def _data(rng, n, sizes, loss):
 
 @pytest.fixture(autouse=True)
 def _blas_threads(monkeypatch):
-    """As on a machine with two cores or more, whatever this one has (compiled.THREADS is set per test)."""
+    """As on a quiet machine with two cores or more, whatever this one has and whatever else runs on it
+    (compiled.THREADS is set per test; the fall-back to one thread under load is tested in test_thread_choice.py)."""
     from deltaprop.fast import blas_gemm as blas
+    from deltaprop.fast import thread_choice
     monkeypatch.setattr(blas, "threads", lambda: 2)
+    monkeypatch.setattr(thread_choice, "available_cpus", lambda: 2)
+    monkeypatch.setattr(thread_choice, "load_average", lambda: 0.0)
+    monkeypatch.setattr(thread_choice, "MIN_CORES", 0.0)
 
 
 def _train(monkeypatch, threads, engine, sizes, activations, loss, dtype, X, Y, batch):

@@ -87,14 +87,15 @@ def unsupported(network, optimizer, dropout):
     return None
 
 
-def train_epoch(network, X, Y, labels, order, batch_size, optimizer):
-    """One epoch of plain SGD on ``(X, Y)`` in ``order``: updates the network in place.
+def train_epoch(network, X, Y, labels, order, batch_size, optimizer, threads=None):
+    """One epoch of plain SGD on ``(X, Y)`` in ``order``: updates the network in place.  ``threads``: 1 or 2 (the
+    engine's choice for this epoch, :mod:`deltaprop.fast.thread_choice`); None: :func:`threads_for`'s.
 
     Returns ``(loss_sum, correct)`` as :func:`deltaprop.core.training.fit` books them: the sum over samples of the
     per-sample cost computed before each batch's step, and the count of correct labels (0 when ``labels`` is None).
     """
     B = min(batch_size, X.shape[0])
-    two = threads_for(network, X, batch_size) == 2
+    two = (threads_for(network, X, batch_size) if threads is None else threads) == 2
     e = epoch_struct(network, X, Y, labels, order, B, optimizer, two)
     if two:
         loss_sum, correct = _two_threads(network, e)

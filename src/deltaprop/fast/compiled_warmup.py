@@ -41,13 +41,15 @@ _PREPARED = {}          # signature key → Preparation, one per process
 _LOCK = threading.Lock()
 
 
-def signature_key(network, X, Y, batch_size):
+def signature_key(network, X, Y, batch_size, threads=None):
     """What decides the kernel's machine code: ``(dtype name, layers, threads, X's form, Y's form)``; an array's
-    form is ``"C"`` (C-contiguous) or ``"A"`` (strided), with ``"-ro"`` added when it is read-only."""
+    form is ``"C"`` (C-contiguous) or ``"A"`` (strided), with ``"-ro"`` added when it is read-only.  ``threads``:
+    None for :func:`~deltaprop.fast.compiled_epoch.threads_for`'s choice."""
     def form(array):
         return ("C" if array.flags.c_contiguous else "A") + ("" if array.flags.writeable else "-ro")
-    return (np.dtype(network.dtype).name, len(network.layers), compiled.threads_for(network, X, batch_size),
-            form(X), form(Y))
+    if threads is None:
+        threads = compiled.threads_for(network, X, batch_size)
+    return np.dtype(network.dtype).name, len(network.layers), threads, form(X), form(Y)
 
 
 class Preparation:
@@ -114,10 +116,10 @@ class Preparation:
         self._done.set()
 
 
-def prepare(network, X, Y, batch_size, wait):
-    """The :class:`Preparation` of the kernel this run needs, started if new (in the background unless
-    ``wait``; then ready or raising on return)."""
-    key = signature_key(network, X, Y, batch_size)
+def prepare(network, X, Y, batch_size, wait, threads=None):
+    """The :class:`Preparation` of the kernel this run needs (on ``threads`` threads; None: the shapes' choice),
+    started if new (in the background unless ``wait``; then ready or raising on return)."""
+    key = signature_key(network, X, Y, batch_size, threads)
     with _LOCK:
         preparation = _PREPARED.get(key)
         fresh = preparation is None or (wait and preparation.failed())
