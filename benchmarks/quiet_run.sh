@@ -25,8 +25,8 @@
 # The host's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for these commands only (`env -u`; the benchmarks also
 # unset them themselves and say so); nothing is exported, the caller's shell keeps them.
 # GEMM_CANDIDATES: colon-separated folders holding the candidate packages (pip install --target DIR
-# scipy-openblas64 scipy-openblas32 blis; pip install --prefix DIR2 mkl: then DIR2/lib/libmkl_rt.so.2 is found
-# through MKL_LIB). Default: /tmp/gemm-cands and MKL_LIB=/tmp/gemm-prefix/lib/libmkl_rt.so.2 where they exist.
+# scipy-openblas64 scipy-openblas32 blis) and MKL_LIB the path of MKL's libmkl_rt (pip install --prefix DIR2 mkl:
+# DIR2/lib/libmkl_rt.so.3). Default: /tmp/gemm-cands and /tmp/gemm-prefix/lib/libmkl_rt.so.*, where they exist.
 set -u
 cd "$(dirname "$0")/.."
 QUICK=0
@@ -61,9 +61,9 @@ else
 fi
 
 GEMM_CANDIDATES=${GEMM_CANDIDATES:-/tmp/gemm-cands}
-MKL_LIB=${MKL_LIB:-/tmp/gemm-prefix/lib/libmkl_rt.so.2}
+MKL_LIB=${MKL_LIB:-$(ls /tmp/gemm-prefix/lib/libmkl_rt.so.* 2>/dev/null | head -1)}
 gemm_args=()
-[ -e "$MKL_LIB" ] && gemm_args+=(--lib "mkl=$MKL_LIB")
+[ -n "$MKL_LIB" ] && [ -e "$MKL_LIB" ] && gemm_args+=(--lib "mkl=$MKL_LIB")
 [ $QUICK -eq 1 ] && gemm_args+=(--rounds 1 --repeats 1 --dtypes float32)
 log "start gemm (candidates from $GEMM_CANDIDATES${gemm_args:+, ${gemm_args[*]}})"
 PYTHONPATH="${PYTHONPATH:+$PYTHONPATH:}$GEMM_CANDIDATES" clean timeout $(( QUICK ? 300 : 45 )) $PY benchmarks/gemm.py "${gemm_args[@]}" \
