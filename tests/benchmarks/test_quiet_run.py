@@ -65,6 +65,9 @@ def test_a_slow_or_inaccurate_best_run_fails_and_missing_steps_are_not_run(tmp_p
     assert counts == {"PASS": 0, "FAIL": 2, "NOT RUN": 3}
     _write(tmp_path, bench=False, tta=False, best=(0.9081, "250.0"))
     assert "**FAIL** | test accuracy 0.9081 in 250.0 s" in quiet_summary.summary(str(tmp_path))[0]
+    (tmp_path / "best.json").unlink()
+    (tmp_path / "best.time").write_text("300.2\n")                     # stopped at the script's 300 s limit
+    assert "**FAIL** | no result after 300.2 s" in quiet_summary.summary(str(tmp_path))[0]
 
 
 def test_quiet_run_script_is_valid_bash_and_unsets_the_overrides_for_its_commands_only():
