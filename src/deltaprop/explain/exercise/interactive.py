@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .render import PRINT_STYLE, num, outline
+from .render import PRINT_STYLE, ROOT, num, outline, scoped_style
 from .i18n import messages, say
 
 SCRIPT = r"""
@@ -101,6 +101,7 @@ def render(ex, lang):
     data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{STYLE}</style></head><body>{''.join(parts)}"
+            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{scoped_style(STYLE)}</style></head>"
+            f'<body class="deltaprop-page"><div class="{ROOT}">{"".join(parts)}</div>'
             f'<script type="application/json" id="sheet-data">{data}</script><script>{SCRIPT}</script>'
             f"</body></html>\n")

@@ -13,6 +13,7 @@ from ..latex import plain_tex as tex
 from ..latex import preamble
 from .questions import Symbol
 from .i18n import say
+from ..css import scope_css
 
 EQUATIONS = ("eq_forward", "eq_BP1", "eq_BP2", "eq_BP3", "eq_BP4", "eq_update")
 
@@ -164,5 +165,13 @@ def printable(ex, lang, key=True):
                      f"</table></section>")
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{PRINT_STYLE}</style></head>"
-            f"<body>{''.join(parts)}</body></html>\n")
+            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{scoped_style(PRINT_STYLE)}</style></head>"
+            f'<body class="deltaprop-page"><div class="{ROOT}">{"".join(parts)}</div></body></html>\n')
+
+
+ROOT = "deltaprop-exercise"      # every rule of the sheets' styles applies inside this class only (explain/css.py)
+
+
+def scoped_style(style):
+    """``style`` scoped under :data:`ROOT`, after the rule for the standalone page's ``<body>``."""
+    return ".deltaprop-page { margin: 0; }\n" + scope_css(style, "." + ROOT)
