@@ -1,0 +1,124 @@
+// The playground page inside a notebook output (anywidget): the page's own index.html, style.css and JavaScript
+// modules, unchanged, in an <iframe> (its styles cannot touch the notebook, its ids cannot collide with another
+// widget's).  Only the transport differs: inside the iframe, fetch("/api/...") and new EventSource(".../events")
+// are answered by the kernel through widget messages (widget.py: the same playground/api.py as the page server).
+
+// Rewrite every quoted "/static/NAME" or "./NAME" that names a shipped file into a blob: URL of that file, modules
+// first rewritten the same way (so app.js imports the blob of draw.js, and so on).
+function blobUrls(files) {
+  const urls = {};
+  const names = Object.keys(files).map((path) => path.slice("/static/".length));
+  const pattern = new RegExp(`(["'])(?:\\./|/static/)(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})\\1`, "g");
+  const rewrite = (text, seen) => text.replace(pattern, (_, quote, name) => `${quote}${url(name, seen)}${quote}`);
+  const url = (name, seen = new Set()) => {
+    if (urls[name]) return urls[name];
+    if (seen.has(name)) throw new Error(`import cycle through ${name}`);
+    seen.add(name);
+    const text = files[`/static/${name}`];
+    const type = name.endsWith(".js") ? "text/javascript" : name.endsWith(".css") ? "text/css"
+      : name.endsWith(".svg") ? "image/svg+xml" : "text/plain";
+    const body = name.endsWith(".js") || name.endsWith(".css") ? rewrite(text, seen) : text;
+    urls[name] = URL.createObjectURL(new Blob([body], { type }));
+    return urls[name];
+  };
+  return { rewrite: (text) => rewrite(text, new Set()), urls };
+}
+
+// Runs first inside the iframe, before the page's modules: the page's fetch and EventSource, over the bridge.
+const SHIM = `<script>(() => {
+  const bridge = window.frameElement.__deltaprop;
+  const pageFetch = window.fetch.bind(window);
+  window.fetch = async (input, init = {}) => {
+    const url = new URL(typeof input === "string" ? input : input.url, "http://notebook.invalid/");
+    if (!url.pathname.startsWith("/api/")) return pageFetch(input, init);
+    let body = init.body;
+    if (body !== undefined && body !== null && typeof body !== "string") body = await new Response(body).text();
+    const reply = await bridge.request(init.method || "GET", url.pathname + url.search, body ?? null);
+    return new Response(reply.body, { status: reply.status, headers: { "Content-Type": reply.type } });
+  };
+  window.EventSource = class {
+    constructor(url) {
+      this.url = url; this.readyState = 1; this.listeners = {};
+      this.stop = bridge.subscribe((data) => this.emit("state", data));
+    }
+    addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
+    removeEventListener(type, listener) { this.listeners[type] = (this.listeners[type] || []).filter((l) => l !== listener); }
+    emit(type, data) { for (const listener of this.listeners[type] || []) listener(new MessageEvent(type, { data })); }
+    close() { this.readyState = 2; this.stop(); }
+  };
+  // The page keeps its configuration in the address (#...); an about:srcdoc frame has none to change.
+  const replaceState = history.replaceState.bind(history);
+  history.replaceState = (state, title, url) => { try { replaceState(state, title, url); } catch { /* no address */ } };
+  // Downloads (the model file, the worked example) are API replies: fetch them and save them as files.
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest && event.target.closest('a[href^="/api/"]');
+    if (!link) return;
+    event.preventDefault();
+    const reply = await fetch(link.getAttribute("href"));
+    const save = document.createElement("a");
+    save.href = URL.createObjectURL(await reply.blob());
+    save.download = link.getAttribute("download") || link.getAttribute("href").split("/").pop();
+    save.click();
+  }, true);
+})();</script>`;
+
+// In a notebook the data, the layers and the loss are the learner's (changed in Python): the page's controls for
+// them are hidden; the language of the explained step and the diagnostics stays.
+const NOTEBOOK_STYLE = `<style>
+.panel.data > :not(.lesson-bar), #lesson, #share, #add-layer, #remove-layer, #mazur, #no-preset,
+label:has(> #loss), label:has(> #seed) { display: none !important; }
+</style>`;
+
+function pageDocument(files) {
+  const { rewrite } = blobUrls(files);
+  const html = rewrite(files["/static/index.html"]);
+  return html.replace(/<head>/i, `<head>${SHIM}`).replace(/<\/head>/i, `${NOTEBOOK_STYLE}</head>`);
+}
+
+export default {
+  render({ model, el }) {
+    const pending = new Map(), listeners = new Set();
+    let next = 0;
+    const onMessage = (message, buffers) => {
+      const body = buffers && buffers[0] ? buffers[0] : new DataView(new ArrayBuffer(0));
+      if (message.kind === "response") {
+        const resolve = pending.get(message.id);
+        pending.delete(message.id);
+        if (resolve) resolve({ status: message.status, type: message.type, body });
+      } else if (message.kind === "state") {
+        const text = new TextDecoder().decode(body);
+        for (const listener of listeners) listener(text);
+      }
+    };
+    model.on("msg:custom", onMessage);
+    const bridge = {
+      request(method, url, body) {
+        const id = ++next;
+        return new Promise((resolve) => {
+          pending.set(id, resolve);
+          model.send({ kind: "request", id, method, url, body });
+        });
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        model.send({ kind: "subscribe" });
+        return () => listeners.delete(listener);
+      },
+    };
+    const frame = document.createElement("iframe");
+    frame.__deltaprop = bridge;
+    frame.className = "deltaprop-playground";
+    frame.title = "deltaprop playground";
+    frame.style.cssText = `width: 100%; height: ${model.get("height")}px; border: 0; display: block;`;
+    frame.srcdoc = pageDocument(model.get("files"));
+    // Fit the iframe to the page it holds, so the notebook scrolls, not the frame.
+    frame.addEventListener("load", () => {
+      const doc = frame.contentDocument;
+      const fit = () => { frame.style.height = `${Math.max(400, doc.documentElement.scrollHeight)}px`; };
+      new ResizeObserver(fit).observe(doc.body);
+      fit();
+    });
+    el.appendChild(frame);
+    return () => { model.off("msg:custom", onMessage); listeners.clear(); pending.clear(); };
+  },
+};
