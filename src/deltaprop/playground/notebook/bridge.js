@@ -67,6 +67,8 @@ const SHIM = `<script>(() => {
 const NOTEBOOK_STYLE = `<style>
 .panel.data > :not(.lesson-bar), #lesson, #share, #add-layer, #remove-layer, #mazur, #no-preset,
 label:has(> #loss), label:has(> #seed) { display: none !important; }
+.panel.data .lesson-bar::before { content: "Language · 语言 · 言語 · langue"; margin-right: .6em; font-size: .85em; }
+.panel.data .lesson-bar { display: flex; align-items: center; }
 </style>`;
 
 function pageDocument(files) {
