@@ -40,6 +40,19 @@ def _open_playground(network, X, y, **options):
 
 Network.playground_opener = _open_playground     # net.playground(X, y) (the core never imports the playground)
 
+
+def _notebook_view(obj):
+    """The interactive view of an explanation or an exercise inside a Jupyter kernel ({} elsewhere, or without
+    anywidget): deltaprop.playground.notebook.views, imported when first shown."""
+    try:
+        from .playground.notebook import views
+    except ImportError:
+        return {}
+    return views.mimebundle(obj)
+
+
+explain.Explanation.notebook_view = exercise.Exercise.notebook_view = _notebook_view
+
 __all__ = [
     "ACTIVATIONS", "Activation", "Dense", "DivergenceError", "Gradients", "History", "LOSSES", "Loss",
     "Network", "OPTIMIZERS", "Optimizer", "SGD", "fit", "get_activation", "get_loss", "get_optimizer",

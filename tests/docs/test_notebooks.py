@@ -36,7 +36,8 @@ def test_the_notebook_runs_headless(path, tmp_path):
     assert not [o for o in outputs if o.output_type == "error"]
     if path.name == "notebook-playground.ipynb":
         kinds = [set(o.get("data", {})) for o in outputs]
-        assert sum(WIDGET in k for k in kinds) == 2                      # dp.playground and net.playground
+        # dp.playground, the explained step, the exercise sheet and net.playground
+        assert sum(WIDGET in k for k in kinds) == 4
         html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
         assert any("deltaprop-network" in h for h in html)               # the network drawn
         assert any('class="deltaprop-explanation"' in h for h in html)   # the explained step

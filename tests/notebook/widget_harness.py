@@ -13,36 +13,50 @@ import json
 import queue
 from pathlib import Path
 
-import deltaprop.playground.notebook.widget as widget_module
-
 ORIGIN = "http://notebook.test"
 HOST_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>course notebook</title>
 <style>body { margin: 24px; font: 17px/1.4 Georgia, serif; color: #222; } h1 { font-size: 29px; color: #7c2d12; }</style>
+<link rel="stylesheet" href="/widget.css">
 </head><body><h1 id="course">Week 3 · Backpropagation</h1><p id="para">Run the cell below.</p>
 <div id="output"></div><script type="module">
-const src = await (await fetch("/bridge.js")).text();
-const bridge = await import(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
-const files = JSON.parse(await (await fetch("/files.json")).text());
-const handlers = [];
+const src = await (await fetch("/widget.js")).text();
+const widget = await import(URL.createObjectURL(new Blob([src], { type: "text/javascript" })));
+const state = JSON.parse(await (await fetch("/state.json")).text());
+const handlers = {};
+const fire = (event, ...args) => { for (const handler of handlers[event] || []) handler(...args); };
 const deliver = (messages) => {
   for (const [content, b64] of messages) {
+    if (content.__state__) {                       // the kernel changed synced traits
+      for (const [key, value] of Object.entries(content.__state__)) {
+        if (JSON.stringify(state[key]) !== JSON.stringify(value)) { state[key] = value; fire(`change:${key}`); }
+      }
+      continue;
+    }
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    for (const handler of handlers) handler(content, [new DataView(bytes.buffer)]);
+    fire("msg:custom", content, [new DataView(bytes.buffer)]);
   }
 };
+const dirty = {};
 const model = {
-  get: (key) => ({ files, height: 900 })[key],
-  on: (event, handler) => { if (event === "msg:custom") handlers.push(handler); },
-  off: () => {},
+  get: (key) => state[key],
+  set: (key, value) => { state[key] = value; dirty[key] = value; },
+  save_changes: async () => {
+    const changes = { ...dirty };
+    for (const key of Object.keys(dirty)) delete dirty[key];
+    deliver(await window.kernel_send(JSON.stringify({ __state__: changes })));
+  },
+  on: (event, handler) => { (handlers[event] ||= []).push(handler); },
+  off: (event, handler) => { handlers[event] = (handlers[event] || []).filter((h) => h !== handler); },
   send: async (content) => deliver(await window.kernel_send(JSON.stringify(content))),
 };
 setInterval(async () => deliver(await window.kernel_poll()), 40);
-bridge.default.render({ model, el: document.getElementById("output") });
+widget.default.render({ model, el: document.getElementById("output") });
+window.widgetRendered = true;
 </script></body></html>"""
 
 
 class Kernel:
-    """The widget's side of the comm: messages in, the widget's replies and stream out (as base64 buffers)."""
+    """The widget's side of the comm: custom messages and trait changes in; replies, stream and state out."""
 
     def __init__(self, widget):
         self.widget, self.outbox = widget, queue.Queue()
@@ -50,7 +64,13 @@ class Kernel:
             [content, base64.b64encode(bytes(buffers[0]) if buffers else b"").decode("ascii")])
 
     def receive(self, text):
-        self.widget._on_message(self.widget, json.loads(text), [])
+        content = json.loads(text)
+        if "__state__" in content:
+            for key, value in content["__state__"].items():
+                setattr(self.widget, key, value)
+            self.outbox.put([{"__state__": synced(self.widget)}, ""])
+        else:
+            self.widget._on_message(self.widget, content, [])
         return self.drain()
 
     def drain(self):
@@ -62,6 +82,15 @@ class Kernel:
                 return out
 
 
+def synced(widget):
+    """The widget's synced traits (what anywidget's model holds), without its code."""
+    return {key: value for key, value in widget.get_state().items() if key not in ("_esm", "_css")}
+
+
+def _text(value):
+    return Path(value).read_text(encoding="utf-8") if isinstance(value, Path) else str(value or "")
+
+
 def open_widget(browser, widget, viewport=(1300, 900)):
     """A page showing ``widget`` in a notebook-like host page; returns ``(page, errors)``."""
     kernel = Kernel(widget)
@@ -69,10 +98,9 @@ def open_widget(browser, widget, viewport=(1300, 900)):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    files = json.dumps(widget.files)
-    bridge = Path(widget_module.__file__).with_name("bridge.js").read_text(encoding="utf-8")
-    routes = {"/": ("text/html", HOST_PAGE), "/bridge.js": ("text/javascript", bridge),
-              "/files.json": ("application/json", files)}
+    routes = {"/": ("text/html", HOST_PAGE), "/widget.js": ("text/javascript", _text(widget._esm)),
+              "/widget.css": ("text/css", _text(getattr(widget, "_css", ""))),
+              "/state.json": ("application/json", json.dumps(synced(widget)))}
 
     def serve(route):
         path = route.request.url[len(ORIGIN):] or "/"
@@ -85,6 +113,7 @@ def open_widget(browser, widget, viewport=(1300, 900)):
     page.expose_function("kernel_send", kernel.receive)
     page.expose_function("kernel_poll", kernel.drain)
     page.goto(f"{ORIGIN}/")
+    page.wait_for_function("window.widgetRendered === true")
     return page, errors
 
 

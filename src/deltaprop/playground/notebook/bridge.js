@@ -116,7 +116,7 @@ export default {
     // Fit the iframe to the page it holds, so the notebook scrolls, not the frame.
     frame.addEventListener("load", () => {
       const doc = frame.contentDocument;
-      const fit = () => { frame.style.height = `${Math.max(400, doc.documentElement.scrollHeight)}px`; };
+      const fit = () => { frame.style.height = `${Math.min(6000, Math.max(400, doc.documentElement.scrollHeight))}px`; };
       new ResizeObserver(fit).observe(doc.body);
       fit();
     });
