@@ -216,3 +216,34 @@ def test_play_streams_the_kernels_training_and_the_next_cell_continues_from_it(b
     finally:
         page.close()
         widget.close()
+
+
+@pytest.mark.browser
+def test_other_input_sizes_get_a_sample_table_and_the_confusion_counts(browser, output_dir):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 5))
+    y = (X[:, 0] + X[:, 3] > 0).astype(np.int64)
+    net = dp.Network([5, 3, 2], ["tanh", "softmax"], loss="cross-entropy", seed=0)
+    widget = dp.playground(net, X, y, learning_rate=0.3)
+    page, errors = open_widget(browser, widget)
+    try:
+        page_frame = frame(page)
+        page_frame.click("#epoch-btn")
+        page_frame.wait_for_function("window.playground.state.epoch === 1")
+        page.wait_for_selector(".deltaprop-samples table.confusion")
+        page.wait_for_timeout(300)                               # the state after the epoch, and its table
+        predicted = net.predict(X).argmax(axis=1)
+        confusion = np.zeros((2, 2), dtype=int)
+        np.add.at(confusion, (y, predicted), 1)
+        cells = page.locator(".deltaprop-samples table.confusion td").all_inner_texts()
+        shown = np.array([int(c) for c in cells]).reshape(2, 3)[:, 1:]
+        np.testing.assert_array_equal(shown, confusion)
+        first = page.locator(".deltaprop-samples table.samples tr").nth(1).locator("td").all_inner_texts()
+        assert first[0] == "0" and [float(v) for v in first[1:6]] == pytest.approx(X[0], abs=5e-5)
+        assert int(first[6]) == y[0] and int(first[7]) == predicted[0]
+        assert page_frame.evaluate("window.playground.state.inputs") == ["x1", "x2", "x3", "x4", "x5"]
+        page.screenshot(path=f"{output_dir}/notebook-widget-five-inputs.png", full_page=True)
+        assert errors == []
+    finally:
+        page.close()
+        widget.close()

@@ -77,9 +77,35 @@ function pageDocument(files) {
   return html.replace(/<head>/i, `<head>${SHIM}`).replace(/<\/head>/i, `${NOTEBOOK_STYLE}</head>`);
 }
 
+// Inputs other than two have no plane to draw: below the page, the first samples with target and prediction and,
+// for classes, the confusion counts (rows: true class, columns: predicted), from the kernel's current weights.
+const CELL = "padding: 2px 8px; text-align: right; border-bottom: 1px solid #e2e8f0;";
+function drawSamples(box, report) {
+  const fmt = (v) => (Number.isInteger(v) ? String(v) : Number(v).toFixed(4));
+  const row = (cells, head = false) => `<tr>${cells.map((c) => `<${head ? "th" : "td"} style="${CELL}">${c}</${head ? "th" : "td"}>`).join("")}</tr>`;
+  let html = `<div style="font: 13px/1.4 system-ui, sans-serif; color: #1e293b; padding: 8px 0;">`;
+  if (report.confusion) {
+    const k = report.confusion.length;
+    const right = report.confusion.reduce((sum, r, i) => sum + r[i], 0);
+    html += `<p style="margin: 4px 0;"><b>Confusion on the ${report.n} training samples</b> (rows: true class, `
+      + `columns: predicted) · ${right} of ${report.n} right</p><table class="confusion" style="border-collapse: collapse;">`
+      + row(["", ...Array.from({ length: k }, (_, j) => `→ ${j}`)], true)
+      + report.confusion.map((r, i) => row([`${i}`, ...r.map(String)])).join("") + "</table>";
+  }
+  html += `<p style="margin: 8px 0 4px;"><b>The first ${report.rows.length} samples</b></p>`
+    + `<table class="samples" style="border-collapse: collapse;">`
+    + row(["#", ...report.inputs, "target", "predicted"], true)
+    + report.rows.map((r) => row([r.index, ...r.x.map(fmt), fmt(r.target), fmt(r.predicted)])).join("") + "</table></div>";
+  box.innerHTML = html;
+  box.hidden = false;
+}
+
 export default {
   render({ model, el }) {
     const pending = new Map(), listeners = new Set();
+    const samples = document.createElement("div");
+    samples.className = "deltaprop-samples";
+    samples.hidden = true;
     let next = 0;
     const onMessage = (message, buffers) => {
       const body = buffers && buffers[0] ? buffers[0] : new DataView(new ArrayBuffer(0));
@@ -87,6 +113,8 @@ export default {
         const resolve = pending.get(message.id);
         pending.delete(message.id);
         if (resolve) resolve({ status: message.status, type: message.type, body });
+      } else if (message.kind === "samples") {
+        drawSamples(samples, message);
       } else if (message.kind === "state") {
         const text = new TextDecoder().decode(body);
         for (const listener of listeners) listener(text);
@@ -120,7 +148,7 @@ export default {
       new ResizeObserver(fit).observe(doc.body);
       fit();
     });
-    el.appendChild(frame);
+    el.append(frame, samples);
     return () => { model.off("msg:custom", onMessage); listeners.clear(); pending.clear(); };
   },
 };

@@ -28,13 +28,17 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import anywidget
+import numpy as np
 import traitlets
 
 from ..api import Api, error_response, json_response, parse_json
 from ..schema import RequestError
 from ..server import FRAME_INTERVAL, KEEPALIVE_SECONDS, static_files
 from ..snapshot import snapshot
+from ...labels import outputs_to_labels
 from .learner import FIXED_MESSAGE, LearnerSession
+
+SAMPLE_ROWS = 12        # samples listed in the table shown for inputs other than two
 
 TEXT_TYPES = ("text/", "application/javascript", "image/svg+xml", "application/json")
 
@@ -93,6 +97,26 @@ class PlaygroundWidget(anywidget.AnyWidget):
         with self.session.lock:
             return self._relabel(json_response({"session": self.session_id, **snapshot(self.session)})).body
 
+    def samples_report(self):
+        """For inputs other than two (no plane to draw): the first samples with target and prediction, and for
+        classes the confusion counts ``[true][predicted]`` over the training data, from the current weights."""
+        with self.session.lock:
+            data, net = self.session.data, self.session.network
+            outputs = net.predict(data.X_train)                                       # (n, d_L)
+            classes = data.n_classes > 0
+            predicted = outputs_to_labels(outputs) if classes else outputs[:, 0]
+            rows = [{"index": i, "x": data.X_train[i].tolist(), "target": _plain(data.labels_train[i]),
+                     "predicted": _plain(predicted[i]), "output": outputs[i].tolist()}
+                    for i in range(min(SAMPLE_ROWS, len(data.X_train)))]
+            report = {"kind": "samples", "inputs": self._inputs, "rows": rows, "n": len(data.X_train),
+                      "version": self.session.version}
+            if classes:
+                k = data.n_classes
+                confusion = np.zeros((k, k), dtype=np.int64)
+                np.add.at(confusion, (data.labels_train.astype(np.int64), predicted.astype(np.int64)), 1)
+                report["confusion"] = confusion.tolist()
+            return report
+
     def _state(self, status):
         with self.session.lock:
             return self._relabel(json_response({"session": self.session_id,
@@ -133,6 +157,8 @@ class PlaygroundWidget(anywidget.AnyWidget):
                 sent = self.session.version
                 self.session.last_seen = time.monotonic()
             self.send({"kind": "state"}, buffers=[self.state_message()])
+            if self._inputs is not None:
+                self.send(json.loads(json.dumps(self.samples_report())))
             time.sleep(FRAME_INTERVAL)
 
     def close(self):
@@ -142,3 +168,8 @@ class PlaygroundWidget(anywidget.AnyWidget):
         with self.session.changed:
             self.session.changed.notify_all()
         super().close()
+
+
+def _plain(value):
+    value = float(value)
+    return int(value) if value.is_integer() else value
