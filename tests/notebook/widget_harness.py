@@ -15,7 +15,8 @@ from pathlib import Path
 
 ORIGIN = "http://notebook.test"
 HOST_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>course notebook</title>
-<style>body { margin: 24px; font: 17px/1.4 Georgia, serif; color: #222; } h1 { font-size: 29px; color: #7c2d12; }</style>
+<style>body { margin: 24px; font: 17px/1.4 Georgia, serif; color: #222; }
+h1 { font-size: 29px; color: #7c2d12; }</style>
 <link rel="stylesheet" href="/widget.css">
 </head><body><h1 id="course">Week 3 · Backpropagation</h1><p id="para">Run the cell below.</p>
 <div id="output"></div><script type="module">
