@@ -92,6 +92,8 @@ def test_the_learners_net_is_trained_in_place_or_a_copy():
     assert not np.array_equal(net.weights[0], start[0])
     widget.handle("POST", f"/api/sessions/{widget.session_id}/reset", b"")
     assert all(np.array_equal(a, b) for a, b in zip(net.weights, start))      # Reset: back to where it opened
+    model = widget.handle("GET", f"/api/sessions/{widget.session_id}/export/model")     # the page's Export model
+    assert model.status == 200 and model.body[:2] == b"PK"                              # an .npz of net
     other = dp.playground(net, X, y, copy=True)
     other.handle("POST", f"/api/sessions/{other.session_id}/epoch", b"{}")
     assert other.network is not net and all(np.array_equal(a, b) for a, b in zip(net.weights, start))
