@@ -3,6 +3,7 @@
 The test starts ``jupyter lab --no-browser`` on a loopback port with a token, opens the example notebook, runs its
 cells with Shift+Enter, steps the playground widget with real clicks, opens a neuron, and then asks the kernel
 (in a new cell, typed in) for its ``net``'s weights and the engine's z, a, δ: they must equal what the widget shows.
+Then Play (the kernel trains in a thread and streams states over the comm), Pause, and the kernel's weights again.
 """
 
 import json
@@ -125,6 +126,26 @@ def test_a_student_steps_the_widget_in_jupyterlab_and_the_kernel_agrees(browser,
         np.testing.assert_allclose(shown["z"], kernel["z"], rtol=5e-9)
         np.testing.assert_allclose(shown["a"], kernel["a"], rtol=5e-9)
         np.testing.assert_allclose(shown["delta"], kernel["d"], rtol=5e-9)
+
+        # Play: the kernel trains in its own thread and streams each state to the widget over the comm
+        widget.locator("#play").click()
+        page_frame.wait_for_function("window.playground.state.epoch >= 2", timeout=60000)
+        widget.locator("#play").click()
+        page_frame.wait_for_function("!window.playground.state.playing", timeout=30000)
+        page.wait_for_timeout(500)
+        state = page_frame.evaluate("window.playground.state")
+        page.locator(".jp-Cell").last.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")
+        page.keyboard.press("Enter")
+        page.keyboard.type(CHECK.replace("'CHECK'", "'AGAIN'"))
+        page.keyboard.press("Shift+Enter")
+        output = page.locator(".jp-OutputArea-output", has_text="AGAIN").last
+        output.wait_for(timeout=60000)
+        kernel = json.loads(output.inner_text().strip()[len("AGAIN"):])
+        assert kernel["steps"] == state["steps"] > 1
+        for mine, theirs in zip(kernel["w"], state["network"]["weights"]):
+            np.testing.assert_array_equal(np.array(mine), np.array(theirs))
 
         assert page.locator(heading).first.evaluate(style) == before          # the notebook's heading kept its style
         assert errors == []

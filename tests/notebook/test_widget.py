@@ -244,6 +244,11 @@ def test_other_input_sizes_get_a_sample_table_and_the_confusion_counts(browser, 
         assert first[0] == "0" and [float(v) for v in first[1:6]] == pytest.approx(X[0], abs=5e-5)
         assert int(first[6]) == y[0] and int(first[7]) == predicted[0]
         assert page_frame.evaluate("window.playground.state.inputs") == ["x1", "x2", "x3", "x4", "x5"]
+        page_frame.select_option("#lesson-lang", "fr")          # the page's language: the table follows
+        page.wait_for_selector(".deltaprop-samples [lang='fr']")
+        assert page.locator(".deltaprop-samples table.samples th").all_inner_texts()[-2:] == ["cible", "prédiction"]
+        assert page.locator(".deltaprop-samples table.samples tr").nth(1).locator("td").nth(1).inner_text() == \
+            f"{X[0, 0]:.4f}".replace(".", ",")                  # 0,1257: French decimals
         page.screenshot(path=f"{output_dir}/notebook-widget-five-inputs.png", full_page=True)
         assert errors == []
     finally:

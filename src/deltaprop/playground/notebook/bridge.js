@@ -78,23 +78,41 @@ function pageDocument(files) {
 }
 
 // Inputs other than two have no plane to draw: below the page, the first samples with target and prediction and,
-// for classes, the confusion counts (rows: true class, columns: predicted), from the kernel's current weights.
+// for classes, the confusion counts (rows: true class, columns: predicted), from the kernel's current weights, in
+// the language chosen in the page.
+const WORDS = {
+  en: { confusion: (n) => `Confusion on the ${n} training samples`, axes: "rows: true class, columns: predicted",
+        right: (r, n) => `${r} of ${n} right`, first: (k) => `The first ${k} samples`, target: "target",
+        predicted: "predicted", open: "(", close: ")", sep: " · " },
+  zh: { confusion: (n) => `${n} 个训练样本上的混淆矩阵`, axes: "行：真实类别，列：预测类别",
+        right: (r, n) => `${n} 个中正确 ${r} 个`, first: (k) => `前 ${k} 个样本`, target: "目标", predicted: "预测",
+        open: "（", close: "）", sep: " · " },
+  ja: { confusion: (n) => `訓練サンプル ${n} 個の混同行列`, axes: "行：正解クラス、列：予測クラス",
+        right: (r, n) => `${n} 個中 ${r} 個正解`, first: (k) => `最初の ${k} 個のサンプル`, target: "目標値",
+        predicted: "予測", open: "（", close: "）", sep: " · " },
+  fr: { confusion: (n) => `Matrice de confusion sur les ${n} exemples d’entraînement`,
+        axes: "lignes\u202f: classe vraie, colonnes\u202f: classe prédite", right: (r, n) => `${r} sur ${n} justes`,
+        first: (k) => `Les ${k} premiers exemples`, target: "cible", predicted: "prédiction", open: " (", close: ")",
+        sep: " · " },
+};
 const CELL = "padding: 2px 8px; text-align: right; border-bottom: 1px solid #e2e8f0;";
-function drawSamples(box, report) {
-  const fmt = (v) => (Number.isInteger(v) ? String(v) : Number(v).toFixed(4));
+function drawSamples(box, report, lang) {
+  const w = WORDS[lang] || WORDS.en;
+  const fmt = (v) => (Number.isInteger(v) ? String(v)
+    : Number(v).toLocaleString(lang, { minimumFractionDigits: 4, maximumFractionDigits: 4, useGrouping: false }));
   const row = (cells, head = false) => `<tr>${cells.map((c) => `<${head ? "th" : "td"} style="${CELL}">${c}</${head ? "th" : "td"}>`).join("")}</tr>`;
-  let html = `<div style="font: 13px/1.4 system-ui, sans-serif; color: #1e293b; padding: 8px 0;">`;
+  let html = `<div lang="${lang}" style="font: 13px/1.4 system-ui, sans-serif; color: #1e293b; padding: 8px 0;">`;
   if (report.confusion) {
     const k = report.confusion.length;
     const right = report.confusion.reduce((sum, r, i) => sum + r[i], 0);
-    html += `<p style="margin: 4px 0;"><b>Confusion on the ${report.n} training samples</b> (rows: true class, `
-      + `columns: predicted) · ${right} of ${report.n} right</p><table class="confusion" style="border-collapse: collapse;">`
+    html += `<p style="margin: 4px 0;"><b>${w.confusion(report.n)}</b>${w.open}${w.axes}${w.close}${w.sep}`
+      + `${w.right(right, report.n)}</p><table class="confusion" style="border-collapse: collapse;">`
       + row(["", ...Array.from({ length: k }, (_, j) => `→ ${j}`)], true)
       + report.confusion.map((r, i) => row([`${i}`, ...r.map(String)])).join("") + "</table>";
   }
-  html += `<p style="margin: 8px 0 4px;"><b>The first ${report.rows.length} samples</b></p>`
+  html += `<p style="margin: 8px 0 4px;"><b>${w.first(report.rows.length)}</b></p>`
     + `<table class="samples" style="border-collapse: collapse;">`
-    + row(["#", ...report.inputs, "target", "predicted"], true)
+    + row(["#", ...report.inputs, w.target, w.predicted], true)
     + report.rows.map((r) => row([r.index, ...r.x.map(fmt), fmt(r.target), fmt(r.predicted)])).join("") + "</table></div>";
   box.innerHTML = html;
   box.hidden = false;
@@ -106,6 +124,8 @@ export default {
     const samples = document.createElement("div");
     samples.className = "deltaprop-samples";
     samples.hidden = true;
+    let lastReport = null;
+    const language = () => frame.contentDocument?.getElementById("lesson-lang")?.value || "en";
     let next = 0;
     const onMessage = (message, buffers) => {
       const body = buffers && buffers[0] ? buffers[0] : new DataView(new ArrayBuffer(0));
@@ -114,7 +134,8 @@ export default {
         pending.delete(message.id);
         if (resolve) resolve({ status: message.status, type: message.type, body });
       } else if (message.kind === "samples") {
-        drawSamples(samples, message);
+        lastReport = message;
+        drawSamples(samples, message, language());
       } else if (message.kind === "state") {
         const text = new TextDecoder().decode(body);
         for (const listener of listeners) listener(text);
@@ -147,6 +168,9 @@ export default {
       const fit = () => { frame.style.height = `${Math.min(6000, Math.max(400, doc.documentElement.scrollHeight))}px`; };
       new ResizeObserver(fit).observe(doc.body);
       fit();
+      doc.getElementById("lesson-lang")?.addEventListener("change", () => {
+        if (lastReport) drawSamples(samples, lastReport, language());
+      });
     });
     el.append(frame, samples);
     return () => { model.off("msg:custom", onMessage); listeners.clear(); pending.clear(); };
