@@ -203,3 +203,18 @@ def test_bad_options_are_named(blobs, option, value, message):
     with pytest.raises(ValueError, match=message):
         DeltapropClassifier((4,), epochs=1, **{option: value}).fit(X, y)
     assert not hasattr(DeltapropClassifier(), "coefs_")
+
+
+def test_batch_size_auto_is_mlpclassifiers_min_200_n(monkeypatch):
+    import deltaprop.sklearn as module
+    X, y = make_dataset("moons", 300, noise=0.2, seed=0)
+    seen, fit = [], module._fit
+    monkeypatch.setattr(module, "_fit", lambda network, X_, T, epochs, batch, *args, **kwargs: seen.append(batch)
+                        or fit(network, X_, T, epochs, batch, *args, **kwargs))
+    ours = DeltapropClassifier((4,), epochs=1, batch_size="auto", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X, y)
+        ours.set_params(early_stopping=True).fit(X, y)          # 270 training rows after the split
+        ours.set_params(early_stopping=False).fit(X[:50], y[:50])
+    assert seen == [200, 200, 50]
