@@ -78,6 +78,7 @@ def test_the_sheet_is_marked_in_the_kernel_by_the_grader(browser, output_dir, mo
     try:
         frame = page.frame_locator("iframe.deltaprop-exercise-view")
         item = frame.locator(f'li[data-id="{first["id"]}"]')
+        assert "marked in the notebook's kernel" in frame.locator("body").inner_text()
         item.locator("input").fill(repr(first["value"]))
         item.locator("button.check").click()
         item.locator(".feedback.right").wait_for()

@@ -14,6 +14,7 @@ widgets):
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 
 import anywidget
@@ -26,6 +27,15 @@ from ...explain.i18n import LANGUAGES
 from ...explain.naming import names_for
 
 NUMBERINGS = ("deltaprop", "nielsen")
+# In the notebook the sheet's note on checking says where the marking happens (instead of "in this page").
+IN_KERNEL = {
+    "en": "Each answer is marked in the notebook's kernel by the grader of deltaprop check (tolerance 0.5 % or "
+          "0.0005).",
+    "fr": "Chaque réponse est notée dans le noyau du notebook par le correcteur de deltaprop check (tolérance 0,5 % "
+          "ou 0,0005).",
+    "ja": "答えはノートブックのカーネルで、deltaprop check と同じ採点器が確認します（許容誤差 0.5% または 0.0005）。",
+    "zh": "每个答案都由笔记本内核中与 deltaprop check 相同的评分程序批改（容差 0.5% 或 0.0005）。",
+}
 HERE = Path(__file__).parent
 
 
@@ -96,7 +106,10 @@ class ExerciseView(anywidget.AnyWidget):
     lang = traitlets.Unicode("en").tag(sync=True)
 
     def __init__(self, exercise, lang="en", **kwargs):
-        super().__init__(lang=lang, page=exercise.to_html(lang=lang), **kwargs)
+        page = exercise.to_html(lang=lang)
+        offline = escape(messages(lang)["offline"])
+        super().__init__(lang=lang, page=page.replace(offline, escape(IN_KERNEL.get(lang, IN_KERNEL["en"]))),
+                         **kwargs)
         self.exercise = exercise
         self.marked = {}
         self.on_msg(self._on_message)
