@@ -29,9 +29,15 @@ def test_there_are_example_notebooks():
     assert [p.name for p in EXAMPLES] == ["notebook-playground.ipynb"]
 
 
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """Each example notebook, run once."""
+    return {path.name: execute(path, tmp_path_factory.mktemp(path.stem)) for path in EXAMPLES}
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
-def test_the_notebook_runs_headless(path, tmp_path):
-    notebook = execute(path, tmp_path)
+def test_the_notebook_runs_headless(path, executed):
+    notebook = executed[path.name]
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     if path.name == "notebook-playground.ipynb":
@@ -45,3 +51,12 @@ def test_the_notebook_runs_headless(path, tmp_path):
         assert "after 30 more epochs" in text and "stopped after" in text
         accuracy = float(text.split("→ ")[1].split()[0])
         assert accuracy > 0.85
+
+
+def test_an_html_export_without_widget_state_shows_the_static_explanation(executed):
+    # JupyterLab saves no widget state by default: nbconvert then falls back to the explanation's own HTML
+    nbconvert = pytest.importorskip("nbconvert")
+    notebook = nbformat.from_dict(executed["notebook-playground.ipynb"])
+    notebook.metadata.pop("widgets", None)
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(notebook)
+    assert page.count('<div class="deltaprop-explanation" lang="en">') == 1
