@@ -178,6 +178,11 @@ def test_step_in_the_widget_trains_the_kernels_net_and_shows_the_engines_numbers
         np.testing.assert_allclose(numbers("#inspector td.a"), acts[1][:, 2], rtol=5e-9)
         np.testing.assert_allclose(numbers("#inspector td.delta"), grads.deltas[0][:, 2], rtol=5e-9)
         assert "BP2" in page_frame.inner_text("#inspector")
+        # more neurons: the learner's layers change in Python; the page says so and nothing changes
+        page_frame.locator("#diagram button.mini").first.click()
+        page_frame.wait_for_selector("#error:not([hidden])")
+        assert "change hidden in Python" in page_frame.inner_text("#error")
+        assert net.sizes == [2, 4, 2]
         # the explained step opens on the same batch
         page_frame.click("#explain-step")
         page_frame.wait_for_selector("#stepper:not([hidden])")
