@@ -12,10 +12,14 @@ optional extra ``deltaprop[sklearn]`` and is imported only by this module.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import train_test_split
     from sklearn.utils.multiclass import check_classification_targets
     from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 except ImportError as exc:          # pragma: no cover - depends on the environment
@@ -27,12 +31,21 @@ from .core.optimizers import get_optimizer
 from .core.training import fit as _fit
 
 
+class _Converged(Exception):
+    """Raised by the per-epoch hook to end ``fit`` when the stopping rule fires."""
+
+
+# scikit-learn's names for our output activations (MLPClassifier.out_activation_)
+_SKLEARN_OUTPUT = {"softmax": "softmax", "sigmoid": "logistic", "linear": "identity"}
+
+
 class _DeltapropBase(BaseEstimator):
     """Hyper-parameters shared by both estimators (see :class:`DeltapropClassifier`)."""
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", optimizer="adam", learning_rate=1e-3,
                  batch_size=32, epochs=100, weight_decay=0.0, dropout=0.0, momentum=0.9, schedule=None,
-                 init="auto", dtype="float64", random_state=None):
+                 init="auto", dtype="float64", shuffle=True, tol=1e-4, n_iter_no_change=10, early_stopping=False,
+                 validation_fraction=0.1, warm_start=False, verbose=False, random_state=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.optimizer = optimizer
@@ -45,19 +58,64 @@ class _DeltapropBase(BaseEstimator):
         self.schedule = schedule
         self.init = init
         self.dtype = dtype
+        self.shuffle = shuffle
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.verbose = verbose
         self.random_state = random_state
 
     # subclasses set these; the output activation is the loss module's choice for the task
     _classification = None
     _loss = None
 
+    # -- MLPClassifier's fitted attributes, read from the network (views: they are its arrays) --------------------
+    @property
+    def coefs_(self):
+        """Weight matrices in scikit-learn's layout, ``coefs_[i]`` of shape ``(n_in, n_out)`` (views of ``W.T``)."""
+        return [layer.weights.T for layer in self._fitted_network().layers]
+
+    @property
+    def intercepts_(self):
+        """Bias vectors, ``intercepts_[i]`` of shape ``(n_out,)`` (the network's own arrays)."""
+        return [layer.biases for layer in self._fitted_network().layers]
+
+    @property
+    def n_layers_(self):
+        return len(self._fitted_network().sizes)
+
+    @property
+    def n_outputs_(self):
+        return self._fitted_network().sizes[-1]
+
+    @property
+    def out_activation_(self):
+        return _SKLEARN_OUTPUT[self._fitted_network().layers[-1].activation.name]
+
+    def _fitted_network(self):
+        if "network_" not in self.__dict__:
+            raise AttributeError(f"this {type(self).__name__} is not fitted yet: call fit first")
+        return self.network_
+
+    # -- building ------------------------------------------------------------------------------------------------
     def _seed(self):
         if self.random_state is None or isinstance(self.random_state, (int, np.integer)):
             return self.random_state
         return int(self.random_state.integers(2**31)) if hasattr(self.random_state, "integers") \
             else int(self.random_state.randint(2**31))
 
-    def _new_network(self, n_features, n_outputs):
+    def _check_options(self):
+        if not (isinstance(self.tol, (int, float, np.number)) and np.isfinite(self.tol) and self.tol >= 0):
+            raise ValueError(f"tol must be a finite number >= 0, got {self.tol!r}")
+        if not (isinstance(self.n_iter_no_change, (int, np.integer)) and self.n_iter_no_change >= 1):
+            raise ValueError(f"n_iter_no_change must be an integer >= 1, got {self.n_iter_no_change!r}")
+        if not (isinstance(self.validation_fraction, (int, float, np.number)) and 0 < self.validation_fraction < 1):
+            raise ValueError(f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
+
+    def _start(self, n_features, n_outputs):
+        """A new network and optimiser, and MLPClassifier's books set to their start."""
         hidden = [int(h) for h in np.atleast_1d(self.hidden_layer_sizes)] if self.hidden_layer_sizes is not None \
             else []
         sizes = [n_features, *hidden, n_outputs]
@@ -66,22 +124,93 @@ class _DeltapropBase(BaseEstimator):
         self._fit_seed_ = self._seed()
         self._epochs_done_ = 0
         dropout = float(self.dropout) if hidden else None
-        return Network(sizes, activations, loss=self._loss, init=self.init, seed=self._fit_seed_,
-                       dtype=np.dtype(self.dtype), dropout=dropout if dropout else None)
+        self.network_ = Network(sizes, activations, loss=self._loss, init=self.init, seed=self._fit_seed_,
+                                dtype=np.dtype(self.dtype), dropout=dropout if dropout else None)
+        self.optimizer_ = self._new_optimizer()
+        self.n_iter_, self.t_ = 0, 0
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self.best_loss_ = None if self.early_stopping else np.inf
 
     def _new_optimizer(self):
         options = {"momentum": self.momentum} if self.optimizer in ("momentum", "nesterov") else {}
         return get_optimizer(self.optimizer, self.learning_rate, **options)
 
-    def _train(self, X, T, epochs):
-        # A different shuffling seed per partial_fit call, yet reproducible from random_state.
+    def _fresh(self, incremental):
+        """Start a new network? (MLPClassifier: unless ``warm_start`` or ``partial_fit`` finds one.)"""
+        return "network_" not in self.__dict__ or not (self.warm_start or incremental)
+
+    # -- training: MLPClassifier's loop, its books and its stopping rule -------------------------------------------
+    def _train(self, X, T, y, epochs, incremental):
+        """Train on ``X``/targets ``T`` (``y``: the labels/targets ``score`` takes); ``epochs`` at most."""
+        self._check_options()
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if not incremental:
+            self.optimizer_ = self._new_optimizer()         # as MLPClassifier: fit starts a new optimiser
+        validation = None
+        if self.early_stopping:
+            X, X_val, T, _, _, y_val = self._split(X, T, y)
+            validation = (X_val, y_val)
+            self._best_parameters = [p.copy() for p in self.network_.parameters()]
+        batch = min(200, len(X)) if self.batch_size == "auto" else self.batch_size
+        self.n_iter_ = 0
         seed = None if self._fit_seed_ is None else self._fit_seed_ + self._epochs_done_
-        history = _fit(self.network_, X, T, epochs, self.batch_size, self.optimizer_, seed=seed,
-                       weight_decay=self.weight_decay, schedule=self.schedule)
-        self._epochs_done_ += epochs
-        self.loss_curve_ = getattr(self, "loss_curve_", []) + history["loss"]
-        self.loss_ = self.loss_curve_[-1]
+        try:
+            _fit(self.network_, X, T, epochs, batch, self.optimizer_, seed=seed, shuffle=self.shuffle,
+                 weight_decay=self.weight_decay, schedule=self.schedule,
+                 callback=lambda epoch, record: self._after_epoch(record["loss"], len(X), validation, incremental))
+            if not incremental:
+                warnings.warn(f"Stochastic Optimizer: Maximum iterations ({epochs}) reached and the optimization "
+                              "hasn't converged yet.", ConvergenceWarning)
+        except _Converged:
+            pass
+        finally:
+            self._epochs_done_ += self.n_iter_
+        if self.early_stopping:
+            for param, best in zip(self.network_.parameters(), self._best_parameters):
+                param[...] = best
         return self
+
+    def _split(self, X, T, y):
+        """MLPClassifier's validation split: ``validation_fraction`` held out, stratified for a classifier."""
+        stratify = y if self._classification else None
+        parts = train_test_split(X, T, y, test_size=self.validation_fraction, random_state=self._fit_seed_,
+                                 stratify=stratify)
+        if parts[1].shape[0] < 2:
+            raise ValueError("The validation set is too small. Increase 'validation_fraction' or the size of your "
+                             "dataset.")
+        return parts
+
+    def _after_epoch(self, loss, n, validation, incremental):
+        """MLPClassifier's books after one epoch, then its rule: stop when the count exceeds ``n_iter_no_change``."""
+        self.n_iter_ += 1
+        self.t_ += n
+        self.loss_ = loss
+        self.loss_curve_.append(loss)
+        if self.verbose:
+            print("Iteration %d, loss = %.8f" % (self.n_iter_, loss))
+        if validation is not None:
+            score = self.score(*validation)
+            self.validation_scores_.append(score)
+            if self.verbose:
+                print("Validation score: %f" % score)
+            worse = score < self.best_validation_score_ + self.tol
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                self._best_parameters = [p.copy() for p in self.network_.parameters()]
+        else:
+            worse = loss > self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, loss)
+        self._no_improvement_count = self._no_improvement_count + 1 if worse else 0
+        if self._no_improvement_count > self.n_iter_no_change and not incremental:
+            if self.verbose:
+                what = "Validation score" if validation is not None else "Training loss"
+                print("%s did not improve more than tol=%f for %d consecutive epochs. Stopping."
+                      % (what, self.tol, self.n_iter_no_change))
+            raise _Converged
 
     def _outputs(self, X):
         check_is_fitted(self, "network_")
@@ -109,16 +238,25 @@ class _DeltapropBase(BaseEstimator):
 class DeltapropClassifier(ClassifierMixin, _DeltapropBase):
     """A fully connected classifier: hidden layers of ``activation``, softmax + cross-entropy output.
 
+    The parameters, the fitted attributes and the training loop follow
+    :class:`sklearn.neural_network.MLPClassifier` (docs/training.md has the
+    table of names); where the names differ, deltaprop's are used.
+
     Parameters
     ----------
     hidden_layer_sizes : tuple of int, default (100,)
     activation : str, default "relu"
-        Hidden-layer activation (:mod:`deltaprop.core.activations`).
+        Hidden-layer activation (:mod:`deltaprop.core.activations`; ``"logistic"``, ``"identity"`` are aliases).
     optimizer : {"sgd", "momentum", "nesterov", "adam"}, default "adam"
+        MLPClassifier's ``solver`` (and ``nesterovs_momentum``).
     learning_rate : float, default 1e-3
-    batch_size, epochs : int
+        MLPClassifier's ``learning_rate_init``.
+    batch_size : int or "auto", default 32
+        ``"auto"`` is ``min(200, n_samples)``, as in MLPClassifier.
+    epochs : int, default 100
+        The most epochs one ``fit`` runs (MLPClassifier's ``max_iter``).
     weight_decay : float
-        L2 ``λ`` in Nielsen's form (``λ/n``).
+        L2 ``λ`` in Nielsen's form (``λ/n``, ``n`` the training samples).
     dropout : float
         Dropout rate of every hidden layer.
     momentum : float
@@ -127,47 +265,80 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropBase):
         ``"cosine"``, ``"step:10:0.5"`` ...
     init : str
     dtype : {"float64", "float32"}
+    shuffle : bool, default True
+        Visit the samples in a new order each epoch.
+    tol : float, default 1e-4
+    n_iter_no_change : int, default 10
+        MLPClassifier's stopping rule: after each epoch, an epoch that does not improve the best training
+        loss by more than ``tol`` (the best validation score, with ``early_stopping``) adds 1 to a count, any
+        other epoch sets it to 0; training stops when the count exceeds ``n_iter_no_change``.  When ``fit``
+        runs all ``epochs`` without stopping it warns with ``ConvergenceWarning``.
+    early_stopping : bool, default False
+        Hold out ``validation_fraction`` of the data (stratified), watch its accuracy (R² for the regressor)
+        and keep the weights of the best epoch.  Not with ``partial_fit``.
+    validation_fraction : float, default 0.1
+    warm_start : bool, default False
+        ``fit`` continues from the fitted weights (same classes) instead of starting anew; as in
+        MLPClassifier, it starts a new optimiser and keeps ``loss_curve_`` and ``best_loss_``.
+    verbose : bool, default False
+        Print MLPClassifier's lines: ``Iteration 1, loss = 0.69314718`` ...
     random_state : int, optional
 
     Attributes
     ----------
     classes_ : ndarray (n_classes,)
     network_ : Network
-    loss_curve_ : list of float
+        The trained :class:`deltaprop.Network` (explain it, open it in the playground, save it).
+    coefs_, intercepts_ : list of ndarray
+        ``coefs_[i]`` is ``(n_in, n_out)`` = ``network_.layers[i].weights.T``, ``intercepts_[i]`` the biases:
+        views of the network's arrays.
+    n_iter_ : int
+        Epochs run by the last ``fit`` (1 after ``partial_fit``).
+    t_ : int
+        Training samples seen, over all calls.
+    loss_, loss_curve_ : float, list of float
+        Mean training loss of the last epoch, of every epoch (without the weight-decay term).
+    best_loss_ : float or None
+        The lowest ``loss_curve_`` value; None with ``early_stopping``.
+    validation_scores_, best_validation_score_ : list of float, float, or None
+        With ``early_stopping``: the held-out score of every epoch and the best one.
+    n_features_in_, feature_names_in_ : int, ndarray of str
+        As every scikit-learn estimator (names only when ``X`` has string column names).
+    n_layers_, n_outputs_, out_activation_ : int, int, str
+        ``out_activation_`` is ``"softmax"`` (two classes get two softmax outputs, where MLPClassifier has one
+        ``"logistic"``).
     """
 
     _classification = True
     _loss = "cross-entropy"
 
     def fit(self, X, y):
-        """Train from scratch for ``epochs`` epochs on ``X (n, d)``, labels ``y (n,)``."""
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
-        self._start(X)
-        return self._train(X, np.searchsorted(self.classes_, y), self.epochs)
+        """Train for at most ``epochs`` epochs on ``X (n, d)``, labels ``y (n,)`` (see the class docstring)."""
+        return self._fit_labels(X, y, incremental=False)
 
     def partial_fit(self, X, y, classes=None):
         """One epoch on ``(X, y)``; the first call needs ``classes`` (all labels that will ever appear)."""
-        first = not hasattr(self, "network_")
-        X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+        if "network_" not in self.__dict__ and classes is None:
+            raise ValueError("the first partial_fit call needs classes=[all class labels]")
+        return self._fit_labels(X, y, incremental=True, classes=classes)
+
+    def _fit_labels(self, X, y, incremental, classes=None):
+        fresh = self._fresh(incremental)
+        X, y = validate_data(self, X, y, reset=fresh, dtype=[np.float64, np.float32])
         check_classification_targets(y)
-        if first:
-            if classes is None:
-                raise ValueError("the first partial_fit call needs classes=[all class labels]")
-            self.classes_ = np.unique(classes)
-            self._start(X)
+        if fresh:
+            self.classes_ = np.unique(y if classes is None else classes)
+            if len(self.classes_) < 2:
+                raise ValueError(f"a classifier needs at least 2 classes, got 1 class ({self.classes_[0]!r})")
+            self._start(X.shape[1], len(self.classes_))
+        elif not incremental and set(np.unique(y)) != set(self.classes_):
+            raise ValueError(f"warm_start can only be used where `y` has the same classes as in the previous call "
+                             f"to fit. Previously got {self.classes_}, `y` has {np.unique(y)}")
         unknown = np.setdiff1d(y, self.classes_)
         if unknown.size:
             raise ValueError(f"labels {unknown.tolist()} are not in classes {self.classes_.tolist()}")
-        return self._train(X, np.searchsorted(self.classes_, y), 1)
-
-    def _start(self, X):
-        if len(self.classes_) < 2:
-            raise ValueError(f"a classifier needs at least 2 classes, got 1 class ({self.classes_[0]!r})")
-        self.network_ = self._new_network(X.shape[1], len(self.classes_))
-        self.optimizer_ = self._new_optimizer()
-        self.loss_curve_ = []
+        epochs = 1 if incremental else self.epochs
+        return self._train(X, np.searchsorted(self.classes_, y), y, epochs, incremental)
 
     def predict_proba(self, X):
         """Class probabilities ``(n, n_classes)`` (the softmax outputs), columns in ``classes_`` order."""
@@ -182,8 +353,10 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropBase):
 class DeltapropRegressor(RegressorMixin, _DeltapropBase):
     """A fully connected regressor: hidden layers of ``activation``, linear output, quadratic cost.
 
-    Same parameters as :class:`DeltapropClassifier`.  ``y`` may be ``(n,)`` or
-    ``(n, k)``; :meth:`predict` returns the same shape.
+    Same parameters and attributes as :class:`DeltapropClassifier` (as
+    MLPRegressor's are MLPClassifier's; the early-stopping score is R²).
+    ``y`` may be ``(n,)`` or ``(n, k)``; :meth:`predict` returns the same
+    shape.
     """
 
     _classification = False
@@ -195,28 +368,24 @@ class DeltapropRegressor(RegressorMixin, _DeltapropBase):
         return tags
 
     def fit(self, X, y):
-        """Train from scratch for ``epochs`` epochs on ``X (n, d)``, targets ``y (n,)`` or ``(n, k)``."""
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=[np.float64, np.float32])
-        T = self._targets(y, reset=True)
-        self.network_ = self._new_network(X.shape[1], T.shape[1])
-        self.optimizer_ = self._new_optimizer()
-        self.loss_curve_ = []
-        return self._train(X, T, self.epochs)
+        """Train for at most ``epochs`` epochs on ``X (n, d)``, targets ``y (n,)`` or ``(n, k)``."""
+        return self._fit_targets(X, y, incremental=False)
 
     def partial_fit(self, X, y):
         """One epoch on ``(X, y)`` (the network is created on the first call)."""
-        first = not hasattr(self, "network_")
-        X, y = validate_data(self, X, y, reset=first, multi_output=True, y_numeric=True,
+        return self._fit_targets(X, y, incremental=True)
+
+    def _fit_targets(self, X, y, incremental):
+        fresh = self._fresh(incremental)
+        X, y = validate_data(self, X, y, reset=fresh, multi_output=True, y_numeric=True,
                              dtype=[np.float64, np.float32])
-        T = self._targets(y, reset=first)
-        if first:
-            self.network_ = self._new_network(X.shape[1], T.shape[1])
-            self.optimizer_ = self._new_optimizer()
-            self.loss_curve_ = []
+        T = self._targets(y, reset=fresh)
+        if fresh:
+            self._start(X.shape[1], T.shape[1])
         elif T.shape[1] != self.network_.sizes[-1]:
             raise ValueError(f"y has {T.shape[1]} target columns but the model was fitted with "
                              f"{self.network_.sizes[-1]}")
-        return self._train(X, T, 1)
+        return self._train(X, T, y, 1 if incremental else self.epochs, incremental)
 
     def _targets(self, y, reset):
         y = np.asarray(y, dtype=np.float64)
