@@ -206,7 +206,7 @@ def test_bad_options_are_named(blobs, option, value, message):
 
 
 def test_batch_size_auto_is_mlpclassifiers_min_200_n(monkeypatch):
-    import deltaprop.sklearn as module
+    import deltaprop.sklearn._base as module
     X, y = make_dataset("moons", 300, noise=0.2, seed=0)
     seen, fit = [], module._fit
     monkeypatch.setattr(module, "_fit", lambda network, X_, T, epochs, batch, *args, **kwargs: seen.append(batch)
