@@ -290,6 +290,11 @@ class Network:
         return f"Network({self.sizes}, activations=[{acts}], loss={self.loss.name}, dtype={self.dtype.name})"
 
     html_renderer = None    # set by the explainer (deltaprop.explain): draws the network in Jupyter
+    playground_opener = None    # set by the façade (deltaprop/__init__.py): the notebook playground
+
+    def playground(self, X, y, **options):
+        """This network in the notebook playground on ``X``, ``y``: the same as ``dp.playground(net, X, y)``."""
+        return Network.playground_opener(self, X, y, **options)
 
     def _repr_html_(self):
         renderer = Network.html_renderer
