@@ -130,6 +130,18 @@ class Optimizer:
         self.base_learning_rate = check_positive_float(
             self.learning_rate if base_learning_rate is None else base_learning_rate, "base learning_rate")
 
+    @contextmanager
+    def scheduled(self, schedule, base_learning_rate=None):
+        """Follow ``schedule`` from ``base_learning_rate`` while the block runs; afterwards the optimiser has its
+        own schedule and η back (also when the block raises): :func:`deltaprop.core.training.fit` trains inside it,
+        so a caller's optimiser is not changed by a run's schedule."""
+        own = self.schedule, self.base_learning_rate, self.learning_rate
+        try:
+            self.set_schedule(schedule, base_learning_rate)
+            yield self
+        finally:
+            self.schedule, self.base_learning_rate, self.learning_rate = own
+
     def start_epoch(self, epoch):
         """Set ``η`` for ``epoch`` (1-based) from the schedule, if one was set."""
         if self.schedule is not None:
