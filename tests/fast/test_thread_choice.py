@@ -104,6 +104,12 @@ def test_a_starved_two_thread_epoch_means_one_thread_for_a_minute(machine):
     assert choice.note().endswith("; epoch 5 on 2 threads")
 
 
+def test_a_very_short_epoch_is_not_judged_by_its_share(machine):
+    choice, clocks = _choice()
+    assert _epoch(choice, clocks, 1, cores=1.0, wall=thread_choice.MIN_JUDGED_SECONDS / 2) == 2
+    assert _epoch(choice, clocks, 2) == 2
+
+
 def test_the_numpy_path_counts_as_one_thread_of_this_run(machine):
     choice, _ = _choice()
     choice.threads(1)
@@ -133,6 +139,7 @@ def _fit(loads, monkeypatch, cores=2.0):
     monkeypatch.setattr(thread_choice, "available_cpus", lambda: 2)
     monkeypatch.setattr(thread_choice, "load_average", lambda: next(readings))
     monkeypatch.setattr(thread_choice, "MIN_CORES", 1.7 if cores < 2 else 0.0)
+    monkeypatch.setattr(thread_choice, "MIN_JUDGED_SECONDS", 0.0)         # these epochs take milliseconds
     monkeypatch.setattr(ThreadChoice, "__init__", _init_with(cores))
     rng = np.random.default_rng(5)
     X, y = rng.normal(size=(203, 40)), rng.integers(0, 5, 203)

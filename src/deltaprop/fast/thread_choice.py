@@ -11,6 +11,7 @@ whether two threads can help; this module decides, before every epoch, whether t
 2. **the share of the cores the last two-thread epoch got** (the process's CPU time over the epoch's wall time;
    both threads spin while they wait, so a quiet machine gives ≈ 2): below :data:`MIN_CORES` → one thread, and two
    are tried again only after :data:`RETRY_SECONDS` (the load average needs about a minute to show a new program);
+   epochs shorter than :data:`MIN_JUDGED_SECONDS` are not judged (starting the helper thread is most of them);
 3. **the load average of the last minute** (``os.getloadavg``) minus the threads this run kept busy itself: if it
    leaves fewer than :data:`MIN_FREE_CORES` of the CPUs free → one thread.
 
@@ -26,6 +27,7 @@ import time
 MIN_CORES = 1.7         # of 2: the last two-thread epoch's CPU time / wall time below this → it was starved
 MIN_FREE_CORES = 1.5    # CPUs left free by other programs (load average − this run's own threads) for two threads
 RETRY_SECONDS = 60.0    # after a starved two-thread epoch, one thread for at least this long
+MIN_JUDGED_SECONDS = 0.02   # shorter epochs are not judged by their share: starting the thread is most of them
 
 
 def available_cpus():
@@ -89,7 +91,7 @@ class ThreadChoice:
         threads, wall0, cpu0 = self._start
         wall, cpu = self.clock() - wall0, self.cpu_clock() - cpu0
         self.own_threads = threads
-        if threads == 2 and wall > 0:
+        if threads == 2 and wall >= MIN_JUDGED_SECONDS:
             cores = cpu / wall
             if cores < MIN_CORES:
                 self.starved_at = self.clock()
