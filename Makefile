@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test bench bench-tta docs-check-long system-packages clean
+.PHONY: demo test bench bench-tta bench-quiet docs-check-long system-packages clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "deltaprop needs Python >= 3.11"'
@@ -47,6 +47,10 @@ bench: $(VENV)/.installed-bench
 # Time to accuracy 0.88 / 0.90 on Fashion-MNIST: deltaprop, PyTorch, JAX, scikit-learn (minutes)
 bench-tta: $(VENV)/.installed-bench
 	$(PY) benchmarks/tta.py $(TTA_ARGS)
+
+# Every target of issue 27 on a quiet machine, in at most 20 minutes: quiet-run-<time>/summary.md (PASS / FAIL)
+bench-quiet: $(VENV)/.installed-bench
+	PYTHON=$(PY) bash benchmarks/quiet_run.sh $(QUIET_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache test-output
