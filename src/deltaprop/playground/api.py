@@ -45,7 +45,7 @@ from .lessons import catalogue
 from .features import FEATURES, LABELS
 from .frames import output_frame
 from .walkthrough import explained_step
-from .neuron import neuron_report
+from .inspector_report import neuron_report
 from .messages import notice
 from .schema import RequestError
 from .responses import Response, dumps

@@ -27,7 +27,7 @@ from ..core.optimizers import get_optimizer
 from ..core.losses import get_loss
 from ..core.batch_step import DivergenceError, check_divergence
 from .datasets import build_dataset, output_layer
-from .diagnose import record, warnings
+from .page_diagnosis import record, warnings
 from .messages import NAMES, RESTART_KEYS, hint_record, notice
 from ..teach import mazur
 from ..core.batches import BatchWalk
@@ -36,7 +36,7 @@ from ..core.network import Network
 from ..core.optimizers import get_optimizer
 from ..core.batch_step import DivergenceError, check_divergence
 from .datasets import build_dataset, output_layer
-from .diagnose import record
+from .page_diagnosis import record
 from . import schema
 from .schema import RequestError
 

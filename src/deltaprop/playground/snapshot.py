@@ -7,7 +7,7 @@ viewer of that version.
 
 from __future__ import annotations
 
-from .diagnose import warnings
+from .page_diagnosis import warnings
 from .features import LABELS
 from .frames import neuron_frames, output_frame
 from .schema import optimizer_names
