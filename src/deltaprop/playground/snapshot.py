@@ -7,10 +7,11 @@ viewer of that version.
 
 from __future__ import annotations
 
+from .batch_trace import batch_trace
 from .page_diagnosis import warnings
 from .features import LABELS
 from .frames import neuron_frames, output_frame
-from .schema import optimizer_names
+from .schema import RequestError, optimizer_names
 
 
 def snapshot(session, include_data=False):
@@ -34,7 +35,10 @@ def snapshot(session, include_data=False):
 def _build(session):
     net, data, config = session.network, session.data, session.config
     before, X, Y, idx = session.current_batch()
-    grads = before.gradients(X, Y)
+    try:
+        grads = batch_trace(session).grads          # the numbers the inspector and the explained step read
+    except RequestError:                            # beyond float range (the Trace refuses to explain them):
+        grads = before.gradients(X, Y)              # drawn as they are, not explained
     n_batches = -(-len(data.X_train) // session.batch_size)
     return {
         "version": session.version,
