@@ -2,7 +2,9 @@
 // Keyboard: one roving tab stop; ←/→ move between columns (links of a layer, then its neurons), ↑/↓ within a
 // column, Home/End to its ends, Enter or Space opens the inspector. Wider than its box, it scrolls inside it.
 import { decode, diverging, paint, rgb, NEG, POS } from "./draw.js";
-import { fmt, t } from "./i18n.js";
+import { t } from "./i18n.js";
+import { nodeName } from "./names.js";
+import { fmt, short as shortNumber } from "./numbers.js";
 import { layerNumber, optionLabel } from "./messages.js";
 
 const NODE = 40, GAP = 48, TOP = 84, HEAD = 80, MIN_SPACING = 84, LEFT = 30, RIGHT = 64;
@@ -19,21 +21,13 @@ export class Diagram {
     this.current = null;        // {kind, l, j} or {kind, l, to, from}: the roving tab stop
   }
 
-  // Mazur's names (i1, h1, o1, w1…w8) in the preset, generic ones otherwise.
-  nodeName(state, l, j) {
-    const L = state.network.sizes.length - 1;
-    if (state.task === "mazur") return ["i", "h", "o"][l] + (j + 1);
-    if (l === 0) return (state.inputs && state.inputs[j]) || `x${j + 1}`;
-    return l === L ? (state.network.sizes[L] === 1 ? "ŷ" : `o${j + 1}`) : "";
-  }
-
   // How a screen reader (and the heatmap preview) names a neuron.
   label(state, l, j) {
     const L = state.network.sizes.length - 1, layer = layerNumber(l, this.numbering());
-    if (l === 0) return t("input_name", { name: this.nodeName(state, 0, j), layer });
+    if (l === 0) return t("input_name", { name: nodeName(state, 0, j), layer });
     const act = optionLabel("activation", state.network.activations[l - 1]);
     return t(l === L ? "output_neuron_name" : "hidden_neuron_name", { j: j + 1, layer, act,
-      name: this.nodeName(state, l, j) });
+      name: nodeName(state, l, j) });
   }
 
   render(state, options) {
@@ -107,7 +101,7 @@ export class Diagram {
         const name = document.createElement("span");
         name.className = "name";
         name.setAttribute("aria-hidden", "true");
-        name.textContent = this.nodeName(state, l, j);
+        name.textContent = nodeName(state, l, j);
         node.appendChild(name);
         node.addEventListener("mouseenter", () => this.handlers.preview(l, j));
         node.addEventListener("mouseleave", () => this.handlers.preview(null));
@@ -233,7 +227,7 @@ export class Diagram {
     this.root.querySelectorAll(".node.stage-on").forEach((el) => el.classList.remove("stage-on"));
     for (const item of this.links) item.link.classList.remove("stage-on");
     if (!stage) return;
-    const short = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? fmt(Number(v.toFixed(3))) : fmt(v, 2));
+    const short = (v) => shortNumber(v, 3);
     const put = (l, j, text) => {
       const canvas = this.nodes[l] && this.nodes[l][j];
       if (!canvas) return;

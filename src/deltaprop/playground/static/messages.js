@@ -1,6 +1,7 @@
 // What the page says about the run, in the learner's language: notices, hints, errors, diagnostics, menu labels.
 import { LAYER_COLOURS, drawGradientNorms } from "./draw.js";
-import { fmt, t } from "./i18n.js";
+import { t } from "./i18n.js";
+import { fmt } from "./numbers.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -42,14 +43,22 @@ export function errorText(error) {
   if (typeof error === "string") return error;
   if (error.state) {
     const code = error.state.error_code;
-    return code ? t(`error_${code.code}`, code.params) : error.state.error;
+    return code ? serverErrorText(code.code, code.params) : error.state.error;
   }
   if (error.key === "csv_refused") return t("csv_refused", { reason: errorText(error.error) });
-  if (error.key === "link_refused") return t("link_refused");
+  if (error.key === "link_refused") return t("link_refused") + (error.error ? t("sentence_sep") + errorText(error.error) : "");
   if (error.key) return t(error.key, error.params || {});
   const payload = error.payload;
-  if (payload && payload.code) return t(`error_${payload.code}`, payload.params || {});
+  if (payload && payload.code) return serverErrorText(payload.code, payload.params || {});
   return t("refused", { reason: error.message });
+}
+
+// A server error {code, params} (every one has a code: playground/responses.py) in the learner's words; a setting's
+// name is the page's word for it (field_<name>), except an unknown one, which is shown as the learner sent it.
+export function serverErrorText(code, params) {
+  const shown = { ...params };
+  if (params.field !== undefined && code !== "unknown_field") shown.field = t(`field_${params.field}`);
+  return t(`error_${code}`, shown);
 }
 
 // The diagnostics panel: gradient norms per layer, unit counts, warnings with the lesson each links to.

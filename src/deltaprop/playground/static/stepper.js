@@ -2,10 +2,10 @@
 // walked with Prev / Next / Auto-play.  Every number comes from the server (the engine, for that batch); the
 // diagram shows them on the neurons and links, the panel lists them with the stage's typeset equation.  The button
 // pressed keeps the focus when the stage changes.
-import { fmt, local, t } from "./i18n.js";
+import { t } from "./i18n.js";
+import { fmt, short } from "./numbers.js";
 
 const full = (v) => String(v);
-const short = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? local(v.toFixed(4)) : local(v.toExponential(2)));
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 export class Stepper {
