@@ -8,6 +8,7 @@ from deltaprop.core.losses import LOSSES, check_regression_loss, default_loss
 from deltaprop.playground.options import options
 
 from .conftest import state
+from .test_languages import ALLOWED, latin_words
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +74,11 @@ def test_the_switch_is_translated_and_off_in_mazurs_preset(open_page):
     page = open_page("#lang=ja", lang="ja")
     assert page.inner_text("#problem-title") == "問題の種類"
     assert page.inner_text("#problem button[data-problem='regression']") == "回帰"
+    page.click("#problem button[data-problem='regression']")
+    page.wait_for_function("window.playground.state.notice && window.playground.state.notice.kind === 'restarted'")
+    notice = page.inner_text("#notice")                 # the restart names the data set and cost in Japanese
+    assert "回帰" in notice and "二乗誤差" in notice
+    assert [w for w in latin_words(notice) if w not in ALLOWED] == [], notice
     page.click("#mazur")
     page.wait_for_function("window.playground.state.task === 'mazur'")
     assert page.is_disabled("#problem button[data-problem='regression']")

@@ -16,9 +16,17 @@ export function optionLabel(id, value) {
   return typeof value === "number" ? fmt(value) : String(value);
 }
 
+// A changed setting's value in the learner's words: costs, optimisers, data sets and activations by name.
+function valueText(key, v) {
+  if (key === "loss" || key === "optimizer") return optionLabel(key, v);
+  if (key === "dataset") return t(`dataset_${v}`);
+  if (key === "preset") return t(v === "mazur" ? "mazur_preset" : "preset_none");
+  if (key === "activations") return String(v).split(",").map((a) => optionLabel("activation", a)).join(t("list_sep"));
+  return typeof v === "number" ? fmt(v) : String(v);
+}
+
 function changeText(key, old, now) {
-  const show = (v) => (key === "loss" ? optionLabel("loss", v) : key === "optimizer" ? optionLabel("optimizer", v)
-    : typeof v === "number" ? fmt(v) : String(v));
+  const show = (v) => valueText(key, v);
   return old === undefined ? t(`field_${key}`) : t("change", { field: t(`field_${key}`), old: show(old), new: show(now) });
 }
 
@@ -30,8 +38,7 @@ export function noticeText(notice) {
 
 export function markerText(marker) {
   const changes = marker[2] || [];
-  return changes.map(([key, , now]) => `${t(`field_${key}`)} ${key === "loss" || key === "optimizer"
-    ? optionLabel(key, now) : fmt(now)}`).join(t("list_sep"));
+  return changes.map(([key, , now]) => `${t(`field_${key}`)} ${valueText(key, now)}`).join(t("list_sep"));
 }
 
 export function hintText(hint, numbering) {
