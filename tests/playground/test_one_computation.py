@@ -52,7 +52,7 @@ def test_one_state_one_trace_read_by_every_panel():
     assert step["stages"][0]["z"] == fresh.zs[0][0].tolist()
     cost = next(s for s in step["stages"] if s["stage"] == "cost")
     assert cost["batch_cost"] == pytest.approx(fresh.loss, rel=1e-15)
-    drawn = snapshot(session)["batch"]["grad_weights"]
+    drawn = snapshot(session)["batch"]["grad_weights"]        # the frames' gradients: the same engine numbers
     assert all(np.array_equal(np.array(g), f) for g, f in zip(drawn, fresh.grads.weights))
     session.step()                                              # a new state: a new trace
     assert batch_trace(session) is not trace
