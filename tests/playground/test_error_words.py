@@ -41,7 +41,7 @@ def _code(call, position):
 def codes_raised():
     """Every code the playground's server can send (literal codes; f"csv_{kind}" for the CSV reader's kinds)."""
     codes = set()
-    for path in PLAYGROUND.glob("*.py"):
+    for path in PLAYGROUND.rglob("*.py"):
         for name, position in (("RequestError", 2), ("error_response", 2)):
             for call in _calls(path, name):
                 node = _code(call, position)

@@ -335,8 +335,8 @@ export async function explainStep(index = 0) {
 // The problem type (TF Playground's switch): the family of the data set (an upload's: its labels'). Switching
 // family takes the family's first data set and its cost (options.problems: the server's rule, not restated here).
 function problemOf(s) {
-  if (s.config.dataset === "upload") return s.task === "regression" ? "regression" : "classification";
-  return app.options.problems.regression.datasets.includes(s.config.dataset) ? "regression" : "classification";
+  const family = Object.keys(app.options.problems).find((p) => app.options.problems[p].datasets.includes(s.config.dataset));
+  return family || (s.task === "regression" ? "regression" : "classification");     // an upload, a notebook's data
 }
 
 function chooseProblem(problem) {

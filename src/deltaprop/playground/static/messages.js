@@ -65,6 +65,7 @@ export function errorText(error) {
 export function serverErrorText(code, params) {
   const shown = { ...params };
   if (params.field !== undefined && code !== "unknown_field") shown.field = t(`field_${params.field}`);
+  if (Array.isArray(params.fields)) shown.fields = params.fields.map((f) => t(`field_${f}`)).join(t("list_sep"));
   return t(`error_${code}`, shown);
 }
 
