@@ -14,6 +14,7 @@ pytest.importorskip("anywidget")
 
 import deltaprop as dp  # noqa: E402
 import deltaprop.playground.api as api_module  # noqa: E402
+import deltaprop.playground.event_stream as stream_module  # noqa: E402
 import deltaprop.playground.server as server_module  # noqa: E402
 import deltaprop.playground.notebook.widget as widget_module  # noqa: E402
 from deltaprop.data import make_dataset  # noqa: E402
@@ -37,7 +38,7 @@ def body(response):
 def test_the_page_server_and_the_widget_speak_one_protocol():
     # both answer requests with the same routes, checks and replies: playground/api.py
     assert widget_module.Api is server_module.Api is api_module.Api
-    assert widget_module.snapshot is server_module.snapshot
+    assert widget_module.snapshot is stream_module.snapshot             # the page server's event stream
     assert widget_module.static_files is server_module.static_files
     net, X, y = moons_net()
     widget = dp.playground(net, X, y)
@@ -181,7 +182,7 @@ def test_step_in_the_widget_trains_the_kernels_net_and_shows_the_engines_numbers
         # more neurons: the learner's layers change in Python; the page says so and nothing changes
         page_frame.locator("#diagram button.mini").first.click()
         page_frame.wait_for_selector("#error:not([hidden])")
-        assert "change hidden in Python" in page_frame.inner_text("#error")
+        assert "change hidden layers in Python" in page_frame.inner_text("#error")      # worded by the page (field_hidden)
         assert net.sizes == [2, 4, 2]
         # the explained step opens on the same batch
         page_frame.click("#explain-step")
