@@ -22,6 +22,7 @@ from deltaprop.playground import start_in_thread  # noqa: E402
 from deltaprop.playground.notebook.learner import learner_dataset  # noqa: E402
 
 from .widget_harness import frame, open_widget  # noqa: E402
+from tests.page_numbers import read_number
 
 
 def moons_net(seed=0):
@@ -173,7 +174,7 @@ def test_step_in_the_widget_trains_the_kernels_net_and_shows_the_engines_numbers
         grads = before.backward(np.eye(2)[y[idx]], zs, acts)
 
         def numbers(selector):
-            return [float(t.replace("−", "-")) for t in page_frame.locator(selector).all_inner_texts()]
+            return [read_number(t) for t in page_frame.locator(selector).all_inner_texts()]
 
         np.testing.assert_allclose(numbers("#inspector td.z"), zs[0][:, 2], rtol=5e-9)
         np.testing.assert_allclose(numbers("#inspector td.a"), acts[1][:, 2], rtol=5e-9)

@@ -11,6 +11,7 @@ from deltaprop.teach import mazur
 pytestmark = pytest.mark.browser
 
 from .conftest import state
+from tests.page_numbers import read_number
 
 
 def train_arrays(page):
@@ -27,7 +28,7 @@ def engine_network(s, weights_key="batch"):
 
 
 def numbers(page, selector):
-    return [float(text.replace("−", "-")) for text in page.locator(selector).all_inner_texts()]
+    return [read_number(text) for text in page.locator(selector).all_inner_texts()]
 
 
 def test_spirals_play_lowers_the_test_loss_and_changes_the_heatmap(page, output_dir):
@@ -78,7 +79,7 @@ def test_step_trains_exactly_one_mini_batch_and_the_panel_shows_the_engines_numb
     np.testing.assert_allclose(numbers(page, "#inspector td.a"), acts[1][:, 2], rtol=5e-9)
     np.testing.assert_allclose(numbers(page, "#inspector td.delta"), grads.deltas[0][:, 2], rtol=5e-9)
     np.testing.assert_allclose(numbers(page, "#inspector td.grad"), grads.weights[0][2], rtol=5e-9)
-    assert float(page.inner_text("#inspector .eq-bp3").replace("−", "-")) == pytest.approx(grads.biases[0][2], rel=5e-9)
+    assert read_number(page.inner_text("#inspector .eq-bp3")) == pytest.approx(grads.biases[0][2], rel=5e-9)
     assert "BP2" in page.inner_text("#inspector")
     page.screenshot(path=os.path.join(output_dir, "playground-neuron-panel.png"), full_page=True)
 
@@ -96,7 +97,7 @@ def test_mazur_preset_shows_the_tutorials_numbers(page, output_dir):
     assert page.inner_text(".param[data-name='w5']").startswith("0.35891648")
     page.click(".node[data-layer='2'][data-neuron='0']")                                  # o1
     page.wait_for_selector("#inspector td.grad")
-    assert float(page.inner_text("#inspector td.grad >> nth=0").replace("−", "-")) == pytest.approx(mazur.PRINTED["dE_dw5"], abs=6e-9)
+    assert read_number(page.inner_text("#inspector td.grad >> nth=0")) == pytest.approx(mazur.PRINTED["dE_dw5"], abs=6e-9)
     assert "BP1" in page.inner_text("#inspector") and "0.358916480" in page.inner_text("#inspector")
     page.screenshot(path=os.path.join(output_dir, "playground-mazur.png"), full_page=True)
 
@@ -148,8 +149,8 @@ def test_the_demon_slider_shows_the_engines_nudged_cost(page, output_dir):
     X, y = train_arrays(page)
     idx = s["batch"]["indices"]
     expected = nudge(engine_network(s), X[idx], y[idx], 1, 1, 2 * 0.6 ** 3)
-    assert float(page.inner_text("#inspector .demon-after").replace("−", "-")) == pytest.approx(expected.cost_after, rel=5e-9)
-    assert float(page.inner_text("#inspector .demon-predicted").replace("−", "-")) == pytest.approx(expected.predicted, rel=5e-9)
+    assert read_number(page.inner_text("#inspector .demon-after")) == pytest.approx(expected.cost_after, rel=5e-9)
+    assert read_number(page.inner_text("#inspector .demon-predicted")) == pytest.approx(expected.predicted, rel=5e-9)
     assert "push z against the sign of δ" in page.inner_text("#inspector .demon-advice")
     assert page.evaluate("document.getElementById('heatmap').toDataURL()") != before     # the nudged output
     page.screenshot(path=os.path.join(output_dir, "playground-demon.png"), full_page=True)

@@ -2,12 +2,15 @@
 restart names its cause and the notice ends at the next action, errors name the real limit, and the hover preview
 and the classroom link do what they say."""
 
+import re
+
 import numpy as np
 import pytest
 
 from deltaprop.playground.schema import validate_config
 from deltaprop.playground.session import Session
 from deltaprop.playground.walkthrough import explained_step
+from tests.page_numbers import read_number
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +40,8 @@ def test_the_explained_step_under_adam_and_l2_shows_adams_rule_with_the_engines_
     assert engine == s["network"]["weights"][0][0][0]       # the weight the session's step made
     assert engine != pytest.approx(s["batch"]["weights"][0][0][0] - 0.01 * s["batch"]["grad_weights"][0][0][0],
                                    rel=1e-6)                # (which plain SGD would not have made)
-    shown = page.inner_text("#stepper .detail-after").replace("−", "-")
-    assert float(shown) == pytest.approx(engine, rel=1e-5)
+    assert read_number(page.inner_text("#stepper .detail-after")) == pytest.approx(engine, rel=1e-5)
+    assert not re.search(r"\de[−+-]?\d", page.inner_text("#stepper"))    # powers of ten as × 10⁻ⁿ, never e-notation
     # every table number of the update stage is the engine's weight after the step
     for cell in page.locator("#stepper td[data-value]").all():
         l, j, k = map(int, cell.get_attribute("data-key")[1:].split("_"))
