@@ -51,22 +51,33 @@ def read_csv(path, label_column=None, *, require_label=True):
     return X, check_targets(path, y, len(y), "labels"), header
 
 
+class CSVError(ValueError):
+    """A CSV :func:`parse_table` refuses: the English message, and the same as data a face words in its own language
+    (the playground does): ``kind`` (``empty``, ``no_rows``, ``header_width``, ``row_width``, ``missing``,
+    ``not_number``, ``not_finite``, ``unparsed``) and ``details`` (``row`` (from 1, as the message), ``column``
+    (from 0, as the message), ``cell``, ``found``, ``expected``, ``header``)."""
+
+    def __init__(self, message, kind, **details):
+        super().__init__(message)
+        self.kind, self.details = kind, details
+
+
 def parse_table(text, name):
     """All cells of CSV ``text`` as float64 ``(n, columns)``, and the header (list of str) or None.
 
     Used for files (:func:`read_csv`) and for the playground's uploads alike.
     Commas separate cells (semicolons when a line has no comma); blank lines
     are skipped; a first line that is not all numbers is the header.  A bad
-    cell raises ``ValueError`` naming ``name``, the line and the column.
+    cell raises :class:`CSVError` (a ``ValueError``) naming ``name``, the line and the column.
     """
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
-        raise ValueError(f"{name}: the CSV file is empty")
+        raise CSVError(f"{name}: the CSV file is empty", "empty")
     delimiter = ";" if ";" in lines[0] and "," not in lines[0] else ","
     header = _header(lines[0], delimiter)
     rows = lines[1:] if header else lines
     if not rows:
-        raise ValueError(f"{name}: the CSV file has no data rows")
+        raise CSVError(f"{name}: the CSV file has no data rows", "no_rows")
     try:
         table = np.loadtxt(io.StringIO("\n".join(rows)), delimiter=delimiter, dtype=np.float64, ndmin=2)
     except ValueError:
@@ -74,7 +85,8 @@ def parse_table(text, name):
     if table is None or not np.isfinite(table).all():
         _report_bad_cell(text, name, delimiter, header)        # raises with line and column
     if header and len(header) != table.shape[1]:
-        raise ValueError(f"{name}: the header has {len(header)} columns but the rows have {table.shape[1]}")
+        raise CSVError(f"{name}: the header has {len(header)} columns but the rows have {table.shape[1]}", "header_width",
+                       header=len(header), found=int(table.shape[1]))
     return table, header
 
 
@@ -97,21 +109,24 @@ def _report_bad_cell(text, name, delimiter, header):
         if width is None:
             width = len(row)
         if len(row) != width:
-            raise ValueError(f"{name}: row {number} has {len(row)} columns, expected {width}")
+            raise CSVError(f"{name}: row {number} has {len(row)} columns, expected {width}", "row_width", row=number,
+                           found=len(row), expected=width)
         for column, cell in enumerate(row):
             where = f"{name}: row {number}, column {column}"
             if header and column < len(header):
                 where += f" ({header[column]!r})"
             cell_text = cell.strip()
             if not cell_text or cell_text.lower() in ("nan", "na", "null", "none"):
-                raise ValueError(f"{where}: missing value {cell!r}")
+                raise CSVError(f"{where}: missing value {cell!r}", "missing", row=number, column=column, cell=cell)
             try:
                 value = float(cell_text)
             except ValueError:
-                raise ValueError(f"{where}: {cell!r} is not a number") from None
+                raise CSVError(f"{where}: {cell!r} is not a number", "not_number", row=number, column=column,
+                               cell=cell) from None
             if not np.isfinite(value):
-                raise ValueError(f"{where}: {cell!r} is not a finite number")
-    raise ValueError(f"{name}: could not parse the CSV file as numbers")
+                raise CSVError(f"{where}: {cell!r} is not a finite number", "not_finite", row=number, column=column,
+                               cell=cell)
+    raise CSVError(f"{name}: could not parse the CSV file as numbers", "unparsed")
 
 
 def _label_index(path, label_column, header, n_columns, require_label):
