@@ -84,11 +84,11 @@ fi
 
 log "start best recipe: deltaprop train --data fashion-mnist --recipe best ${best_args[*]:-}"
 t0=$(date +%s.%N)
-clean timeout 300 $PY -m deltaprop train --data fashion-mnist --recipe best "${best_args[@]}" --quiet \
+clean timeout 300 $PY -m deltaprop train --data fashion-mnist --recipe best "${best_args[@]}" \
     --json "$OUT/best.json" 2>&1 | tee "$OUT/best.txt"
 t1=$(date +%s.%N)
 $PY -c "print(f'{$t1 - $t0:.1f}')" > "$OUT/best.time"
-log "end best recipe: $(tail -1 "$OUT/best.txt"); $(cat "$OUT/best.time") s from process start"
+log "end best recipe: $(grep "^final:" "$OUT/best.txt" | tail -1); $(cat "$OUT/best.time") s from process start"
 
 log "total $(( $(date +%s) - STARTED )) s"
 $PY benchmarks/quiet_summary.py "$OUT"
