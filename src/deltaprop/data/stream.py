@@ -11,12 +11,15 @@ IDX .gz     decompressed a batch at a time; a short or over-long stream is
 IDX raw     memory-mapped, sliced
 NPZ         the ``X`` member decompressed a batch of rows at a time
             (a Fortran-ordered array is read whole, its size checked first)
-CSV         parsed whole (the text is in memory anyway), then sliced
+CSV         one pass counts the rows (the first one parsed: its width),
+            then ``rows`` lines are parsed at a time
+            (:mod:`deltaprop.data.csv_stream`)
 ==========  ===============================================================
 
 ``deltaprop evaluate`` reads a split through :func:`open_split`: the labels
 first (checked, and refused if they do not fit the model, before any input is
-read), then the inputs in batches the same way.  Every error names the file.
+read; a CSV file's label column is read in a pass of its own), then the inputs
+in batches the same way.  Every error names the file.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from ..core.validation import check_memory
 from .checks import check_features, check_features_header, check_targets
 from .datasets import NAMED_DATASETS, find_files, image_check, read_label_files
 from .idx import _is_gzip, _MAX_DIMS, _parse_header
-from .loaders import NPZ_KEYS, load_data, read_inputs
+from .csv_stream import scan_csv
+from .loaders import NPZ_KEYS, load_data
 
 BATCH_BYTES = 4 << 20            # raw bytes of input per batch (≈ 5,000 MNIST images)
 X_NAMES = ("X", "x", "X_test", "x_test")
@@ -73,11 +77,10 @@ def open_inputs(path, n_features=None, image_shape=None, batch_bytes=None):
         _check_width(path, shape, n_features, image_shape, name)
 
     if lower.endswith(".csv"):
-        X = read_inputs(path, n_features=n_features)
-        check_shape(X.shape)
-        rows = _rows_per_batch(X.shape[1] * X.itemsize, batch_bytes)
-        return Inputs(path, X.shape[0], X.shape[1],
-                      lambda: (X[start:start + rows] for start in range(0, X.shape[0], rows)))
+        table = scan_csv(path, require_label=False)                 # a column named "label" is dropped
+        check_shape((table.n_rows, table.n_features))
+        rows = _rows_per_batch(table.n_features * 8, batch_bytes)     # float64 cells
+        return Inputs(path, table.n_rows, table.n_features, lambda: table.batches(rows))
     if lower.endswith(".npz"):
         return _npz_inputs(path, check_shape, batch_bytes)
     return _idx_inputs(path, check_shape, batch_bytes)
@@ -194,8 +197,9 @@ def open_split(spec, part="test", *, n_features=None, data_dir=None, label_colum
     As :func:`deltaprop.data.loaders.load_data`, labels are read and checked and
     ``check_labels(y_train, y_test)`` called first; then, for the named IDX
     datasets and ``.npz`` files, only the headers of the inputs are read (their
-    width checked against ``n_features``) and the rows stream in batches.  CSV
-    files and the synthetic sets are loaded whole (their size is what it is).
+    width checked against ``n_features``) and the rows stream in batches; a CSV
+    file's label column is read in a first pass, its inputs in batches after.
+    The synthetic sets are made whole (their size is what it is).
     """
     batch_bytes = batch_bytes or BATCH_BYTES
     check_labels = check_labels or (lambda y_train, y_test: None)
@@ -239,6 +243,8 @@ def open_split(spec, part="test", *, n_features=None, data_dir=None, label_colum
                                  f"{len(y)} labels in {y_name!r}; they must match")
         inputs = _npz_inputs(path, width(rows_match), batch_bytes, names=(x_name,))
         return Split(os.path.basename(path), part, y, inputs)
+    if path.lower().endswith(".csv") and os.path.exists(path):
+        return _csv_split(path, label_column, width(), check_labels, batch_bytes)
     data = load_data(spec, data_dir=data_dir, label_column=label_column, n_samples=n_samples, seed=seed,
                      check_labels=check_labels)
     part = "test" if part == "test" and data.X_test is not None else "train"
@@ -247,6 +253,17 @@ def open_split(spec, part="test", *, n_features=None, data_dir=None, label_colum
     rows = _rows_per_batch(X.shape[1] * X.itemsize, batch_bytes)
     return Split(data.name, part, y, Inputs(path, X.shape[0], X.shape[1],
                                             lambda: (X[start:start + rows] for start in range(0, len(X), rows))))
+
+
+def _csv_split(path, label_column, check_shape, check_labels, batch_bytes):
+    """A CSV file's labels (a pass of their own, checked), then its inputs in batches: its only split, "train"."""
+    table = scan_csv(path, label_column)
+    rows = _rows_per_batch(table.n_features * 8, batch_bytes)
+    y = check_targets(path, table.labels(rows), table.n_rows, "labels")
+    check_labels(y, None)
+    check_shape((table.n_rows, table.n_features))
+    return Split(os.path.basename(path), "train", y, Inputs(path, table.n_rows, table.n_features,
+                                                            lambda: table.batches(rows)))
 
 
 # ------------------------------------------------------------------ helpers
