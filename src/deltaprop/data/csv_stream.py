@@ -116,10 +116,10 @@ def _groups(items, size):
         yield group
 
 
-def _numbered_lines(path, chunk_bytes=CHUNK_BYTES):
+def _numbered_lines(path):
     """``(line number, line)`` of every non-blank line, numbered as ``str.splitlines`` numbers the whole text."""
     number = 0
-    for text in _decoded_chunks(path, chunk_bytes):
+    for text in _decoded_chunks(path, CHUNK_BYTES):
         lines = text.splitlines()
         yield from [(number + i, line) for i, line in enumerate(lines, start=1) if line.strip()]
         number += len(lines)
