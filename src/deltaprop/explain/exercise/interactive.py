@@ -12,7 +12,7 @@ from html import escape
 
 from ..mathml import prose as math_prose
 
-from .render import PRINT_STYLE, label, num, outline
+from .render import PRINT_STYLE, ROOT, label, num, outline, scoped_style
 from .i18n import equation_text, messages, say
 
 SCRIPT = r"""
@@ -110,6 +110,7 @@ def render(ex, lang):
     data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{STYLE}</style></head><body>{''.join(parts)}"
+            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{scoped_style(STYLE)}</style></head>"
+            f'<body class="deltaprop-page"><div class="{ROOT}">{"".join(parts)}</div>'
             f'<script type="application/json" id="sheet-data">{data}</script><script>{SCRIPT}</script>'
             f"</body></html>\n")
