@@ -47,6 +47,17 @@ def read_csv(path, label_column=None, *, require_label=True):
     return X, check_targets(path, y, len(y), "labels"), header
 
 
+class CSVError(ValueError):
+    """A CSV :func:`parse_table` refuses: the English message, and the same as data a face words in its own language
+    (the playground does): ``kind`` (``empty``, ``no_rows``, ``header_width``, ``row_width``, ``missing``,
+    ``not_number``, ``not_finite``, ``unparsed``) and ``details`` (``row`` (from 1, as the message), ``column``
+    (from 0, as the message), ``cell``, ``found``, ``expected``, ``header``)."""
+
+    def __init__(self, message, kind, **details):
+        super().__init__(message)
+        self.kind, self.details = kind, details
+
+
 def parse_table(text, name):
     """All cells of CSV ``text`` as float64 ``(n, columns)``, and the header (list of str) or None.
 
@@ -55,15 +66,15 @@ def parse_table(text, name):
     of lines at a time.  Commas separate cells (semicolons when the first line
     has no comma); blank lines are skipped, and so are lines starting with
     ``#`` (NumPy's comment rule); a first line that is not all numbers is the
-    header.  A bad cell raises ``ValueError`` naming ``name``, the line and the column.
+    header.  A bad cell raises :class:`CSVError` (a ``ValueError``) naming ``name``, the line and the column.
     """
     numbered = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not numbered:
-        raise ValueError(f"{name}: the CSV file is empty")
+        raise CSVError(f"{name}: the CSV file is empty", "empty")
     delimiter, header = layout(numbered[0][1])
     table = parse_rows(numbered[1:] if header else numbered, name, delimiter, header)
     if not len(table):
-        raise ValueError(f"{name}: the CSV file has no data rows")
+        raise CSVError(f"{name}: the CSV file has no data rows", "no_rows")
     check_header(name, header, table.shape[1])
     return table, header
 
@@ -84,7 +95,7 @@ def parse_rows(rows, name, delimiter, header, width=None):
     """The cells of ``rows`` (``[(line number, line)]``, non-blank) as float64 ``(k, columns)``.
 
     ``width`` (the columns of the rows before these) is enforced when given.  A
-    bad cell, a missing value or a row of another width raises ``ValueError``
+    bad cell, a missing value or a row of another width raises :class:`CSVError`
     naming ``name``, the line number and the column (and its header name).
     """
     data = [line for _, line in rows if not is_comment(line)]
@@ -101,7 +112,8 @@ def parse_rows(rows, name, delimiter, header, width=None):
 
 def check_header(name, header, n_columns):
     if header and len(header) != n_columns:
-        raise ValueError(f"{name}: the header has {len(header)} columns but the rows have {n_columns}")
+        raise CSVError(f"{name}: the header has {len(header)} columns but the rows have {n_columns}", "header_width",
+                       header=len(header), found=int(n_columns))
 
 
 def _header(first, delimiter):
@@ -123,21 +135,24 @@ def _report_bad_cell(rows, name, delimiter, header, width=None):
         if width is None:
             width = len(row)
         if len(row) != width:
-            raise ValueError(f"{name}: row {number} has {len(row)} columns, expected {width}")
+            raise CSVError(f"{name}: row {number} has {len(row)} columns, expected {width}", "row_width", row=number,
+                           found=len(row), expected=width)
         for column, cell in enumerate(row):
             where = f"{name}: row {number}, column {column}"
             if header and column < len(header):
                 where += f" ({header[column]!r})"
             cell_text = cell.strip()
             if not cell_text or cell_text.lower() in ("nan", "na", "null", "none"):
-                raise ValueError(f"{where}: missing value {cell!r}")
+                raise CSVError(f"{where}: missing value {cell!r}", "missing", row=number, column=column, cell=cell)
             try:
                 value = float(cell_text)
             except ValueError:
-                raise ValueError(f"{where}: {cell!r} is not a number") from None
+                raise CSVError(f"{where}: {cell!r} is not a number", "not_number", row=number, column=column,
+                               cell=cell) from None
             if not np.isfinite(value):
-                raise ValueError(f"{where}: {cell!r} is not a finite number")
-    raise ValueError(f"{name}: could not parse the CSV file as numbers")
+                raise CSVError(f"{where}: {cell!r} is not a finite number", "not_finite", row=number, column=column,
+                               cell=cell)
+    raise CSVError(f"{name}: could not parse the CSV file as numbers", "unparsed")
 
 
 def label_index(path, label_column, header, n_columns, require_label=True):

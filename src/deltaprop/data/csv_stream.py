@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..io.safe_read import check_regular_file
-from .csv import check_header, is_comment, label_index, layout, parse_rows
+from .csv import CSVError, check_header, is_comment, label_index, layout, parse_rows
 
 CHUNK_BYTES = 1 << 18             # bytes of text decoded at a time (cut at the last newline)
 PARSE_LINES = 8192                # lines parsed at a time (their Python strings cost ~10× their numbers)
@@ -89,7 +89,7 @@ def scan_csv(path, label_column=None, *, require_label=True):
     lines = _numbered_lines(path)
     first = next(lines, None)
     if first is None:
-        raise ValueError(f"{path}: the CSV file is empty")
+        raise CSVError(f"{path}: the CSV file is empty", "empty")
     delimiter, header = layout(first[1])
     if not header:
         lines = itertools.chain([first], lines)
@@ -102,7 +102,7 @@ def scan_csv(path, label_column=None, *, require_label=True):
             check_header(path, header, n_columns)
         n_rows += 1
     if not n_rows:
-        raise ValueError(f"{path}: the CSV file has no data rows")
+        raise CSVError(f"{path}: the CSV file has no data rows", "no_rows")
     index = label_index(path, label_column, header, n_columns, require_label)
     return CsvFile(path, delimiter, header, n_columns, index, n_rows)
 
