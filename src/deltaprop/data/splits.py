@@ -78,7 +78,7 @@ def open_split(spec, part="test", *, n_features=None, data_dir=None, label_colum
 
 
 def _npz_split(path, part, width, check_labels, batch_bytes):
-    """An ``.npz``'s labels (``y``, and ``y_test`` when it has ``X_test``) checked, then ``part``'s inputs in batches."""
+    """An ``.npz``'s labels (``y``; ``y_test`` with ``X_test``) checked, then ``part``'s inputs in batches."""
     headers = npz_headers(path, "data file")
     pair = next(((x, y) for x, y in NPZ_KEYS if x in headers and y in headers), None)
     if pair is None:
