@@ -12,6 +12,7 @@ from html import escape
 
 from ..mathml import prose as math_prose
 
+from . import worked as worked_steps
 from .render import PRINT_STYLE, label, num, outline
 from .i18n import equation_text, messages, say
 
@@ -70,7 +71,7 @@ button { font: inherit; font-size: .85rem; margin-left: .3rem; }
 """
 
 
-def render(ex, lang):
+def render(ex, lang, worked=False):
     """The whole page (a string)."""
     m = messages(lang)
     sheet = {"network": {"activations": ex.network.activations, "loss": ex.network.loss.name}}
@@ -107,6 +108,9 @@ def render(ex, lang):
                 f'<span class="kind">{escape(label(lang, q.kind, q.equation))}</span>'
                 f'<div class="feedback" aria-live="polite"></div></li>' for q in content)
             parts.append(f'<ol class="questions">{items}</ol><p id="score"></p>')
+    if worked:                                      # the explainer's derivation, folded until the learner opens it
+        parts.append(f'<details class="worked-steps"><summary>{escape(m["worked_steps"])}</summary>'
+                     f'{worked_steps.html(ex, lang)}</details>')
     data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
