@@ -134,3 +134,21 @@ def test_worked_latex_key_compiles(tmp_path, lang, engine):
     assert done.returncode == 0, done.stdout[-2000:]
     plain = dp.exercise(3, 6).to_latex(lang)
     assert len(tex.read_text(encoding="utf-8")) > 2 * len(plain)
+
+
+@pytest.mark.browser
+def test_interactive_page_folds_the_worked_steps_until_asked(browser, output_dir):
+    import os
+    ex = dp.exercise(2, 8)
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    try:
+        page.set_content(ex.to_html("ja", worked=True), wait_until="load")
+        worked = page.locator("details.worked-steps section.worked")
+        assert not worked.is_visible()                                   # the learner's choice to look
+        page.locator("details.worked-steps summary").click()
+        assert worked.is_visible() and worked.locator("math").count() > 10
+        assert say("ja", "worked_intro") in worked.inner_text()
+        page.screenshot(path=os.path.join(output_dir, "exercise-worked-steps-ja.png"), full_page=True)
+    finally:
+        page.close()
+    assert "details" not in dp.exercise(2, 8).to_html("ja")
