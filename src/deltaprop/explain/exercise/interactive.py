@@ -45,8 +45,8 @@ def render(ex, lang, worked=False):
     """The whole page (a string)."""
     m = messages(lang)
     sheet = {"network": {"activations": ex.network.activations, "loss": ex.network.loss.name}}
-    equations = {key: equation_text(lang, key, sheet) for key in ("forward", "cost", "BP1", "BP2", "BP3", "BP4",
-                                                                  "update")}
+    equations = {key: math_prose(equation_text(lang, key, sheet))       # as the sheet shows them: MathML, escaped
+                 for key in ("forward", "cost", "BP1", "BP2", "BP3", "BP4", "update")}
     payload = {
         "sheet": ex.to_dict(),                      # what deltaprop check grades: network, data, given, questions
         "answers": [num(q.value) for q in ex.questions],

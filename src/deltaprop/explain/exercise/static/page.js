@@ -19,7 +19,8 @@
     if (r.status === "right") { add("verdict", t.right); return; }
     if (r.status === "follow-through") { add("verdict", t.follow); return; }
     add("verdict", t.wrong);
-    add("equation", t.equation + t.sep + t.equations[q.equation]);
+    add("equation", t.equation + t.sep);
+    out.lastChild.insertAdjacentHTML("beforeend", t.equations[q.equation]);      // MathML made (and escaped) by Python
     add("needs", t.needs + t.sep + q.needs.join(t.list_sep));
     if (r.slip) add("slip", r.repeat ? t.same_slip : fmt(t.slip, { slip: t.slips[r.slip] }));
   }
