@@ -43,7 +43,7 @@ def outline(ex, lang):
     for l, s, j in t.kinks():                         # z = 0 at a ReLU: say which one-sided derivative to take
         slope = net.layers[l - 1].activation.slope if net.layers[l - 1].activation.name == "leaky-relu" else 0.0
         z = Symbol("z", str(l + (1 if ex.numbering == "nielsen" else 0)), str(j + 1), s + 1 if t.n > 1 else None)
-        out.append(("para", say(lang, "kink_note", z=z.text(), slope=num(slope))))
+        out.append(("para", say(lang, "kink_note", z=z.text(), slope=prose_number(num(slope), lang))))
     data = []
     for s in range(t.n):
         sample = s + 1 if t.n > 1 else None
@@ -81,10 +81,10 @@ def _label(lang, q):
 
 
 def label(lang, kind, equation):
-    """``(kind; equation)``, or ``(kind)`` when both say the same (the cost)."""
-    kind, equation = say(lang, f"kind_{kind}"), say(lang, f"eqname_{equation}")
-    return say(lang, "label", kind=kind, equation=equation) if kind != equation else \
-        say(lang, "label", kind=kind, equation="").replace(" ; )", ")").replace("; )", ")").replace("；）", "）")
+    """``(kind; equation)``, or ``(kind)`` for the cost (its kind and its equation are the same word)."""
+    if equation == "cost":
+        return say(lang, "label_one", kind=say(lang, f"kind_{kind}"))
+    return say(lang, "label", kind=say(lang, f"kind_{kind}"), equation=say(lang, f"eqname_{equation}"))
 
 
 def _eq(lang, q):
