@@ -123,10 +123,10 @@ def run_deltaprop(config, batch, X, y, X_test, epochs, warmup, engine="auto"):
 def _kernel_ready_seconds(net, X, batch):
     """Make the compiled kernel of this run ready before timing (as ``deltaprop warmup`` does ahead of a run; JAX
     compiles in its warm-up epoch): seconds taken, None when the run cannot use the compiled epoch."""
-    from deltaprop import compiled
-    from deltaprop.optimizers import SGD
+    from deltaprop.fast import compiled_epoch as compiled
+    from deltaprop.core.optimizers import SGD
     try:
-        from deltaprop import compiled_warmup
+        from deltaprop.fast import compiled_warmup
     except ImportError:                     # an older deltaprop (benchmarks/ab.py): it compiles in the warm-up epoch
         return None
     if compiled.unsupported(net, SGD(0.1), False) is not None:

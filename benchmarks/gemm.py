@@ -5,9 +5,9 @@
 
 Candidates (each optional; pass ``--lib NAME=PATH`` or let it find the installed packages):
 
-* ``numpy``: ``np.matmul`` (NumPy's bundled OpenBLAS; what deltaprop's GEMMs call, ``deltaprop.blas``);
+* ``numpy``: ``np.matmul`` (NumPy's bundled OpenBLAS; what deltaprop's GEMMs call, ``deltaprop.fast.blas_gemm``);
 * ``scipy_openblas64`` / ``scipy_openblas32``: a newer OpenBLAS from PyPI (``pip install scipy-openblas64``),
-  bound by symbol (``scipy_cblas_?gemm64_`` / ``scipy_cblas_?gemm``) as ``deltaprop.blas`` binds NumPy's;
+  bound by symbol (``scipy_cblas_?gemm64_`` / ``scipy_cblas_?gemm``) as ``deltaprop.fast.blas_gemm`` binds NumPy's;
 * ``mkl``: Intel MKL from PyPI (``pip install mkl``), ``cblas_?gemm`` in ``libmkl_rt``;
 * ``blis``: the ``blis`` package's ``blis.py.gemm`` (BLIS, single-threaded build).
 

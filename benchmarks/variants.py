@@ -1,9 +1,9 @@
-"""Variants of the compiled epoch, interleaved in one process: the settings of ``deltaprop.compiled`` as ratios.
+"""Variants of the compiled epoch, interleaved in one process: the settings of ``deltaprop.fast.compiled_epoch`` as ratios.
 
     python benchmarks/variants.py A/10 --set THREADS=1 --set THREADS=2 --epochs 10
     python benchmarks/variants.py A/32 --set SMALL_ROWS=0 --set SMALL_ROWS=32
 
-Each ``--set`` is one variant (comma-separated ``NAME=value`` assignments to ``deltaprop.compiled``'s module
+Each ``--set`` is one variant (comma-separated ``NAME=value`` assignments to ``deltaprop.fast.compiled_epoch``'s module
 constants).  Epoch after epoch the variants take turns (the order reversed every other round) on one network,
 in one process, so this host's drift between processes does not enter the comparison; the first round is a
 warm-up.  Prints each variant's best and median seconds per epoch and their ratio to the first variant's.
@@ -33,8 +33,8 @@ def main(argv=None):
     parser.add_argument("--data", default="auto")
     parser.add_argument("--samples", type=int, help="train on the first N samples only (quick runs)")
     args = parser.parse_args(argv)
-    from deltaprop import compiled
-    from deltaprop.optimizers import SGD
+    from deltaprop.fast import compiled_epoch as compiled
+    from deltaprop.core.optimizers import SGD
     config, batch = args.cell.split("/")
     _, X, y, _, _ = datasets.load(args.data, n_train=args.samples)
     Y = np.eye(10, dtype=np.float32)[y]

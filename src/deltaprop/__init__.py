@@ -1,24 +1,30 @@
 """deltaprop: fully connected networks trained by backpropagation in tensor form.
 
 NumPy is the only dependency.  The four equations of backpropagation (BP1-BP4)
-live in :mod:`deltaprop.backprop`; everything else is built on them.
+live in :mod:`deltaprop.core.backprop`; everything else is built on them.  The folders
+say which part is which: ``core`` (the model, its equations, the training loop),
+``fast`` (speed only, tested equal to the core, plugged in below), ``teach``
+(oracles and teaching tools), ``io``, ``data``, ``interop``, then the faces
+``explain``, ``playground``, ``commands`` and ``sklearn`` (docs/architecture.md).
+This module is the façade: the public names, ``import deltaprop as dp``.
 
 >>> import deltaprop as dp
 >>> net = dp.Network([2, 8, 2], activations=["tanh", "softmax"], loss="cross-entropy", seed=0)
 """
 
-from .activations import ACTIVATIONS, Activation, get_activation
-from .backprop import Gradients
-from .gradcheck import gradcheck
-from .layers import Dense
-from .losses import LOSSES, Loss, get_loss
-from .mazur import mazur_data, mazur_network
-from .network import Network
-from .nudge import Nudge, nudge
-from .optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, get_optimizer
-from .training import DivergenceError, History, TrainingState, fit, train_batch
-from .persistence import load_checkpoint, load_model, read_metadata, save_checkpoint, save_model
-from .schedules import get_schedule
+from .core.activations import ACTIVATIONS, Activation, get_activation
+from .core.backprop import Gradients
+from .teach.gradcheck import gradcheck
+from .core.layers import Dense
+from .core.losses import LOSSES, Loss, get_loss
+from .teach.mazur import mazur_data, mazur_network
+from .core.network import Network
+from .teach.nudge import Nudge, nudge
+from .core.optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, get_optimizer
+from .core.training import DivergenceError, History, TrainingState, fit, train_batch
+from .io.persistence import load_checkpoint, load_model, read_metadata, save_checkpoint, save_model
+from .core.schedules import get_schedule
+from . import fast  # noqa: F401  (plugs the fast path into the core: fused SGD, engine="compiled")
 from . import explain  # the explainer package, callable: explain(network, x, y) -> Explanation
 from .explain import exercise  # the exercises (built on the explainer), callable: exercise(level, seed)
 

@@ -1,6 +1,6 @@
 """scikit-learn estimators: ``DeltapropClassifier`` and ``DeltapropRegressor``.
 
-They wrap :class:`deltaprop.Network` and :func:`deltaprop.training.fit` in
+They wrap :class:`deltaprop.Network` and :func:`deltaprop.core.training.fit` in
 scikit-learn's estimator API (``fit``, ``partial_fit``, ``predict``,
 ``predict_proba``, ``score``, ``get_params``/``set_params``), so they work in
 ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``.  scikit-learn is the
@@ -21,10 +21,10 @@ try:
 except ImportError as exc:          # pragma: no cover - depends on the environment
     raise ImportError("deltaprop.sklearn needs scikit-learn >= 1.6: pip install 'deltaprop[sklearn]'") from exc
 
-from .losses import default_output
-from .network import Network
-from .optimizers import get_optimizer
-from .training import fit as _fit
+from .core.losses import default_output
+from .core.network import Network
+from .core.optimizers import get_optimizer
+from .core.training import fit as _fit
 
 
 class _DeltapropBase(BaseEstimator):
@@ -113,7 +113,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropBase):
     ----------
     hidden_layer_sizes : tuple of int, default (100,)
     activation : str, default "relu"
-        Hidden-layer activation (:mod:`deltaprop.activations`).
+        Hidden-layer activation (:mod:`deltaprop.core.activations`).
     optimizer : {"sgd", "momentum", "nesterov", "adam"}, default "adam"
     learning_rate : float, default 1e-3
     batch_size, epochs : int

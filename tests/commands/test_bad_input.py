@@ -9,7 +9,7 @@ import pytest
 from deltaprop import Network
 from deltaprop.cli import main
 from deltaprop.data.idx import write_idx
-from deltaprop.persistence import load_model, save_model
+from deltaprop.io.persistence import load_model, save_model
 
 from ..data.helpers import tiny_mnist
 

@@ -10,7 +10,7 @@ from deltaprop.cli import main
 from deltaprop.commands import evaluate as evaluate_command
 from deltaprop.data import stream
 from deltaprop.data.idx import write_idx
-from deltaprop.persistence import save_model
+from deltaprop.io.persistence import save_model
 
 
 @pytest.fixture

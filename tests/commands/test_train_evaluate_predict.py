@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from deltaprop.cli import main
-from deltaprop.persistence import load_model, read_metadata
-from deltaprop.recipes import RECIPES
+from deltaprop.io.persistence import load_model, read_metadata
+from deltaprop.commands.recipes import RECIPES
 
 from ..data.helpers import tiny_mnist
 

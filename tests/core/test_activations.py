@@ -5,8 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from deltaprop.activations import ACTIVATIONS, Softmax, get_activation
-from deltaprop.losses import LOSSES, get_loss
+from deltaprop.core.activations import ACTIVATIONS, Softmax, get_activation
+from deltaprop.core.losses import LOSSES, get_loss
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

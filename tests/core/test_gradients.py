@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deltaprop import Network, gradcheck
-from deltaprop.gradcheck import numerical_gradients
-from deltaprop.reference import scalar_backprop
+from deltaprop.teach.gradcheck import numerical_gradients
+from deltaprop.teach.scalar_reference import scalar_backprop
 
 from .strategies import PAIRS, problems
 
@@ -55,7 +55,7 @@ def test_gradcheck_catches_a_wrong_gradient(rng, monkeypatch):
     """A sign flip in BP1 (the classic from-scratch bug: `y − a` instead of `a − y`) must show up as a large error."""
     net = Network([3, 4, 2], ["sigmoid", "sigmoid"], seed=1)
     X, Y = rng.standard_normal((5, 3)), rng.uniform(0, 1, (5, 2))
-    import deltaprop.losses as losses
+    import deltaprop.core.losses as losses
     monkeypatch.setattr(losses.Quadratic, "gradient", lambda self, a, y, out: np.subtract(y, a, out=out))
     report = gradcheck(net, X, Y)
     assert max(row["weights"] for row in report) > 0.5

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from deltaprop import Network
-from deltaprop.initializers import INITIALIZERS
+from deltaprop.core.initializers import INITIALIZERS
 
 
 def test_seed_001_shape_and_forward_lists():

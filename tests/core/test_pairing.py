@@ -1,4 +1,4 @@
-"""The output/loss pairing, owned by :mod:`deltaprop.losses`: every pair is either built and exact, or refused.
+"""The output/loss pairing, owned by :mod:`deltaprop.core.losses`: every pair is either built and exact, or refused.
 
 For every output activation × loss, and random targets the cost accepts,
 backprop's gradients equal central finite differences (soft cross-entropy
@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deltaprop import Network, gradcheck
-from deltaprop.activations import ACTIVATIONS, get_activation
-from deltaprop.gradcheck import numerical_gradients
-from deltaprop.losses import LOSSES, default_output, get_loss
-from deltaprop.optimizers import SGD
+from deltaprop.core.activations import ACTIVATIONS, get_activation
+from deltaprop.teach.gradcheck import numerical_gradients
+from deltaprop.core.losses import LOSSES, default_output, get_loss
+from deltaprop.core.optimizers import SGD
 
 from .strategies import PAIRS, problems, refused_targets
 
@@ -29,7 +29,7 @@ def test_every_pair_is_built_or_refused(output, loss):
     assert any(a.split(":")[0] == output and l == loss for a, l in PAIRS) or not defined       # the property tests below cover every defined pair
     if defined:
         net = Network([3, 4, 3], ["tanh", output], loss=loss, seed=0)
-        assert net.loss.fuses_with(net.layers[-1].activation) == ((output, loss) in
+        assert net.loss.bp1_is_a_minus_y(net.layers[-1].activation) == ((output, loss) in
                                                                    [("sigmoid", "binary-cross-entropy"),
                                                                     ("softmax", "cross-entropy")])
     else:
@@ -109,3 +109,36 @@ def test_single_unit_cross_entropy_points_to_binary_cross_entropy():
 def test_default_output_for_a_task(loss, n_outputs, classification, expected):
     assert default_output(loss, n_outputs, classification) == expected
     get_loss(loss).check_output(get_activation(expected))     # the default is always accepted
+
+
+@pytest.mark.parametrize("loss, row, kind, value", [
+    ("cross-entropy", [1.0, 1.0, 0.0], "sum", 2.0),
+    ("cross-entropy", [1.5, -0.5, 0.0], "range", 1.5),          # the first entry outside [0, 1] of the refused row
+    ("binary-cross-entropy", [0.5, 5.0, 0.0], "range", 5.0),
+])
+def test_target_errors_carry_row_value_and_kind(loss, row, kind, value):
+    """A face translates a refused target from these fields (the explainer does) instead of re-checking the rule."""
+    from deltaprop.core.losses import TargetError
+    Y = np.array([[0.0, 1.0, 0.0], row])
+    with pytest.raises(TargetError) as info:
+        get_loss(loss).check_targets(Y)
+    error = info.value
+    assert isinstance(error, ValueError)
+    assert (error.loss, error.row, error.kind) == (loss, 1, kind) and error.value == pytest.approx(value)
+    assert "row 1" in str(error)
+
+
+def test_the_task_rules_belong_to_the_losses():
+    from deltaprop.core.losses import check_regression_loss, default_loss
+    assert default_loss(3, True) == "cross-entropy" and default_loss(1, True) == "binary-cross-entropy"
+    assert default_loss(2, False) == "quadratic"
+    assert check_regression_loss("quadratic").name == "quadratic"
+    for loss in ("cross-entropy", "binary-cross-entropy"):
+        with pytest.raises(ValueError, match=f"real-valued targets need the quadratic loss, not {loss}"):
+            check_regression_loss(loss)
+
+
+def test_the_old_name_of_the_matched_pair_predicate_warns():
+    net = Network([2, 3], ["softmax"], loss="cross-entropy", seed=0)
+    with pytest.warns(DeprecationWarning, match="bp1_is_a_minus_y"):
+        assert net.loss.fuses_with(net.layers[-1].activation)  # relayout: keep

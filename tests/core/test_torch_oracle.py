@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 
 from deltaprop import SGD, Network
-from deltaprop.backprop import Gradients, Workspace, backward_pass, forward_pass
+from deltaprop.core.backprop import Gradients, Workspace, backward_pass, forward_pass
 
 from .strategies import problems
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from deltaprop.recipes import RECIPES
+from deltaprop.commands.recipes import RECIPES
 
 TABLE = Path(__file__).resolve().parents[2] / "docs" / "training.md"
 

@@ -8,7 +8,7 @@ import pytest
 
 import deltaprop as dp
 from deltaprop.cli import main
-from deltaprop.gradcheck import numerical_gradients
+from deltaprop.teach.gradcheck import numerical_gradients
 
 
 def _by_id(ex):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import deltaprop
-from deltaprop import mazur
+from deltaprop.teach import mazur
 
 
 def test_explain_is_callable_and_still_a_package():

@@ -1,4 +1,4 @@
-"""The explainer's demon check (--detail derive) shows deltaprop.nudge's numbers, in every format and language."""
+"""The explainer's demon check (--detail derive) shows deltaprop.teach.nudge's numbers, in every format and language."""
 
 import json
 

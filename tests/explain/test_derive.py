@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import deltaprop
-from deltaprop.activations import get_activation
+from deltaprop.core.activations import get_activation
 from deltaprop.explain import derive, spec
 from deltaprop.explain.document import Heading, Note, Para
 from deltaprop.explain.expr import display_number

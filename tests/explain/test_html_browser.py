@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import deltaprop
-from deltaprop import mazur
+from deltaprop.teach import mazur
 from deltaprop.explain import spec
 
 pytestmark = pytest.mark.browser

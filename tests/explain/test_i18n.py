@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 import deltaprop
-from deltaprop import mazur
+from deltaprop.teach import mazur
 from deltaprop.explain import LANGUAGES
 from deltaprop.explain.document import Heading, Note, Para
 from deltaprop.explain.i18n import messages, translate

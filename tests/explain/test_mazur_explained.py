@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import deltaprop
-from deltaprop import mazur
+from deltaprop.teach import mazur
 from deltaprop.explain import FORMATS, LANGUAGES
 
 from .helpers import equations, normalize, value_of

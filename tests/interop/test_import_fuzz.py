@@ -17,7 +17,7 @@ from deltaprop import Network
 from deltaprop.cli import main
 from deltaprop.commands._pipeline import apply_preprocessing
 from deltaprop.interop import export_network
-from deltaprop.persistence import load_model, read_metadata
+from deltaprop.io.persistence import load_model, read_metadata
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                        HealthCheck.too_slow])

@@ -15,7 +15,7 @@ import pytest
 from deltaprop import Network
 from deltaprop.cli import main
 from deltaprop.interop import export_network, import_network
-from deltaprop.persistence import load_model, save_model
+from deltaprop.io.persistence import load_model, save_model
 
 DTYPES = [np.float32, np.float64]
 SPECS = [([5, 7, 3], ["tanh", "softmax"], "cross-entropy"),
@@ -173,8 +173,8 @@ def test_missing_extra_is_one_line(monkeypatch, tmp_path, capsys):
 
 def test_what_cannot_travel_is_said_or_refused(tmp_path, capsys):
     """A saved model has no optimiser state (said); L1 decay has no PyTorch equivalent (refused)."""
-    from deltaprop.persistence import save_checkpoint
-    from deltaprop.training import fit
+    from deltaprop.io.persistence import save_checkpoint
+    from deltaprop.core.training import fit
     net = Network([3, 4, 2], ["relu", "softmax"], loss="cross-entropy", seed=0, dropout=[0.2])
     save_model(net, tmp_path / "m.npz", metadata={"training": {"optimizer": "adam", "lr": 0.01, "epochs": 2}})
     assert main(["export", str(tmp_path / "m.npz"), "--format", "pytorch-script", "-o", str(tmp_path / "t.py")]) == 0

@@ -13,7 +13,7 @@ import deltaprop
 from deltaprop import Network
 from deltaprop.cli import main
 from deltaprop.commands._pipeline import apply_preprocessing, fit_preprocessing
-from deltaprop.persistence import load_model, save_model
+from deltaprop.io.persistence import load_model, save_model
 
 ort = pytest.importorskip("onnxruntime") if os.environ.get("DELTAPROP_REQUIRE_TORCH") != "1" else \
     __import__("onnxruntime")

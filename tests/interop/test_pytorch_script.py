@@ -20,8 +20,8 @@ from deltaprop import Network
 from deltaprop.cli import main
 from deltaprop.commands._pipeline import apply_preprocessing
 from deltaprop.data.idx import write_idx
-from deltaprop.persistence import load_model, read_metadata, save_checkpoint, save_model
-from deltaprop.training import fit
+from deltaprop.io.persistence import load_model, read_metadata, save_checkpoint, save_model
+from deltaprop.core.training import fit
 
 pytestmark = pytest.mark.torch
 PREP = {"kind": "unit", "maximum": 255.0}
@@ -50,7 +50,7 @@ def _train(tmp_path, X, y, *, optimizer, schedule, dropout, weight_decay, epochs
             save_checkpoint(path, net, state, metadata=metadata)
 
     options = {"momentum": 0.9} if optimizer == "momentum" else {}
-    from deltaprop.optimizers import get_optimizer
+    from deltaprop.core.optimizers import get_optimizer
     history = fit(net, apply_preprocessing(PREP, X, np.float64), y, epochs, batch,
                   get_optimizer(optimizer, lr, **options), seed=3, shuffle=shuffle, weight_decay=weight_decay,
                   schedule=schedule, checkpoint=checkpoint)
@@ -257,7 +257,7 @@ def test_every_cost_is_deltaprops(tmp_path, torch, capsys, sizes, acts, loss, op
     net = Network(sizes, acts, loss=loss, seed=6)
     net.layers[0].train_biases = False
     Xs = apply_preprocessing(PREP, X, np.float64)
-    from deltaprop.optimizers import get_optimizer
+    from deltaprop.core.optimizers import get_optimizer
     checkpoints = {}
     fit(net, Xs, y, 2, 8, get_optimizer(optimizer, 0.05), shuffle=False, weight_decay=0.1,
         checkpoint=lambda state: checkpoints.setdefault(state.epoch, (net.copy(), copy.deepcopy(state))))

@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from deltaprop import OPTIMIZERS, mazur
+from deltaprop import OPTIMIZERS
+from deltaprop.teach import mazur
 from deltaprop.playground import schema
 
 
@@ -179,7 +180,7 @@ def test_csv_upload(client):
 
 
 def test_export_model_round_trips(client, tmp_path):
-    persistence = pytest.importorskip("deltaprop.persistence")
+    persistence = pytest.importorskip("deltaprop.io.persistence")
     sid = client.session(dataset="xor", samples=40)["session"]
     client.post(f"/api/sessions/{sid}/epoch")
     status, head, body = client.raw("GET", f"/api/sessions/{sid}/export/model")

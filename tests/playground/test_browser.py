@@ -5,7 +5,8 @@ import os
 import numpy as np
 import pytest
 
-from deltaprop import SGD, Network, mazur
+from deltaprop import SGD, Network
+from deltaprop.teach import mazur
 
 pytestmark = pytest.mark.browser
 
@@ -157,7 +158,7 @@ def _move_demon(page, position):
 
 
 def test_the_demon_slider_shows_the_engines_nudged_cost(page, output_dir):
-    """Nielsen's demon: the cost the page shows after a nudge is deltaprop.nudge's cost_after for that batch."""
+    """Nielsen's demon: the cost the page shows after a nudge is deltaprop.teach.nudge's cost_after for that batch."""
     from deltaprop import nudge
     page.click(".node[data-layer='1'][data-neuron='1']")
     page.wait_for_selector("#inspector .demon-slider")

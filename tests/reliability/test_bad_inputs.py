@@ -14,8 +14,8 @@ import pytest
 from deltaprop import Network, gradcheck
 from deltaprop.cli import main
 from deltaprop.data.idx import write_idx
-from deltaprop.persistence import load_model, save_model
-from deltaprop.training import fit
+from deltaprop.io.persistence import load_model, save_model
+from deltaprop.core.training import fit
 
 
 def fails(capsys, *argv, code=2):

@@ -22,7 +22,7 @@ from deltaprop.data.idx import read_idx
 from deltaprop.data.loaders import load_data, read_inputs
 from deltaprop.data.stream import open_inputs, open_split
 from deltaprop.explain import spec as spec_module
-from deltaprop.persistence import load_checkpoint, load_model, save_model
+from deltaprop.io.persistence import load_checkpoint, load_model, save_model
 
 DOCUMENTED = (ValueError, TypeError, FileNotFoundError)
 RSS_LIMIT_MB = 300

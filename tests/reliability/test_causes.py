@@ -8,9 +8,9 @@ import pytest
 from deltaprop import Network
 from deltaprop.cli import main
 from deltaprop.data.idx import write_idx
-from deltaprop.persistence import save_model
-from deltaprop.schedules import Cosine, get_schedule
-from deltaprop.training import fit
+from deltaprop.io.persistence import save_model
+from deltaprop.core.schedules import Cosine, get_schedule
+from deltaprop.core.training import fit
 
 
 def _fails(capsys, *argv):

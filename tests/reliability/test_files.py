@@ -11,9 +11,10 @@ import stat
 import numpy as np
 import pytest
 
-from deltaprop import Network, atomic
+from deltaprop import Network
+from deltaprop.io import atomic_writes as atomic
 from deltaprop.cli import main
-from deltaprop.persistence import save_model
+from deltaprop.io.persistence import save_model
 
 
 @pytest.fixture

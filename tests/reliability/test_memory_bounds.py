@@ -16,7 +16,7 @@ import pytest
 
 from deltaprop import Network
 from deltaprop.data.idx import write_idx
-from deltaprop.persistence import save_model
+from deltaprop.io.persistence import save_model
 
 ADDRESS_SPACE_KB = 1_500_000                 # ulimit -v 1500000: 1.5 GB of address space
 RSS_LIMIT_MB = 500

@@ -5,12 +5,12 @@ import sys
 
 import pytest
 
-from deltaprop import files
+from deltaprop.io import safe_read as files
 
 UNDER_ULIMIT = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1_500_000 * 1024, 1_500_000 * 1024))
-from deltaprop.files import read_text
+from deltaprop.io.safe_read import read_text
 print(len(read_text(sys.argv[1], 8 << 30, "CSV file")))
 """
 

@@ -7,9 +7,9 @@ import sys
 import numpy as np
 
 from ..data.preprocessing import Standardizer
-from ..labels import count_classes
-from ..losses import default_output
-from ..network import Network
+from ..core.labels import count_classes
+from ..core.losses import default_output
+from ..core.network import Network
 
 SCALINGS = ("auto", "unit", "standardize", "none")
 
@@ -80,7 +80,7 @@ def n_classes_of(*label_arrays, source="the data", classes=None):
     """Number of classes for integer labels, or None for real-valued targets.
 
     ``K = max + 1`` when every class ``0..max`` occurs, else ``ValueError`` naming the labels past the
-    gap (:func:`deltaprop.labels.count_classes`); with ``classes`` (``--classes``) the labels must be
+    gap (:func:`deltaprop.core.labels.count_classes`); with ``classes`` (``--classes``) the labels must be
     below it and classes may be missing.
     """
     arrays = [np.asarray(y) for y in label_arrays if y is not None]
@@ -138,7 +138,7 @@ def pairing_warnings(network):
     """Loss/output-activation combinations that are valid but train badly: warning lines.
 
     (Combinations a cost is not defined for are refused by the loss itself,
-    :meth:`deltaprop.losses.Loss.check_output`, when the network is built.)
+    :meth:`deltaprop.core.losses.Loss.check_output`, when the network is built.)
     """
     output = network.layers[-1].activation.name
     warnings = []

@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 
 from ..explain import LANGUAGES
-from ..explain.exercise import classgrade, sheetfile
-from ..explain.exercise.answers import read_answers
-from ..explain.exercise.grading import grade
-from ..explain.exercise.i18n import equation_text, say
+from ..explain.exercise import classgrade, equation_text, grade, read_answers, say, sheetfile
 from ._args import positive_int
 
 HELP = "grade a student's answers (JSON or CSV of name → value) against an exercise sheet's JSON, or a whole class"

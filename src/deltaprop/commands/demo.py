@@ -6,11 +6,11 @@ import time
 
 import numpy as np
 
-from .. import mazur
+from ..teach import mazur
 from ..data import make_dataset
 from ..data.preprocessing import Standardizer
-from ..network import Network
-from ..optimizers import SGD
+from ..core.network import Network
+from ..core.optimizers import SGD
 from ._args import seed, positive_int
 
 HELP = "run Mazur's 2-2-2 backprop example, then learn the two-spirals problem"

@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 
-from ..atomic import atomic_write
+from ..io.atomic_writes import atomic_write
 from ..data.stream import BATCH_BYTES, open_split
-from ..labels import is_classification, outputs_to_labels
-from ..persistence import load_model, read_metadata
+from ..core.labels import is_classification, outputs_to_labels
+from ..io.persistence import load_model, read_metadata
 from . import _pipeline
 from ._args import positive_int
 
@@ -69,7 +69,7 @@ def run(args):
                                 "support": int(matrix[i].sum())} for i in range(len(matrix))]
         report["confusion_matrix"] = matrix.tolist()
         if args.confusion:
-            from ..plots import confusion_matrix_plot
+            from .plots import confusion_matrix_plot
             confusion_matrix_plot(matrix, args.confusion, names, title=f"{args.data} ({report['split']})")
     _print(report)
     if args.json:

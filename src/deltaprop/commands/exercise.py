@@ -6,9 +6,8 @@ import json
 import os
 import sys
 
-from ..atomic import write_text
-from ..explain.exercise import DEFAULT_ASK, exercise
-from ..explain.exercise.generate import LEVELS
+from ..io.atomic_writes import write_text
+from ..explain.exercise import DEFAULT_ASK, LEVELS, exercise
 from ..explain import LANGUAGES
 from ._args import int_in_range, seed
 
@@ -50,7 +49,7 @@ def run(args):
     if args.format == "pdf":
         if not args.output:
             raise ValueError("--format pdf needs -o FILE.pdf")
-        from ..explain.exercise.pdf import html_to_pdf
+        from ..explain.exercise import html_to_pdf
         html_to_pdf(sheet.to_html(args.lang, interactive=False, worked=args.worked_steps), args.output)
     elif args.output:
         write_text(args.output, sheet.render(args.format, args.lang, worked=args.worked_steps))
@@ -73,7 +72,7 @@ def _class(args):
         sheet = exercise(args.level, args.seed + n - 1, ask=args.ask, student=n, numbering=args.numbering)
         name = os.path.join(args.output, f"sheet-{n:02d}{SUFFIX[args.format]}")
         if args.format == "pdf":
-            from ..explain.exercise.pdf import html_to_pdf
+            from ..explain.exercise import html_to_pdf
             html_to_pdf(sheet.to_html(args.lang, interactive=False, key=False), name)
         elif args.format == "json":
             write_text(name, sheet.to_json())

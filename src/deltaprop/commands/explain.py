@@ -6,14 +6,11 @@ network (format in :mod:`deltaprop.explain.spec`).
 
 from __future__ import annotations
 
-from .. import examples, mazur
-from ..atomic import write_text
-from ..explain import FORMATS, LANGUAGES, explain
+from .. import examples
+from ..teach import mazur
+from ..io.atomic_writes import write_text
+from ..explain import DETAILS, FORMATS, FORMS, LANGUAGES, MAX_STEPS, ExplainError, FixedDecimals, explain
 from ..explain import spec as spec_module
-from ..explain.build import DETAILS, FORMS
-from ..explain.errors import ExplainError
-from ..explain.expr import FixedDecimals
-from ..explain.model import MAX_STEPS
 from ._args import int_in_range
 from .errors import CommandError
 

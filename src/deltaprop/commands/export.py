@@ -9,7 +9,7 @@ import numpy as np
 
 from ..interop import EXPORT_FORMATS, export_network
 from ..interop.pytorch_script import notes
-from ..persistence import load_checkpoint, load_model, read_metadata
+from ..io.persistence import load_checkpoint, load_model, read_metadata
 
 HELP = "export a model to safetensors (PyTorch), ONNX, Nielsen's network2 JSON or a runnable PyTorch script"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..gradcheck import gradcheck
-from ..network import Network
+from ..teach.gradcheck import gradcheck
+from ..core.network import Network
 from ._args import seed, int_list, name_list, positive_float, positive_int
 
 HELP = "check backprop's gradients against finite differences on a random network"

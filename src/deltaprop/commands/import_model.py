@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..interop import IMPORT_FORMATS, import_network
-from ..persistence import save_model
+from ..io.persistence import save_model
 
 HELP = "import a network from safetensors or ONNX (as deltaprop exports them) or Nielsen's network2 JSON"
 

@@ -4,7 +4,7 @@ The inputs are read, preprocessed and predicted a batch at a time
 (:func:`deltaprop.data.stream.open_inputs`) and each batch's rows are written
 as soon as they are computed, so memory follows the batch, not the file: a
 million images cost what a few thousand do.  ``--out`` goes through
-:func:`~deltaprop.atomic.atomic_write` (the old file stays until the last row
+:func:`~deltaprop.io.atomic_writes.atomic_write` (the old file stays until the last row
 is written); an error half-way leaves no partial file.
 """
 
@@ -15,10 +15,10 @@ import zipfile
 
 import numpy as np
 
-from ..atomic import atomic_write
+from ..io.atomic_writes import atomic_write
 from ..data.stream import open_inputs
-from ..labels import outputs_to_labels
-from ..persistence import load_model, read_metadata
+from ..core.labels import outputs_to_labels
+from ..io.persistence import load_model, read_metadata
 from . import _pipeline
 
 HELP = "predict labels or probabilities for an IDX, CSV or NPZ file of inputs"

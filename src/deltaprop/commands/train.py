@@ -2,7 +2,7 @@
 
 The flow, top to bottom: resolve the configuration (defaults < recipe <
 flags, or the checkpoint's when resuming), load and preprocess the data,
-build the network, :func:`~deltaprop.training.fit` with a progress bar, a
+build the network, :func:`~deltaprop.core.training.fit` with a progress bar, a
 summary line and a checkpoint per epoch, then evaluate on the test split and
 write the model, ``--json`` and ``--plot`` outputs.
 """
@@ -17,16 +17,17 @@ import time
 import numpy as np
 
 from .errors import EXIT_FAILED, CommandError
-from ..atomic import atomic_write, remove_stale_temporaries
+from ..io.atomic_writes import atomic_write, remove_stale_temporaries
 from ..data.loaders import load_data
-from ..diagnostics import summary_line
+from ..core.diagnostics import summary_line
 from ..data.preprocessing import train_validation_split
-from ..optimizers import OPTIMIZERS, get_optimizer
-from ..persistence import load_checkpoint, save_checkpoint, save_model
-from ..progress import ProgressBar, epoch_summary
-from ..recipes import RECIPES, TRAINING_KEYS, resolve
-from ..schedules import get_schedule
-from ..training import DivergenceError, fit
+from ..core.losses import default_loss
+from ..core.optimizers import OPTIMIZERS, get_optimizer
+from ..io.persistence import load_checkpoint, save_checkpoint, save_model
+from .progress import ProgressBar, epoch_summary
+from .recipes import RECIPES, TRAINING_KEYS, resolve
+from ..core.schedules import get_schedule
+from ..core.training import DivergenceError, fit
 from . import _pipeline
 from ._args import (seed, fraction, fraction_from_zero, int_list, name_list, non_negative, positive_float,
                     positive_int, rates)
@@ -92,8 +93,7 @@ def run(args):
     task = (f"classification ({n_outputs} classes)" if classification
             else f"regression (real-valued targets, {n_outputs} column{'s' if n_outputs > 1 else ''})")
     if config["loss"] is None:                     # the task decides, and the header says so
-        config["loss"] = "cross-entropy" if classification and n_outputs > 1 else \
-            "binary-cross-entropy" if classification else "quadratic"
+        config["loss"] = default_loss(n_outputs, classification)
     if network is None:
         network = _pipeline.build_network(config, X.shape[1], n_outputs, classification)
     for message in _pipeline.pairing_warnings(network):
@@ -166,7 +166,7 @@ def run(args):
                                 "history": history.epochs, "stopped_epoch": history.stopped_epoch,
                                 "best_epoch": history.best_epoch})
     if args.plot:
-        from ..plots import training_curves
+        from .plots import training_curves
         training_curves(history.epochs, args.plot, title=f"{data.name}: {network.sizes}")
     return 0
 

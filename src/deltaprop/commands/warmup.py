@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .. import blas, compiled
+from ..fast import blas_gemm as blas
+from ..fast import compiled_epoch as compiled
 from .errors import CommandError
 
 HELP = "compile the fast path's kernels now (numba, deltaprop[fast]) so the first training run does not wait"
@@ -24,7 +25,7 @@ def run(args):
     if not blas.available():
         print("NumPy's bundled OpenBLAS was not found: the compiled epoch is not used here, nothing to compile")
         return 0
-    from .. import compiled_warmup
+    from ..fast import compiled_warmup
     dtypes = ("float32", "float64") if args.dtype == "both" else (args.dtype,)
     layers = tuple(args.layers or compiled_warmup.COMMON_LAYERS)
 

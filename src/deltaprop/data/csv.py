@@ -13,7 +13,7 @@ import io
 
 import numpy as np
 
-from ..files import read_text
+from ..io.safe_read import read_text
 from .checks import check_targets
 
 

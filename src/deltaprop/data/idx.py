@@ -20,8 +20,8 @@ import zlib
 
 import numpy as np
 
-from ..files import check_regular_file
-from ..validation import check_memory
+from ..io.safe_read import check_regular_file
+from ..core.validation import check_memory
 
 IDX_TYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
              0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}

@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from ..files import npz_headers, read_npz as _read_npz
+from ..io.safe_read import npz_headers, read_npz as _read_npz
 from .checks import check_dataset, check_features, check_features_header, check_targets
 from .csv import read_csv
 from .datasets import NAMED_DATASETS, Dataset, load_mnist_format

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validation import one_hot
+from ..core.validation import one_hot
 
 __all__ = ["Standardizer", "scale_to_unit", "train_validation_split", "one_hot"]
 

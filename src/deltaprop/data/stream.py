@@ -30,8 +30,8 @@ from typing import Callable
 
 import numpy as np
 
-from ..files import check_regular_file, npz_headers, read_npz
-from ..validation import check_memory
+from ..io.safe_read import check_regular_file, npz_headers, read_npz
+from ..core.validation import check_memory
 from .checks import check_features, check_features_header, check_targets
 from .datasets import NAMED_DATASETS, find_files, image_check, read_label_files
 from .idx import _is_gzip, _MAX_DIMS, _parse_header

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validation import check_memory, check_positive_int
+from ..core.validation import check_memory, check_positive_int
 
 
 def xor(n, noise, rng):

@@ -16,14 +16,22 @@ from __future__ import annotations
 import sys
 import types
 
-from ..network import Network
+from ..core.network import Network
+from . import spec
+from .build import DETAILS, FORMS
 from .diagram import network_svg
+from .errors import ExplainError
 from .explanation import FORMATS, Explanation, explain
-from .i18n import LANGUAGES
+from .expr import FixedDecimals
+from .i18n import LANGUAGES, check_language, translate
+from .model import MAX_STEPS
 
 Network.html_renderer = network_svg     # a Network in Jupyter draws as this diagram (the core never imports us)
 
-__all__ = ["Explanation", "FORMATS", "LANGUAGES", "explain"]
+# The public API: what the other faces (the command line, the playground) may use; they import nothing else of
+# this package (tests/architecture/test_import_graph.py).
+__all__ = ["DETAILS", "Explanation", "ExplainError", "FORMATS", "FORMS", "FixedDecimals", "LANGUAGES", "MAX_STEPS",
+           "check_language", "explain", "spec", "translate"]
 
 
 class _CallableModule(types.ModuleType):

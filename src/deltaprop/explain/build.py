@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import mazur
+from ..teach import mazur
 from . import demon, derive, matrix, neuron
 from .document import Count, Eq, Figure, Heading, Note, Para, Terms, Printed
 from .expr import Matrix, Num, Sym, Word, equation

@@ -3,13 +3,13 @@
 Nielsen (ch. 2) introduces δ with a demon that adds Δz to one neuron's
 weighted input: the cost then changes by about ``δ Δz`` because ``δ = ∂C/∂z``.
 Both numbers come from the engine: δ from backprop (the batch mean), the
-recomputed change from :func:`deltaprop.nudge.nudge`, which runs the forward
+recomputed change from :func:`deltaprop.teach.nudge.nudge`, which runs the forward
 pass again with the nudge.
 """
 
 from __future__ import annotations
 
-from ..nudge import nudge
+from ..teach.nudge import nudge
 from .document import Heading, Para
 from .expr import Num
 
@@ -17,7 +17,7 @@ DZ = 1e-3
 
 
 def checks(trace):
-    """One :class:`~deltaprop.nudge.Nudge` per neuron, layers 1..L (the engine's numbering)."""
+    """One :class:`~deltaprop.teach.nudge.Nudge` per neuron, layers 1..L (the engine's numbering)."""
     net = trace.network
     return [nudge(net, trace.X, trace.Y, l, j, DZ) for l in range(1, len(net.layers) + 1)
             for j in range(net.sizes[l])]

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import Softmax
-from ..diagnostics import PEAK_SLOPE
+from ..core.activations import Softmax
+from ..core.diagnostics import UNIT_HEALTH
 from . import formulas
 from .document import Eq, Heading, Note, Para, Terms, Percent
 from .expr import Matrix, Num, Partial, Power, Sym, Word, equation, frac, join, paren
 
 MAX_UNITS = 6               # numbers shown per layer; the rest follow the same formula
-SATURATED = 0.2             # σ' below this share of its largest value: the unit learns slowly
 
 # Nielsen's general symbols (layer letters, not numbers)
 C = Sym("C")
@@ -215,19 +214,16 @@ def remarks(trace, names):
     """Notes where the numbers call for one: saturation, dead ReLU units, the sign of δ, a flipped weight."""
     net, out = trace.network, []
     for l, layer in enumerate(net.layers, start=1):
-        name = layer.activation.name
-        if name in PEAK_SLOPE:
-            slope = trace.derivatives[l - 1]
-            for j in range(layer.n_out):
-                if slope[:, j].max() < SATURATED * PEAK_SLOPE[name]:
-                    out.append(Note("remark_saturated", {"name": names.unit_label(l, j),
-                                                         "slope": Num(slope[0, j]), "max": Num(PEAK_SLOPE[name]),
-                                                         "ratio": Percent(float(slope[0, j]) / PEAK_SLOPE[name]),
-                                                         "z": Num(trace.zs[l - 1][0, j])}))
-        if name == "relu":
-            for j in range(layer.n_out):
-                if (trace.zs[l - 1][:, j] <= 0).all() and (trace.zs[l - 1][:, j] < 0).any():
-                    out.append(Note("remark_dead", {"name": names.unit_label(l, j)}))
+        z, a = trace.zs[l - 1], trace.acts[l]
+        saturated = UNIT_HEALTH.saturated_units(layer.activation, z, a)        # the library's one definition
+        for j in ([] if saturated is None else map(int, np.flatnonzero(saturated))):
+            slope, peak = trace.derivatives[l - 1][0, j], UNIT_HEALTH.peak_slope[layer.activation.name]
+            out.append(Note("remark_saturated", {"name": names.unit_label(l, j), "slope": Num(slope),
+                                                 "max": Num(peak), "ratio": Percent(float(slope) / peak),
+                                                 "z": Num(z[0, j])}))
+        dead = UNIT_HEALTH.dead_units(layer.activation, z)
+        for j in ([] if dead is None else map(int, np.flatnonzero(dead & np.any(z < 0, axis=0)))):
+            out.append(Note("remark_dead", {"name": names.unit_label(l, j)}))     # (all z = 0: the kink note)
     for l, s, j in trace.kinks():
         slope = net.layers[l - 1].activation.slope if net.layers[l - 1].activation.name == "leaky-relu" else 0.0
         out.append(Note("remark_kink", {"name": names.unit_label(l, j), "slope": Num(slope),

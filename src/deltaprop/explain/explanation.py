@@ -54,7 +54,7 @@ class Explanation:
     def to_dict(self):
         """The JSON contract (see :meth:`Trace.to_dict`), full float precision; with ``detail="derive"`` also
         ``derivations`` (:func:`~.derive.factors`: each factor of the chain rule, sample 1) and ``demon_checks``
-        (one :class:`~deltaprop.nudge.Nudge` per neuron, layers numbered from 1 = first hidden)."""
+        (one :class:`~deltaprop.teach.nudge.Nudge` per neuron, layers numbered from 1 = first hidden)."""
         out = self.trace.to_dict()
         if self.detail == "derive":
             out["derivations"] = derive.factors(self.trace)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import Softmax
+from ..core.activations import Softmax
 from . import formulas, model
 from .document import Eq, Heading, Para
 from .expr import ETA, Matrix, Num, Partial, Shape, Sym, Word, call, equation, frac, paren

@@ -4,7 +4,7 @@ Nothing here re-derives backpropagation.  :class:`Trace` calls
 :meth:`Network.forward`, :meth:`Network.backward`, the loss's own
 ``value``/``per_output``/``gradient``, each activation's ``derivative`` (the
 ``σ'(z)`` factor printed in BP1/BP2) and :meth:`Network.train_step` with
-:class:`~deltaprop.optimizers.SGD` on copies of the network.  The renderers
+:class:`~deltaprop.core.optimizers.SGD` on copies of the network.  The renderers
 only format these arrays.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..optimizers import SGD
-from ..validation import check_inputs, check_positive_float
+from ..core.optimizers import SGD
+from ..core.validation import check_inputs, check_positive_float
 from .errors import ExplainError
 
 MAX_STEPS = 1_000_000
@@ -145,7 +145,7 @@ class Trace:
 
     def fused(self):
         """True when BP1 collapses to ``δ^L = a^L − y`` (sigmoid + BCE, softmax + CE)."""
-        return self.network.loss.fuses_with(self.network.layers[-1].activation)
+        return self.network.loss.bp1_is_a_minus_y(self.network.layers[-1].activation)
 
     def error_into(self, l):
         """``(W^{l+1})ᵀ δ^{l+1}`` per sample, ``(n, d_l)``: the weighted sum inside BP2 for layer ``l < L``.

@@ -10,7 +10,7 @@ of a sum whose total the engine computed.
 
 from __future__ import annotations
 
-from ..activations import Softmax
+from ..core.activations import Softmax
 from . import formulas, model
 from .document import Eq, Heading, Para
 from .errors import ExplainError

@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 import math
 
-from ..activations import ACTIVATIONS, get_activation
-from ..files import loads_json, read_text
-from ..losses import LOSSES, get_loss
-from ..network import Network
+from ..core.activations import ACTIVATIONS, get_activation
+from ..io.safe_read import loads_json, read_text
+from ..core.losses import LOSSES, TargetError, get_loss
+from ..core.network import Network
 from .document import Terms
 from .errors import ExplainError, kind
 
@@ -120,9 +120,8 @@ def parse(data):
     _check_length(Y, d_out, out_key, "error_target_length")
     if loss != "quadratic" and activations[-1] not in ("sigmoid", "softmax"):
         raise ExplainError("error_output_range", loss=Terms((f"loss_{loss}",)), name=activations[-1])
-    _check_targets(Y, loss, out_key)
     network = Network.from_weights(weights, biases, activations, loss=loss, train_biases=update_biases)
-    network.check_targets(Y, len(Y), name=out_key)          # the cost's own rules (e.g. rows summing to 1)
+    _check_targets(network, Y, out_key)
     return Spec(network, X, Y, float(learning_rate), update_biases)
 
 
@@ -139,14 +138,15 @@ def _check_length(rows, expected, key, message):
             raise ExplainError(message, place=place, count=len(row), expected=expected)
 
 
-def _check_targets(rows, loss, key):
-    """The cost's target rules (also enforced by the engine), said in the reader's language."""
-    for i, row in enumerate(rows):
-        if loss in ("cross-entropy", "binary-cross-entropy") and any(not 0 <= v <= 1 for v in row):
-            raise ExplainError("error_targets_range", place=key, loss=Terms((f"loss_{loss}",)), row=i,
-                               value=f"{next(v for v in row if not 0 <= v <= 1):g}")
-        if loss == "cross-entropy" and abs(math.fsum(row) - 1) > 1e-6:
-            raise ExplainError("error_targets_sum", place=key, row=i, total=f"{math.fsum(row):g}")
+def _check_targets(network, rows, key):
+    """The cost's own target rules (:class:`deltaprop.core.losses.TargetError`), said in the reader's language."""
+    try:
+        network.check_targets(rows, len(rows), name=key)
+    except TargetError as error:
+        if error.kind == "sum":
+            raise ExplainError("error_targets_sum", place=key, row=error.row, total=f"{error.value:g}") from None
+        raise ExplainError("error_targets_range", place=key, loss=Terms((f"loss_{error.loss}",)), row=error.row,
+                           value=f"{error.value:g}") from None
 
 
 def _is_number(value):

@@ -20,7 +20,7 @@ format              reads back   what it is
 The formats are optional extras (``pip install deltaprop[interop]``: the
 ``safetensors`` and ``onnx`` packages); ``network2`` needs nothing.  Every
 reader validates names, shapes and values and raises ``ValueError`` with one
-line; every writer is atomic (:mod:`deltaprop.atomic`).
+line; every writer is atomic (:mod:`deltaprop.io.atomic_writes`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def export_network(network, path, format, metadata=None, state=None, preprocessi
 
     ``metadata`` is the model's metadata (from :func:`deltaprop.read_metadata`): the preprocessing travels
     with every format (in ONNX as nodes of the graph); the PyTorch script also takes the training settings from
-    it, and the optimiser's state from ``state`` (a checkpoint's :class:`~deltaprop.training.TrainingState`).
+    it, and the optimiser's state from ``state`` (a checkpoint's :class:`~deltaprop.core.training.TrainingState`).
     ``preprocessing=False`` leaves the scaling nodes out of an ONNX graph (it then expects scaled inputs);
     ``input_dtype="uint8"`` makes its input raw bytes (pixels), cast to the network's dtype first.
     """

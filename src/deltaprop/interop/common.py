@@ -8,10 +8,10 @@ import os
 
 import numpy as np
 
-from ..activations import get_activation
-from ..layers import Dense
-from ..network import Network
-from ..persistence import _check_preprocessing as check_preprocessing     # one rule for saved and imported models
+from ..core.activations import get_activation
+from ..core.layers import Dense
+from ..core.network import Network
+from ..io.persistence import _check_preprocessing as check_preprocessing     # one rule for saved and imported models
 
 MAX_FILE_BYTES = 1 << 30        # 1 GiB: no model deltaprop trains comes near this
 FORMAT = "deltaprop"

@@ -16,9 +16,9 @@ import os
 
 import numpy as np
 
-from ..atomic import write_text
-from ..files import loads_json, read_text
-from ..network import Network
+from ..io.atomic_writes import write_text
+from ..io.safe_read import loads_json, read_text
+from ..core.network import Network
 from . import common
 
 COSTS = {"quadratic": "QuadraticCost", "binary-cross-entropy": "CrossEntropyCost"}

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..atomic import write_bytes
-from ..files import loads_json
+from ..io.atomic_writes import write_bytes
+from ..io.safe_read import loads_json
 from . import common
 from .common import require
 

@@ -21,8 +21,8 @@ import os
 
 import numpy as np
 
-from ..atomic import write_bytes, write_text
-from ..schedules import Cosine, Step, get_schedule
+from ..io.atomic_writes import write_bytes, write_text
+from ..core.schedules import Cosine, Step, get_schedule
 from . import safetensors_format
 from .common import require, sequential_index
 from .torch_template import TEMPLATE

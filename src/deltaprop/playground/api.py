@@ -16,7 +16,7 @@ POST     /api/sessions/ID/{step,epoch,reset,play,pause}
 POST     /api/sessions/ID/neuron                 {layer, neuron[, sample]}: z, a, δ, BP1–BP4
 POST     /api/sessions/ID/link                   {layer, to, from}: weight and gradient
 POST     /api/sessions/ID/weight                 {layer, to, from, value}: edit by hand
-GET      /api/sessions/ID/export/model           the model file (deltaprop.persistence), with the page's rescaling
+GET      /api/sessions/ID/export/model           the model file (deltaprop.io.persistence), with the page's rescaling
 GET      /api/sessions/ID/export/example         the worked example (deltaprop.explain), HTML; ?lang=&numbering=
 GET      /api/sessions/ID/explained-step         ?sample=0&lang=en&numbering=nielsen: the step in stages
 GET      /api/lessons?lang=en                    the lessons: configuration, text, steps
@@ -34,11 +34,12 @@ import time
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
-from ..losses import LOSSES
+from ..core.activations import ACTIVATIONS
+from ..core.diagnostics import UNIT_HEALTH
+from ..core.losses import LOSSES
 from . import exports, schema
-from ..nudge import nudge
-from ..explain.i18n import LANGUAGES
+from ..teach.nudge import nudge
+from ..explain import LANGUAGES
 from .datasets import parse_csv
 from .lessons import catalogue
 from .features import FEATURES, LABELS
@@ -290,7 +291,7 @@ def options():
         "datasets": list(schema.DATASETS), "presets": list(schema.PRESETS),
         "activations": schema.hidden_activations(), "all_activations": list(ACTIVATIONS),
         "losses": list(LOSSES), "optimizers": schema.optimizer_names(), "defaults": schema.DEFAULTS,
-        "features": list(FEATURES), "feature_labels": LABELS,
+        "features": list(FEATURES), "feature_labels": LABELS, "unit_health": UNIT_HEALTH.to_dict(),
         "limits": {"hidden_layers": schema.MAX_HIDDEN_LAYERS, "neurons": schema.MAX_NEURONS,
                    "samples": [schema.MIN_SAMPLES, schema.MAX_SAMPLES], "upload_bytes": schema.MAX_UPLOAD_BYTES,
                    "upload_rows": schema.MAX_UPLOAD_ROWS, "body_bytes": schema.MAX_BODY_BYTES},

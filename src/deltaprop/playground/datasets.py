@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import mazur
-from ..losses import default_output
+from ..teach import mazur
+from ..core.losses import default_output
 from ..data import make_dataset
 from ..data.csv import parse_table
 from ..data.preprocessing import train_validation_split
@@ -143,7 +143,7 @@ def output_layer(n_classes, loss):
 
     One unit for regression and for two classes (except with cross-entropy,
     which needs a unit per class); the activation is the loss module's choice
-    (:func:`deltaprop.losses.default_output`).
+    (:func:`deltaprop.core.losses.default_output`).
     """
     units = 1 if n_classes == 0 or (n_classes == 2 and loss != "cross-entropy") else n_classes
     return units, default_output(loss, units, classification=n_classes > 0)

@@ -1,19 +1,18 @@
 """What the page's diagnostics show: per-layer gradient norms over time, saturated and dead units, warnings.
 
-Measured with the library's definitions (:func:`deltaprop.diagnostics.slow_units` and ``dead_units``) on the
-first :data:`SAMPLE` training points, each time the loss curve gets a point.  A unit counts as *saturated* when its σ'(z) is below
-:data:`SATURATED` × its largest value (0.25 sigmoid, 1 tanh) for at least 90 % of those points, as *dead* (ReLU)
-when z ≤ 0 for all of them.  A warning names the lesson that explains it.
+Measured with the library's one definition (:data:`deltaprop.core.diagnostics.UNIT_HEALTH`) on the first
+:data:`SAMPLE` training points, each time the loss curve gets a point: a unit counts as *saturated* when its σ'(z)
+is below ``saturated_share`` (0.05) × its largest value (0.25 sigmoid, 1 tanh) for at least ``most_samples``
+(90 %) of those points, as *dead* (ReLU) when z ≤ 0 for all of them.  A warning names the lesson that explains it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..diagnostics import dead_units, slow_units
+from ..core.diagnostics import UNIT_HEALTH
 
 SAMPLE = 256
-SATURATED = 0.05
 
 
 def measure_units(network, X, Y):
@@ -23,9 +22,9 @@ def measure_units(network, X, Y):
     norms, saturated, dead = [], [], []
     for layer, z, a, gw in zip(network.layers, zs, acts[1:], grads.weights):
         norms.append(float(np.linalg.norm(gw)))
-        slow = slow_units(layer, z, a, SATURATED)
-        saturated.append(None if slow is None else int(np.sum(slow.mean(axis=0) >= 0.9)))
-        dead.append(int(np.sum(dead_units(z))) if layer.activation.name == "relu" else None)
+        slow, gone = UNIT_HEALTH.saturated_units(layer.activation, z, a), UNIT_HEALTH.dead_units(layer.activation, z)
+        saturated.append(None if slow is None else int(np.sum(slow)))
+        dead.append(None if gone is None else int(np.sum(gone)))
     return norms, saturated, dead
 
 

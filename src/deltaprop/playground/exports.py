@@ -1,6 +1,6 @@
 """Downloads: the trained model (the library's model file) and its worked example (HTML).
 
-The model goes through :func:`deltaprop.persistence.save_model` into a private
+The model goes through :func:`deltaprop.io.persistence.save_model` into a private
 temporary directory (the file name is ours, never the request's), and the bytes
 are sent back.  The worked example is the explainer's page for the first sample
 of the current mini-batch, with the weights used for that batch.
@@ -37,11 +37,11 @@ def export(session, what, lang="en", numbering="nielsen"):
 
 
 def model_bytes(network, metadata):
-    """``(bytes, file name)`` of the model file :func:`deltaprop.persistence.save_model` writes."""
+    """``(bytes, file name)`` of the model file :func:`deltaprop.io.persistence.save_model` writes."""
     try:
-        from ..persistence import save_model
+        from ..io.persistence import save_model
     except ImportError:
-        raise RequestError("model export needs deltaprop.persistence, which this install lacks", 501) from None
+        raise RequestError("model export needs deltaprop.io.persistence, which this install lacks", 501) from None
     with tempfile.TemporaryDirectory(prefix="deltaprop-playground-") as folder:
         path = os.path.join(folder, "deltaprop-playground-model.npz")
         save_model(network, path, metadata=metadata)

@@ -15,7 +15,7 @@ import base64
 
 import numpy as np
 
-from ..nudge import nudged_outputs
+from ..teach.nudge import nudged_outputs
 
 OUTPUT_GRID = 64
 NEURON_GRID = 20
@@ -49,7 +49,7 @@ def output_frame(network, extent, size=OUTPUT_GRID, nudge=None, inputs=None):
     """One quantised picture per output unit: ``a^L_j`` over the grid.
 
     ``nudge = (layer, neuron, dz)`` adds ``dz`` to that neuron's ``z`` at every
-    grid point first (Nielsen's demon, :func:`deltaprop.nudge.nudged_outputs`).
+    grid point first (Nielsen's demon, :func:`deltaprop.teach.nudge.nudged_outputs`).
 
     Probabilities (sigmoid, softmax) use the fixed range [0, 1]; a linear
     output uses its own minimum and maximum.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.diagnostics import UNIT_HEALTH
+
 MAX_ROWS = 32           # samples listed in the panel (means use the whole batch)
 
 
@@ -47,6 +49,7 @@ def neuron_report(network, X, Y, layer, j, sample=0):
         "forward": {"inputs": _floats(prev), "weights": _floats(dense.weights[j]), "bias": float(dense.biases[j]),
                     "z": float(z[sample]), "a": float(a[sample])},
         "derivative": _derivative(dense, zs[layer - 1], acts[layer], j, sample),
+        **_health(dense, zs[layer - 1], acts[layer], j, sample),
     }
     if layer == L:
         report["bp1"] = _bp1(network, acts[L], Y, j, sample, float(delta[sample]))
@@ -64,14 +67,25 @@ def neuron_report(network, X, Y, layer, j, sample=0):
 
 
 def _bp1(network, output, Y, j, sample, delta):
-    """BP1 at output unit ``j``: δ^L_j = ∂C/∂a_j · σ'(z_j), or the fused a − y."""
+    """BP1 at output unit ``j``: δ^L_j = ∂C/∂a_j · σ'(z_j), or a − y for the matched pairs."""
     loss, activation = network.loss, network.layers[-1].activation
     grad_a = np.empty_like(output)
     loss.gradient(output, Y, out=grad_a)                   # ∇_a C per sample (not divided by n)
-    return {"loss": loss.name, "fused": loss.fuses_with(activation),
+    return {"loss": loss.name, "a_minus_y": loss.bp1_is_a_minus_y(activation),
             "elementwise": activation.elementwise,
             "a": float(output[sample, j]), "y": float(Y[sample, j]),
             "grad_a": float(grad_a[sample, j]), "delta": delta}
+
+
+def _health(dense, z, a, j, sample):
+    """For the page's badge, by the library's one definition (:data:`deltaprop.core.diagnostics.UNIT_HEALTH`):
+    is the neuron saturated on this sample (and below which σ'), inactive on it (a ReLU with z ≤ 0)?"""
+    slow = UNIT_HEALTH.slow(dense.activation, z[sample:sample + 1], a[sample:sample + 1])
+    gone = UNIT_HEALTH.dead_units(dense.activation, z[sample:sample + 1])
+    peak = UNIT_HEALTH.peak_slope.get(dense.activation.name)
+    return {"saturated": None if slow is None else bool(slow[0, j]),
+            "saturated_below": None if peak is None else UNIT_HEALTH.saturated_share * peak,
+            "inactive": None if gone is None else bool(gone[j])}
 
 
 def _derivative(dense, z, a, j, sample):

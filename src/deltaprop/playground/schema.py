@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 
-from ..activations import ACTIVATIONS
+from ..core.activations import ACTIVATIONS
 from ..data import SYNTHETIC_DATASETS
-from ..losses import LOSSES
-from ..optimizers import OPTIMIZERS
+from ..core.losses import LOSSES, check_regression_loss
+from ..core.optimizers import OPTIMIZERS
 from .features import FEATURES
 
 # ------------------------------------------------------------------- limits
@@ -167,10 +167,17 @@ def validate_config(body):
     if not isinstance(activations, list) or len(activations) != len(hidden):
         raise RequestError(f"activations must be a list with one name per hidden layer ({len(hidden)})")
     out["activations"] = [check_choice(a, "every hidden activation", hidden_activations()) for a in activations]
-    if out["dataset"] in ("regression",) + REGRESSION_SETS and out["loss"] != "quadratic":
-        raise RequestError(f"the {out['dataset']} dataset needs the quadratic loss (a linear output has no "
-                           f"probabilities)", code="regression_loss")
+    if out["dataset"] in ("regression",) + REGRESSION_SETS:
+        check_regression(out["loss"])
     return out
+
+
+def check_regression(loss):
+    """:func:`deltaprop.core.losses.check_regression_loss`, as a :class:`RequestError`."""
+    try:
+        check_regression_loss(loss)               # the rule is the loss module's
+    except ValueError as error:
+        raise RequestError(str(error), code="regression_loss", loss=str(loss)) from None
 
 
 def neuron_ref(body, sizes):

@@ -19,16 +19,25 @@ import time
 
 import numpy as np
 
-from .. import mazur
-from ..batches import BatchWalk
-from ..labels import is_classification
-from ..network import Network
-from ..optimizers import get_optimizer
-from ..losses import get_loss
-from ..step import DivergenceError, check_divergence
+from ..teach import mazur
+from ..core.batches import BatchWalk
+from ..core.labels import is_classification
+from ..core.network import Network
+from ..core.optimizers import get_optimizer
+from ..core.losses import get_loss
+from ..core.batch_step import DivergenceError, check_divergence
 from .datasets import build_dataset, output_layer
 from .diagnose import record, warnings
 from .messages import NAMES, RESTART_KEYS, hint_record, notice
+from ..teach import mazur
+from ..core.batches import BatchWalk
+from ..core.labels import is_classification
+from ..core.network import Network
+from ..core.optimizers import get_optimizer
+from ..core.batch_step import DivergenceError, check_divergence
+from .datasets import build_dataset, output_layer
+from .diagnose import record
+from . import schema
 from .schema import RequestError
 
 HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
@@ -80,9 +89,8 @@ class Session:
                 config = {**config, "hidden": [2], "activations": ["sigmoid"], "loss": mazur.LOSS,
                           "optimizer": "sgd", "learning_rate": mazur.LEARNING_RATE, "batch_size": 1, "l2": 0.0}
             data = build_dataset(config, self.upload if upload is None else upload)   # may refuse: nothing changed
-            if data.n_classes == 0 and config["loss"] != "quadratic" and config["preset"] != "mazur":
-                raise RequestError("real-valued targets need the quadratic loss", code="regression_loss",
-                                   loss=config["loss"])
+            if data.n_classes == 0 and config["preset"] != "mazur":
+                schema.check_regression(config["loss"])
             if not all(np.isfinite(a).all() for a in (data.X_train, data.X_test, data.Y_train, data.Y_test)):
                 raise RequestError("the data overflow to infinity when scaled; keep values within ±1e300")
             if upload is not None:
@@ -147,9 +155,8 @@ class Session:
 
     def _optimizer(self, config):
         """The configured optimiser with Nielsen's λ/n for L2 (weight decay) and L1 (n = training points)."""
-        n = len(self.data.X_train)
-        optimizer = get_optimizer(config["optimizer"], config["learning_rate"], weight_decay=config["l2"] / n)
-        optimizer.l1_decay = config["l1"] / n
+        optimizer = get_optimizer(config["optimizer"], config["learning_rate"])
+        optimizer.set_regularization(config["l2"], len(self.data.X_train), l1=config["l1"])
         return optimizer
 
     # ------------------------------------------------------------ training

@@ -13,7 +13,7 @@ import copy
 
 import numpy as np
 
-from ..explain.i18n import check_language, translate
+from ..explain import check_language, translate
 from .lessons import texts
 
 def _sup(text):
@@ -104,7 +104,7 @@ def explained_step(session, sample=0, lang="en", numbering="nielsen"):
     else:                                           # not yet: the same step on copies (optimiser state too)
         after, optimizer = network.copy(), copy.deepcopy(session.optimizer)
         after.train_step(X, Y, optimizer)
-    fused = network.loss.fuses_with(network.layers[-1].activation)
+    fused = network.loss.bp1_is_a_minus_y(network.layers[-1].activation)
     words, L = texts(lang)["explained_step"], len(network.layers)
     out = []
 

@@ -12,9 +12,14 @@ import sys
 import types
 
 from .sheet import DEFAULT_ASK, Exercise, exercise
-from .grading import Grade, parse_answers, read_answers
+from .generate import LEVELS
+from .grading import Grade, grade, parse_answers, read_answers
+from .i18n import equation_text, say
+from .pdf import html_to_pdf
+from . import classgrade, sheetfile
 
-__all__ = ["DEFAULT_ASK", "Exercise", "Grade", "exercise", "parse_answers", "read_answers"]
+__all__ = ["DEFAULT_ASK", "Exercise", "Grade", "LEVELS", "classgrade", "equation_text", "exercise", "grade",
+           "html_to_pdf", "parse_answers", "read_answers", "say", "sheetfile"]
 
 
 class _CallableModule(types.ModuleType):

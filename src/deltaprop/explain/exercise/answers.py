@@ -16,7 +16,7 @@ import json
 import math
 import re
 
-from ...files import loads_json, read_text
+from ...io.safe_read import loads_json, read_text
 from .i18n import say
 
 MAX_BYTES = 1 << 20

@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from html import escape
 
-from ...atomic import write_text
+from ...io.atomic_writes import write_text
 from . import sheetfile
 from .answers import read_answers
 from .grading import grade

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...network import Network
+from ...core.network import Network
 
 LEVELS = (1, 2, 3)
 MAX_WEIGHTS = 32        # more would not be an exercise by hand

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import tempfile
 
-from ...atomic import write_bytes
+from ...io.atomic_writes import write_bytes
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
-from ...activations import get_activation
-from ...files import loads_json, read_text
-from ...losses import get_loss
+from ...core.activations import get_activation
+from ...io.safe_read import loads_json, read_text
+from ...core.losses import get_loss
 from . import steps
 from .i18n import say
 

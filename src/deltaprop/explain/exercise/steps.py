@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...activations import get_activation
-from ...losses import get_loss
+from ...core.activations import get_activation
+from ...core.losses import get_loss
 from ..model import rounding_noise
 
 NUMBERINGS = {"nielsen": "nielsen (input = layer 1)", "deltaprop": "deltaprop (first hidden layer = 1)"}  # as sheets say
@@ -138,7 +138,7 @@ class HandStep:
     def _output_delta(self, z, a):
         act, L = self.act[-1], self.L
         grad = self.loss.gradient(a, self.Y, np.empty_like(a))
-        if self.loss.fuses_with(act):
+        if self.loss.bp1_is_a_minus_y(act):
             delta = a - self.Y
             slips = {"no_sigma": grad} if act.elementwise else {"softmax_elementwise": grad * a * (1 - a)}
             candidates = [delta]

@@ -35,7 +35,7 @@ import json
 from functools import cache
 from importlib import resources
 
-from ...explain.i18n import check_language
+from ...explain import check_language
 
 LESSONS = [
     {"id": "mazur", "config": {"preset": "mazur"},

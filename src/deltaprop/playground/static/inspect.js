@@ -40,12 +40,12 @@ export function neuronPanel(state, r, { numbering }) {
       ${r.derivative !== null ? `, σ′(z${sup}) = <b class="eq-sigma">${num(r.derivative)}</b>` : ""}</div>${badge(r, sup)}`;
   if (r.bp1) {
     const b = r.bp1;
-    const body = b.fused
+    const body = b.a_minus_y
       ? `a${sup} − y<sub>${j + 1}</sub> = ${p(b.a)} − ${p(b.y)}`
       : b.elementwise
         ? `∂C/∂a${sup} · σ′(z${sup}) = ${p(b.grad_a)} × ${p(r.derivative)}`
         : `Σ<sub>i</sub> ∂C/∂a<sub>i</sub> · ∂a<sub>i</sub>/∂z${sup} (${esc(t("softmax_jacobian"))})`;
-    const why = b.fused ? ` <span class="note">(${esc(t("fused_note", { loss: optionLabel("loss", b.loss), act }))})</span>`
+    const why = b.a_minus_y ? ` <span class="note">(${esc(t("fused_note", { loss: optionLabel("loss", b.loss), act }))})</span>`
       : b.loss === "quadratic" ? ` <span class="note">(${esc(t("quadratic_note"))}: ∂C/∂a = a − y = ${num(b.a)} − ${num(b.y)})</span>` : "";
     html += `<div class="eq"><span class="tag">BP1</span>δ${sup} = ${body} = <b class="eq-delta">${num(b.delta)}</b>${why}</div>`;
   } else {
@@ -81,15 +81,15 @@ function updateNote(state) {
   return t("update_by", { optimizer: optionLabel("optimizer", c.optimizer), extra: extra ? ` + ${extra}` : "" });
 }
 
-// "Saturated" / "inactive" badge: BP1 and BP2 multiply δ by σ′(z), so a tiny σ′ means slow learning.
-export const SATURATED = 0.01;
+// "Saturated" / "inactive" badge: BP1 and BP2 multiply δ by σ′(z), so a tiny σ′ means slow learning. Whether a
+// neuron is either is the library's one definition (deltaprop.core.diagnostics.UNIT_HEALTH), sent in the report.
 function badge(r, sup) {
   if (r.derivative === null) return "";
-  if ((r.activation === "sigmoid" || r.activation === "tanh") && Math.abs(r.derivative) < SATURATED) {
-    return `<p class="badge saturated"><b>${esc(t("saturated_badge"))}</b>: σ′(z${sup}) = ${num(r.derivative)} &lt; ${fmt(SATURATED)}.
+  if (r.saturated) {
+    return `<p class="badge saturated"><b>${esc(t("saturated_badge"))}</b>: σ′(z${sup}) = ${num(r.derivative)} &lt; ${num(r.saturated_below)}.
       ${esc(t(r.bp1 ? "saturated_output" : "saturated_hidden"))}</p>`;
   }
-  if (r.activation.includes("relu") && r.derivative === 0) {
+  if (r.inactive) {
     return `<p class="badge dead"><b>${esc(t("inactive_badge"))}</b>: z${sup} ≤ 0, σ′(z) = 0. ${esc(t("inactive_text"))}</p>`;
   }
   return "";
