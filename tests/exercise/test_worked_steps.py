@@ -152,3 +152,15 @@ def test_interactive_page_folds_the_worked_steps_until_asked(browser, output_dir
     finally:
         page.close()
     assert "details" not in dp.exercise(2, 8).to_html("ja")
+
+
+@pytest.mark.browser
+def test_the_pdf_key_carries_the_worked_steps(tmp_path):
+    import re as regex
+    pages = {}
+    for worked in (False, True):
+        name = tmp_path / f"key-{worked}.pdf"
+        assert main(["exercise", "--level", "1", "--seed", "3", "--format", "pdf", "-o", str(name)]
+                    + (["--worked-steps"] if worked else [])) == 0
+        pages[worked] = len(regex.findall(rb"/Type\s*/Page[^s]", name.read_bytes()))
+    assert pages[True] >= pages[False] + 2                  # the derivation starts a page of its own, and is long

@@ -11,7 +11,9 @@
   const checked = new Set();              // the answers the learner has checked (and not emptied since)
 
   function show(q, li, r) {
-    const out = li.querySelector(".feedback");
+    const out = li.querySelector(".feedback"), shown = `${r.status} ${r.slip} ${r.repeat}`;
+    if (li.dataset.shown === shown) return;       // unchanged: nothing new for a screen reader to announce
+    li.dataset.shown = shown;
     li.dataset.status = r.status;
     out.className = `feedback ${r.status}`;
     out.innerHTML = "";
@@ -40,6 +42,7 @@
     if (DeltapropGrade.parse(input.value) === null) {
       checked.delete(q.id);
       delete li.dataset.status;
+      delete li.dataset.shown;
       out.className = "feedback";
       out.textContent = t.empty;
     } else {
