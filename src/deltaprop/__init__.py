@@ -30,11 +30,40 @@ from .explain import exercise  # the exercises (built on the explainer), callabl
 
 from ._version import __version__  # noqa: F401  (deltaprop.__version__)
 
+
+def __getattr__(name):
+    """``deltaprop.playground``, imported when first used: ``dp.playground(net, X, y)`` opens the notebook widget."""
+    if name == "playground":
+        import importlib
+        return importlib.import_module(".playground", __name__)     # also sets deltaprop.playground
+    raise AttributeError(f"module 'deltaprop' has no attribute {name!r}")
+
+
+def _open_playground(network, X, y, **options):
+    from .playground.notebook import playground
+    return playground(network, X, y, **options)
+
+
+Network.playground_opener = _open_playground     # net.playground(X, y) (the core never imports the playground)
+
+
+def _notebook_view(obj):
+    """The interactive view of an explanation or an exercise inside a Jupyter kernel ({} elsewhere, or without
+    anywidget): deltaprop.playground.notebook.views, imported when first shown."""
+    try:
+        from .playground.notebook import views
+    except ImportError:
+        return {}
+    return views.mimebundle(obj)
+
+
+explain.Explanation.notebook_view = exercise.Exercise.notebook_view = _notebook_view
+
 __all__ = [
     "ACTIVATIONS", "Activation", "Dense", "DivergenceError", "Gradients", "History", "LOSSES", "Loss",
     "Network", "OPTIMIZERS", "Optimizer", "SGD", "fit", "get_activation", "get_loss", "get_optimizer",
     "gradcheck", "mazur_data", "mazur_network",
     "explain", "exercise",
     "Adam", "Momentum", "Nesterov", "TrainingState", "get_schedule", "load_checkpoint", "load_model",
-    "read_metadata", "save_checkpoint", "save_model", "Nudge", "nudge", "train_batch",
+    "read_metadata", "save_checkpoint", "save_model", "Nudge", "nudge", "train_batch", "playground",
 ]

@@ -169,3 +169,16 @@ def test_the_old_engine_name_warns_and_runs_the_compiled_engine(blobs):
     assert history.engine == "compiled"
     with pytest.raises(ValueError, match="unknown engine 'jit'; valid: auto, numpy, compiled"):
         fit(_net(dropout=None), X, y, 1, 32, engine="jit")
+
+
+def test_fit_leaves_the_callers_optimiser_schedule_and_learning_rate_as_they_were(rng):
+    """A run's schedule is the run's: afterwards the caller's optimiser has its own η and schedule back, so the
+    next run's cosine starts again from η0 (not from the last, decayed η)."""
+    from deltaprop.core.optimizers import SGD
+    X, y = rng.normal(size=(40, 3)), rng.integers(0, 2, 40)
+    opt = SGD(0.5)
+    first = Network([3, 4, 2], seed=0).fit(X, y, epochs=4, batch_size=8, optimizer=opt, schedule="cosine", seed=1)
+    assert opt.learning_rate == 0.5 and opt.schedule is None
+    second = Network([3, 4, 2], seed=0).fit(X, y, epochs=4, batch_size=8, optimizer=opt, schedule="cosine", seed=1)
+    assert [r["learning_rate"] for r in second.epochs] == [r["learning_rate"] for r in first.epochs]
+    assert first.epochs[0]["learning_rate"] == 0.5 and first.epochs[-1]["learning_rate"] < 0.5

@@ -83,9 +83,45 @@ def add_arguments(parser):
 
 
 def run(args):
+    """Train as the flags and the recipe say, report every epoch, save what was asked; 0, or the failure code."""
     started = time.perf_counter()
     config, network, resume = _configure(args)
     data, prep, X, y, X_val, y_val, X_test, y_test = _prepare_data(config)
+    network, task = _network_for(config, network, data, X, y, (y, y_val, y_test))
+    optimizer = _optimizer(config)
+    metadata = {"training": config, "preprocessing": prep, "class_names": data.class_names}
+    if data.image_shape:
+        metadata["image_shape"] = list(data.image_shape)
+    bar = ProgressBar(config["epochs"], force=args.progress)
+    bar.enabled = bar.enabled and not args.quiet
+    if not args.quiet:
+        _print_header(task, network, data, X, X_val, X_test)
+    _remove_leftovers(args)
+    on_epoch, on_checkpoint = _hooks(args, config, bar, network, metadata, len(X))
+    bar.start_epoch()
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):     # a diverging run reports itself, in one line
+            history = fit(network, X, y, config["epochs"], config["batch_size"], optimizer, seed=config["seed"],
+                          validation_data=None if X_val is None else (X_val, y_val), callback=on_epoch,
+                          weight_decay=config["weight_decay"], schedule=config["schedule"],
+                          early_stopping=config["early_stopping"],
+                          checkpoint=args.checkpoint_dir and on_checkpoint,
+                          progress=bar if bar.enabled else None, resume=resume, diagnostics=args.diagnostics)
+    except DivergenceError as exc:
+        bar.end_epoch()
+        return _diverged(args, network, metadata, exc)
+    bar.end_epoch()
+    metrics = _final_metrics(network, history, X_test, y_test)
+    metrics["wall_seconds"] = round(time.perf_counter() - started, 2)
+    if not args.quiet:
+        _print_final(history, metrics)
+    _save_outputs(args, config, network, metadata, metrics, history, data)
+    return 0
+
+
+def _network_for(config, network, data, X, y, labels):
+    """The network to train (built from ``config`` unless resumed) and the task's one-line description; the
+    cost follows the task unless ``--loss`` chose it; every label set is checked against the output size."""
     n_classes = _pipeline.n_classes_of(data.y_train, data.y_test, source=config["data"],
                                        classes=config.get("classes"))
     classification = n_classes is not None
@@ -98,67 +134,63 @@ def run(args):
         network = _pipeline.build_network(config, X.shape[1], n_outputs, classification)
     for message in _pipeline.pairing_warnings(network):
         _pipeline.warn("train", message)
-    for labels, what in ((y, "training labels"), (y_val, "validation labels"), (y_test, "test labels")):
-        if labels is not None:
-            _pipeline.check_labels(labels, network.sizes[-1], what)
+    for values, what in zip(labels, ("training labels", "validation labels", "test labels")):
+        if values is not None:
+            _pipeline.check_labels(values, network.sizes[-1], what)
+    return network, task
 
+
+def _optimizer(config):
     options = {"momentum": config["momentum"]} if config["optimizer"] in ("momentum", "nesterov") else {}
-    optimizer = get_optimizer(config["optimizer"], config["lr"], **options)
-    metadata = {"training": config, "preprocessing": prep, "class_names": data.class_names}
-    if data.image_shape:
-        metadata["image_shape"] = list(data.image_shape)
-    bar = ProgressBar(config["epochs"], force=args.progress)
-    bar.enabled = bar.enabled and not args.quiet
-    if not args.quiet:
-        print(f"deltaprop train: {task} → {network.loss.name} cost, {network.layers[-1].activation.name} output "
-              f"(--loss and --activations override)", flush=True)
-        print(f"deltaprop train: {network} on {data.name}: {len(X)} training samples"
-              + (f", {len(X_val)} validation" if X_val is not None else "")
-              + (f", {len(X_test)} test" if X_test is not None else ""), flush=True)
+    return get_optimizer(config["optimizer"], config["lr"], **options)
 
-    def on_epoch(epoch, record):
-        seconds = bar.end_epoch()
-        if not args.quiet:
-            print(epoch_summary(record, config["epochs"], seconds, len(X)), flush=True)
-            for layer in record.get("diagnostics", []):
-                print(summary_line(layer), flush=True)
-        bar.start_epoch()
 
+def _print_header(task, network, data, X, X_val, X_test):
+    print(f"deltaprop train: {task} → {network.loss.name} cost, {network.layers[-1].activation.name} output "
+          f"(--loss and --activations override)", flush=True)
+    print(f"deltaprop train: {network} on {data.name}: {len(X)} training samples"
+          + (f", {len(X_val)} validation" if X_val is not None else "")
+          + (f", {len(X_test)} test" if X_test is not None else ""), flush=True)
+
+
+def _remove_leftovers(args):
+    """Temporary files a run killed mid-write (SIGKILL) left beside the checkpoints and outputs."""
     if args.checkpoint_dir and os.path.isdir(args.checkpoint_dir):
-        for name in os.listdir(args.checkpoint_dir):          # left by a run killed mid-write (SIGKILL)
+        for name in os.listdir(args.checkpoint_dir):
             if name.startswith(".epoch-") and name.endswith(".tmp"):
                 os.unlink(os.path.join(args.checkpoint_dir, name))
     for target in (args.out, args.json, args.plot):
         if target:
             remove_stale_temporaries(target)
 
+
+def _hooks(args, config, bar, network, metadata, n_train):
+    """``fit``'s per-epoch hooks: the summary line (and diagnostics), and the checkpoint."""
+    def on_epoch(epoch, record):
+        seconds = bar.end_epoch()
+        if not args.quiet:
+            print(epoch_summary(record, config["epochs"], seconds, n_train), flush=True)
+            for layer in record.get("diagnostics", []):
+                print(summary_line(layer), flush=True)
+        bar.start_epoch()
+
     def on_checkpoint(state):
         os.makedirs(args.checkpoint_dir, exist_ok=True)
         save_checkpoint(os.path.join(args.checkpoint_dir, f"epoch-{state.epoch:03d}.npz"), network, state,
                         metadata=metadata)
+    return on_epoch, on_checkpoint
 
-    bar.start_epoch()
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):     # a diverging run reports itself, in one line
-            history = fit(network, X, y, config["epochs"], config["batch_size"], optimizer, seed=config["seed"],
-                          validation_data=None if X_val is None else (X_val, y_val), callback=on_epoch,
-                          weight_decay=config["weight_decay"], schedule=config["schedule"],
-                          early_stopping=config["early_stopping"],
-                          checkpoint=args.checkpoint_dir and on_checkpoint,
-                          progress=bar if bar.enabled else None, resume=resume, diagnostics=args.diagnostics)
-    except DivergenceError as exc:
-        bar.end_epoch()
-        print(f"deltaprop train: error: {exc}", file=sys.stderr)
-        if args.out:
-            save_model(network, args.out, metadata={**metadata, "diverged": str(exc)})
-            print(f"deltaprop train: saved the last finite weights to {args.out}", file=sys.stderr)
-        return EXIT_FAILED
-    bar.end_epoch()
 
-    metrics = _final_metrics(network, history, X_test, y_test)
-    metrics["wall_seconds"] = round(time.perf_counter() - started, 2)
-    if not args.quiet:
-        _print_final(history, metrics)
+def _diverged(args, network, metadata, exc):
+    """A diverged run: the error in one line, the last finite weights saved if ``--out`` was given."""
+    print(f"deltaprop train: error: {exc}", file=sys.stderr)
+    if args.out:
+        save_model(network, args.out, metadata={**metadata, "diverged": str(exc)})
+        print(f"deltaprop train: saved the last finite weights to {args.out}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _save_outputs(args, config, network, metadata, metrics, history, data):
     if args.out:
         save_model(network, args.out, metadata={**metadata, "metrics": metrics})
     if args.json:
@@ -168,7 +200,6 @@ def run(args):
     if args.plot:
         from .plots import training_curves
         training_curves(history.epochs, args.plot, title=f"{data.name}: {network.sizes}")
-    return 0
 
 
 def _configure(args):

@@ -7,13 +7,13 @@ import copy
 import numpy as np
 
 from .backprop import Gradients, Workspace, backward_pass, forward_pass
-from .initializers import check_initializer, initialize
+from .construction import layers_from_weights, new_layers
 from .labels import is_classification, outputs_to_labels
 from .layers import Dense
 from .losses import get_loss
 from .batch_step import train_batch
 from .training import fit
-from .validation import check_inputs, check_memory, check_positive_int, check_targets
+from .validation import check_inputs, check_positive_int, check_targets
 
 
 class Network:
@@ -48,33 +48,7 @@ class Network:
 
     def __init__(self, sizes, activations=None, *, loss="quadratic", init="auto", seed=None,
                  dtype=np.float64, dropout=None):
-        sizes = list(sizes)
-        if len(sizes) < 2:
-            raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
-        for size in sizes:
-            check_positive_int(size, "every layer size")
-        n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-        check_memory(4 * n_params * np.dtype(dtype).itemsize,     # weights, gradients, optimiser state, copies
-                     f"a network of sizes {sizes} ({n_params:,} parameters)")
-        n_layers = len(sizes) - 1
-        if activations is None:
-            activations = ["sigmoid"] * n_layers
-        elif isinstance(activations, str):
-            activations = [activations] * n_layers
-        activations = list(activations)
-        if len(activations) != n_layers:
-            raise ValueError(f"{len(sizes)} layer sizes need {n_layers} activations (one per weight layer), "
-                             f"got {len(activations)}")
-        dropouts = _per_hidden_layer(dropout, n_layers)
-        init = check_initializer(init)
-        rng = np.random.default_rng(seed)
-        layers = []
-        for l, (n_in, n_out, act) in enumerate(zip(sizes[:-1], sizes[1:], activations), start=1):
-            layer = Dense(np.zeros((n_out, n_in)), np.zeros(n_out), act, dropout=dropouts[l - 1], dtype=dtype)
-            layer.weights[...], layer.biases[...] = initialize(init, n_in, n_out, layer.activation.name,
-                                                               rng, layer.weights.dtype)
-            layers.append(layer)
-        self._setup(layers, loss)
+        self._setup(new_layers(sizes, activations, init, seed, dtype, dropout), loss)
 
     # ----------------------------------------------------------------- building
     @classmethod
@@ -93,20 +67,7 @@ class Network:
         ``Network.from_weights([[[.15, .2], [.25, .3]], [[.4, .45], [.5, .55]]],
         [[.35, .35], [.6, .6]], ["sigmoid", "sigmoid"])``.
         """
-        weights, biases = list(weights), list(biases)
-        if isinstance(activations, str):
-            activations = [activations] * len(weights)
-        activations = list(activations)
-        if not (len(weights) == len(biases) == len(activations)):
-            raise ValueError(f"need one weights, biases and activation per layer; got {len(weights)} weights, "
-                             f"{len(biases)} biases, {len(activations)} activations")
-        layers = []
-        for l, (w, b, act) in enumerate(zip(weights, biases, activations), start=1):
-            try:
-                layers.append(Dense(w, b, act, dtype=dtype, train_biases=train_biases))
-            except ValueError as exc:
-                raise ValueError(f"layer {l}: {exc}") from None
-        return cls.from_layers(layers, loss=loss)
+        return cls.from_layers(layers_from_weights(weights, biases, activations, dtype, train_biases), loss=loss)
 
     def _setup(self, layers, loss):
         if not layers:
@@ -290,20 +251,13 @@ class Network:
         return f"Network({self.sizes}, activations=[{acts}], loss={self.loss.name}, dtype={self.dtype.name})"
 
     html_renderer = None    # set by the explainer (deltaprop.explain): draws the network in Jupyter
+    playground_opener = None    # set by the façade (deltaprop/__init__.py): the notebook playground
+
+    def playground(self, X, y, **options):
+        """This network in the notebook playground on ``X``, ``y``: the same as ``dp.playground(net, X, y)``."""
+        return Network.playground_opener(self, X, y, **options)
 
     def _repr_html_(self):
         renderer = Network.html_renderer
         return None if renderer is None else renderer(self)
 
-
-def _per_hidden_layer(dropout, n_layers):
-    if dropout is None:
-        return [0.0] * n_layers
-    if np.isscalar(dropout):
-        return [float(dropout)] * (n_layers - 1) + [0.0]
-    dropout = [float(p) for p in dropout]
-    if len(dropout) == n_layers - 1:
-        dropout.append(0.0)
-    if len(dropout) != n_layers:
-        raise ValueError(f"dropout needs one rate per hidden layer ({n_layers - 1}), got {len(dropout)}")
-    return dropout

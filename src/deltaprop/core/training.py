@@ -115,8 +115,8 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     dropout_rng = rng if any(layer.dropout for layer in network.layers) else None
     stopper = None if early_stopping is None else EarlyStopping(early_stopping, state)
     labels = outputs_to_labels(Y) if is_classification(Y) else None      # (n,) true classes, or None
-    with optimizer.regularized(weight_decay, X.shape[0]):                 # λ/n for this run, then as it was
-        optimizer.set_schedule(get_schedule(schedule, epochs), state.base_learning_rate)
+    with optimizer.regularized(weight_decay, X.shape[0]), \
+            optimizer.scheduled(get_schedule(schedule, epochs), state.base_learning_rate):  # for this run only
         engine = choose_engine(engine, network, X, Y, walk.batch_size, optimizer, dropout_rng)
         history = _history(engine, state)
         snapshot = None

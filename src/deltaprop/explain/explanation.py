@@ -75,6 +75,16 @@ class Explanation:
     def _repr_html_(self):
         return html.fragment(self.blocks(), self.trace, self.names)
 
+    notebook_view = None    # set by the façade: {mime: data} of the interactive view in a Jupyter kernel, or {}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """In a notebook: the interactive view (language, numbering, stages) when anywidget is installed, and
+        this HTML for viewers without widgets."""
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        if Explanation.notebook_view is not None:
+            bundle.update(Explanation.notebook_view(self))
+        return bundle
+
     def __repr__(self):
         t = self.trace
         return (f"<Explanation of {t.network!r}: loss {t.loss:.9g} → {t.loss_after_update:.9g} "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from . import mathml
+from .css import scope_css
 from .diagram import network_svg
 from .document import BP_TAGS, Eq, Figure, Heading, Note, Para
 from .i18n import translate
@@ -105,6 +106,10 @@ h1 { text-wrap: balance; }
 """
 
 
+ROOT = "deltaprop-explanation"     # every rule of STYLE applies inside this class only (explain/css.py)
+PAGE_STYLE = ".deltaprop-page { margin: 0; background: #f8fafc; }\n"    # the standalone page's <body> only
+
+
 def render(blocks, trace, names, lang="en", precision=9, version=""):
     """The explanation as one HTML page."""
     title = next((phrase(b, lang, precision) for b in blocks if isinstance(b, Heading) and b.level == 1), "deltaprop")
@@ -140,15 +145,16 @@ def render(blocks, trace, names, lang="en", precision=9, version=""):
     footer = escape(translate(lang, "generated", version=version))
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
-            + "\n".join(body) + f"\n<footer>{footer}</footer>\n</main>\n</body>\n</html>\n")
+            f"<title>{escape(title)}</title>\n<style>{PAGE_STYLE}{scope_css(STYLE, '.' + ROOT)}</style>\n</head>\n"
+            f'<body class="deltaprop-page">\n<div class="{ROOT}">\n<main>\n'
+            + "\n".join(body) + f"\n<footer>{footer}</footer>\n</main>\n</div>\n</body>\n</html>\n")
 
 
 def fragment(blocks, trace, names, lang="en", precision=9):
     """The body only, with its style, for Jupyter (``_repr_html_``)."""
     page = render(blocks, trace, names, lang, precision)
     start, end = page.index("<main>"), page.index("</main>")
-    return f'<div class="deltaprop-explanation"><style>{STYLE.replace("body", ".deltaprop-explanation")}</style>' \
+    return f'<div class="{ROOT}" lang="{lang}"><style>{scope_css(STYLE, "." + ROOT)}</style>' \
            f"{page[start + 6:end]}</div>"
 
 

@@ -11,6 +11,20 @@ library's own :class:`~deltaprop.Network`; the page (vanilla JavaScript in
 >>> server.stop()                       # doctest: +SKIP
 """
 
+import sys
+import types
+
 from .server import PlaygroundServer, is_loopback, make_server, start_in_thread
 
 __all__ = ["PlaygroundServer", "is_loopback", "make_server", "start_in_thread"]
+
+
+class _CallableModule(types.ModuleType):
+    """``deltaprop.playground(net, X, y)``: the notebook widget (:mod:`.notebook`, needs ``deltaprop[notebook]``)."""
+
+    def __call__(self, network, X, y, **options):
+        from .notebook import playground
+        return playground(network, X, y, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

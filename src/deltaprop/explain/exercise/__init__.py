@@ -14,12 +14,12 @@ import types
 from .sheet import DEFAULT_ASK, Exercise, exercise
 from .generate import LEVELS
 from .grading import Grade, grade, parse_answers, read_answers
-from .i18n import equation_text, say
+from .i18n import equation_text, messages, say
 from .pdf import html_to_pdf
 from . import classgrade, sheetfile
 
 __all__ = ["DEFAULT_ASK", "Exercise", "Grade", "LEVELS", "classgrade", "equation_text", "exercise", "grade",
-           "html_to_pdf", "parse_answers", "read_answers", "say", "sheetfile"]
+           "html_to_pdf", "messages", "parse_answers", "read_answers", "say", "sheetfile"]
 
 
 class _CallableModule(types.ModuleType):

@@ -18,7 +18,7 @@ from importlib import resources
 from ..mathml import prose as math_prose
 
 from . import worked as worked_steps
-from .render import PRINT_STYLE, label, num, outline
+from .render import PRINT_STYLE, ROOT, label, num, outline, scoped_style
 from .i18n import equation_text, messages
 
 STATIC = resources.files(__package__).joinpath("static")
@@ -82,6 +82,7 @@ def render(ex, lang, worked=False):
     data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{STYLE}</style></head><body>{''.join(parts)}"
+            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{scoped_style(STYLE)}</style></head>"
+            f'<body class="deltaprop-page"><div class="{ROOT}">{"".join(parts)}</div>'
             f'<script type="application/json" id="sheet-data">{data}</script><script>{script()}</script>'
             f"</body></html>\n")

@@ -17,6 +17,7 @@ from ..text import prose_number
 from . import worked as worked_steps
 from .questions import Symbol
 from .i18n import equation_text, say
+from ..css import scope_css
 
 EQUATIONS = ("forward", "BP1", "BP2", "BP3", "BP4", "update")
 
@@ -196,5 +197,13 @@ def printable(ex, lang, key=True, worked=False):
             parts.append(worked_steps.html(ex, lang))
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{PRINT_STYLE}</style></head>"
-            f"<body>{''.join(parts)}</body></html>\n")
+            f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{scoped_style(PRINT_STYLE)}</style></head>"
+            f'<body class="deltaprop-page"><div class="{ROOT}">{"".join(parts)}</div></body></html>\n')
+
+
+ROOT = "deltaprop-exercise"      # every rule of the sheets' styles applies inside this class only (explain/css.py)
+
+
+def scoped_style(style):
+    """``style`` scoped under :data:`ROOT`, after the rule for the standalone page's ``<body>``."""
+    return ".deltaprop-page { margin: 0; }\n" + scope_css(style, "." + ROOT)

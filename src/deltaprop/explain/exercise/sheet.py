@@ -54,6 +54,15 @@ class Exercise:
     def network(self):
         return self.trace.network
 
+    notebook_view = None    # set by the façade: {mime: data} of the sheet, answers checked in the kernel, or {}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """In a notebook: the interactive sheet whose answers the kernel marks (needs anywidget)."""
+        bundle = {"text/plain": f"<Exercise level {self.level}, seed {self.seed}: {len(self.questions)} questions>"}
+        if Exercise.notebook_view is not None:
+            bundle.update(Exercise.notebook_view(self))
+        return bundle
+
     def to_dict(self, worked=None):
         """The JSON contract: the network, data, given values and questions with answers, equations, slips.
 
