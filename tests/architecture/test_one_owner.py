@@ -9,13 +9,13 @@ from deltaprop.core.diagnostics import UNIT_HEALTH
 from deltaprop.explain import derive
 from deltaprop.explain.model import Trace
 from deltaprop.explain.naming import names_for
-from deltaprop.playground import api, diagnose, neuron
+from deltaprop.playground import api, inspector_report, page_diagnosis
 
 
 def test_every_face_holds_the_same_definition_object():
     assert derive.UNIT_HEALTH is UNIT_HEALTH
-    assert diagnose.UNIT_HEALTH is UNIT_HEALTH
-    assert neuron.UNIT_HEALTH is UNIT_HEALTH
+    assert page_diagnosis.UNIT_HEALTH is UNIT_HEALTH
+    assert inspector_report.UNIT_HEALTH is UNIT_HEALTH
     assert diagnostics.PEAK_SLOPE is UNIT_HEALTH.peak_slope
     assert api.options()["unit_health"] == UNIT_HEALTH.to_dict()          # what the page reads
     assert UNIT_HEALTH.to_dict()["peak_slope"] == {"sigmoid": 0.25, "tanh": 1.0}
@@ -35,7 +35,7 @@ def test_library_explainer_playground_and_page_agree_on_a_network():
     net, X, Y = _network()
     library = diagnostics.measure(net, X, Y, learning_rate=0.1)
     assert library[0]["saturated"] == 0.5 and library[1]["dead"] == 0.5          # 1 of 2 units, every sample
-    norms, saturated, dead = diagnose.measure_units(net, X, Y)                   # the playground server
+    norms, saturated, dead = page_diagnosis.measure_units(net, X, Y)                   # the playground server
     assert saturated[0] == 1 and dead[1] == 1
     names = names_for(net)
     notes = [b for b in derive.remarks(Trace(net, X, Y), names) if getattr(b, "key", "").startswith("remark")]
@@ -46,10 +46,10 @@ def test_library_explainer_playground_and_page_agree_on_a_network():
     assert saturated_note.args["ratio"].value == slope / UNIT_HEALTH.peak_slope["sigmoid"]   # its share of the peak
     assert slope < UNIT_HEALTH.saturated_share * UNIT_HEALTH.peak_slope["sigmoid"]
     for j, expected in ((0, True), (1, False)):                                  # the page's badge
-        report = neuron.neuron_report(net, X, Y, 1, j)
+        report = inspector_report.neuron_report(net, X, Y, 1, j)
         assert report["saturated"] is expected and report["saturated_below"] == UNIT_HEALTH.saturated_share * 0.25
-    assert neuron.neuron_report(net, X, Y, 2, 1)["inactive"] is True
-    assert neuron.neuron_report(net, X, Y, 2, 0)["inactive"] is False
+    assert inspector_report.neuron_report(net, X, Y, 2, 1)["inactive"] is True
+    assert inspector_report.neuron_report(net, X, Y, 2, 0)["inactive"] is False
 
 
 def test_no_face_restates_a_threshold():

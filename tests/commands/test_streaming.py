@@ -126,3 +126,82 @@ def test_evaluate_npz_test_split_and_mismatched_rows(tmp_path, model, small_batc
     np.savez(tmp_path / "bad.npz", X=np.zeros((5, 6)), y=np.arange(4) % 3)
     assert main(["evaluate", str(path), "--data", str(tmp_path / "bad.npz")]) == 2
     assert "bad.npz: 5 samples in 'X' but 4 labels in 'y'" in capsys.readouterr().err
+
+
+def _csv_variants(images, labels):
+    """The same samples written as CSV files the way users write them: ``(text, --label-column or None)``."""
+    X = images.reshape(len(images), -1)
+    rows = [[str(v) for v in row] for row in X]
+    return {
+        "no header, label by index": ("".join(",".join(r + [str(l)]) + "\n" for r, l in zip(rows, labels)), "6"),
+        "header, label in the middle": ("a,b,c,label,d,e,f\n" + "".join(",".join(r[:3] + [str(l)] + r[3:]) + "\n"
+                                                                        for r, l in zip(rows, labels)), None),
+        "semicolons, label first, CRLF, blank lines": (
+            "label;p0;p1;p2;p3;p4;p5\r\n\r\n" + "".join(";".join([str(l)] + r) + "\r\n" + ("\r\n" if i % 5 else "")
+                                                     for i, (r, l) in enumerate(zip(rows, labels))), "label"),
+        "comments and a BOM": ("\ufeffp0,p1,p2,p3,p4,p5,label\n# exported by hand\n" +
+                               "".join(",".join(r + [str(l)]) + "\n" for r, l in zip(rows, labels)), None),
+    }
+
+
+@pytest.mark.parametrize("batch_bytes", [40, stream.BATCH_BYTES])
+@pytest.mark.parametrize("variant", ["no header, label by index", "header, label in the middle",
+                                     "semicolons, label first, CRLF, blank lines", "comments and a BOM"])
+def test_csv_predict_and_evaluate_stream_the_numbers_of_the_whole_file(tmp_path, model, monkeypatch, capsys,
+                                                                       batch_bytes, variant):
+    """Streamed CSV = the whole-file path (read_csv, then sliced into the same batches), bit for bit."""
+    from deltaprop.commands import _pipeline
+    from deltaprop.data.csv import read_csv
+    monkeypatch.setattr(stream, "BATCH_BYTES", batch_bytes)
+    monkeypatch.setattr(evaluate_command, "BATCH_BYTES", batch_bytes)
+    network, path = model
+    images, labels = _images(41), np.arange(41) % 3
+    text, label_column = _csv_variants(images, labels)[variant]
+    source = tmp_path / "d.csv"
+    source.write_text(text, newline="")
+    X, y, _ = read_csv(source, label_column if label_column is None else
+                       int(label_column) if label_column.isdigit() else label_column)
+    np.testing.assert_array_equal(X, images.reshape(41, -1))
+    prep = {"kind": "unit", "maximum": 255.0}
+    rows = stream._rows_per_batch(X.shape[1] * 8, batch_bytes)
+    whole_batches = [X[start:start + rows] for start in range(0, len(X), rows)]
+
+    if label_column is None or not label_column.isdigit():        # predict drops a column named "label" only
+        assert main(["predict", str(path), str(source), "--out", str(tmp_path / "p.npz"), "--probabilities"]) == 0
+        expected = np.concatenate([network.predict(_pipeline.apply_preprocessing(prep, b, network.dtype))
+                                   for b in whole_batches])
+        np.testing.assert_array_equal(np.load(tmp_path / "p.npz")["outputs"], expected)
+
+    flags = ["--label-column", label_column] if label_column else []
+    assert main(["evaluate", str(path), "--data", str(source), *flags, "--json", str(tmp_path / "e.json")]) == 0
+    import json
+    report = json.loads((tmp_path / "e.json").read_text())
+    whole = evaluate_command._evaluate_in_batches(
+        network, prep, stream.Inputs(str(source), len(X), X.shape[1], lambda: iter(whole_batches)), y, str(source))
+    assert report["samples"] == 41 and report["split"] == "train"
+    assert report["loss"] == whole["loss"]                                         # identical, not approximately
+    assert report["confusion_matrix"] == whole["matrix"].tolist()
+
+
+def test_csv_evaluate_checks_the_labels_before_reading_any_input(tmp_path, model, monkeypatch, capsys):
+    """Labels that do not fit the model are refused from the label pass: no batch of inputs is ever parsed."""
+    from deltaprop.data import csv_stream
+    network, path = model
+    (tmp_path / "d.csv").write_text("a,b,c,d,e,f,label\n" + "".join(f"{i},1,2,3,4,5,{i % 7}\n" for i in range(30)))
+    features_read = []
+    monkeypatch.setattr(csv_stream.CsvFile, "batches", lambda self, rows: features_read.append(rows) or iter(()))
+    assert main(["evaluate", str(path), "--data", str(tmp_path / "d.csv")]) == 2
+    assert "d.csv: labels range over 0..6 but the output layer has 3 unit(s)" in capsys.readouterr().err
+    assert features_read == []
+
+
+def test_csv_predict_error_half_way_leaves_no_output(tmp_path, model, small_batches, capsys):
+    network, path = model
+    source = tmp_path / "x.csv"
+    source.write_text("".join(f"{i},1,2,3,4,5\n" for i in range(20)) + "1,2,3,oops,5,6\n")
+    out = tmp_path / "p.csv"
+    out.write_text("old\n")
+    assert main(["predict", str(path), str(source), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{source}: row 21, column 3: 'oops' is not a number" in err and err.count("\n") == 1, err
+    assert out.read_text() == "old\n"

@@ -165,7 +165,8 @@ def test_a_new_process_loads_the_compiled_epoch_from_the_disk_cache(tmp_path):
     first, second = probe(), probe()
     assert first["misses"] >= 2 and first["hits"] == 0, first          # compiled: the epoch, for each dtype
     assert second["misses"] == 0 and second["hits"] == 2, second      # loaded: the same two
-    assert second["seconds"] < 5.0
+    # loading beats compiling by far (a ratio in one run: a wall-clock bound failed on a host at load 10)
+    assert second["seconds"] < 0.5 * first["seconds"], (first, second)
 
 
 def test_unsupported_without_numba_is_a_reason(monkeypatch):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.page_numbers import read_number
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +106,7 @@ def test_a_student_steps_the_widget_in_jupyterlab_and_the_kernel_agrees(browser,
         widget.locator(".node[data-layer='1'][data-neuron='2']").click()
         widget.locator("#inspector td.z").first.wait_for()
         state = page_frame.evaluate("window.playground.state")
-        shown = {key: [float(t.replace("−", "-")) for t in widget.locator(f"#inspector td.{key}").all_inner_texts()]
+        shown = {key: [read_number(t) for t in widget.locator(f"#inspector td.{key}").all_inner_texts()]
                  for key in ("z", "a", "delta")}
 
         page.query_selector("iframe.deltaprop-playground").scroll_into_view_if_needed()

@@ -14,6 +14,7 @@ pytest.importorskip("anywidget")
 
 import deltaprop as dp  # noqa: E402
 import deltaprop.playground.api as api_module  # noqa: E402
+import deltaprop.playground.event_stream as stream_module  # noqa: E402
 import deltaprop.playground.server as server_module  # noqa: E402
 import deltaprop.playground.notebook.widget as widget_module  # noqa: E402
 from deltaprop.data import make_dataset  # noqa: E402
@@ -21,6 +22,7 @@ from deltaprop.playground import start_in_thread  # noqa: E402
 from deltaprop.playground.notebook.learner import learner_dataset  # noqa: E402
 
 from .widget_harness import frame, open_widget  # noqa: E402
+from tests.page_numbers import read_number
 
 
 def moons_net(seed=0):
@@ -37,7 +39,7 @@ def body(response):
 def test_the_page_server_and_the_widget_speak_one_protocol():
     # both answer requests with the same routes, checks and replies: playground/api.py
     assert widget_module.Api is server_module.Api is api_module.Api
-    assert widget_module.snapshot is server_module.snapshot
+    assert widget_module.snapshot is stream_module.snapshot             # the page server's event stream
     assert widget_module.static_files is server_module.static_files
     net, X, y = moons_net()
     widget = dp.playground(net, X, y)
@@ -172,7 +174,7 @@ def test_step_in_the_widget_trains_the_kernels_net_and_shows_the_engines_numbers
         grads = before.backward(np.eye(2)[y[idx]], zs, acts)
 
         def numbers(selector):
-            return [float(t.replace("−", "-")) for t in page_frame.locator(selector).all_inner_texts()]
+            return [read_number(t) for t in page_frame.locator(selector).all_inner_texts()]
 
         np.testing.assert_allclose(numbers("#inspector td.z"), zs[0][:, 2], rtol=5e-9)
         np.testing.assert_allclose(numbers("#inspector td.a"), acts[1][:, 2], rtol=5e-9)
@@ -181,7 +183,7 @@ def test_step_in_the_widget_trains_the_kernels_net_and_shows_the_engines_numbers
         # more neurons: the learner's layers change in Python; the page says so and nothing changes
         page_frame.locator("#diagram button.mini").first.click()
         page_frame.wait_for_selector("#error:not([hidden])")
-        assert "change hidden in Python" in page_frame.inner_text("#error")
+        assert "change hidden layers in Python" in page_frame.inner_text("#error")      # worded by the page (field_hidden)
         assert net.sizes == [2, 4, 2]
         # the explained step opens on the same batch
         page_frame.click("#explain-step")

@@ -1,4 +1,9 @@
-"""A playground server on 127.0.0.1 (a free port) and a tiny HTTP client for it."""
+"""A playground server on 127.0.0.1 (a free port), a tiny HTTP client for it, and the page in Chromium.
+
+``open_page(hash, width=, lang=)`` opens the page (Debian Chromium through the ``browser`` fixture of
+``tests/conftest.py``) at ``server.url + hash``, waits for its first state, and at the end of the test closes it
+and fails on any script error the page raised; ``page`` is ``open_page()`` at 1400 × 1000.
+"""
 
 import http.client
 import json
@@ -61,3 +66,39 @@ def fresh_sessions(server):
     server.api.close_all()
     yield
     server.api.close_all()
+
+
+# The page ships a strict Content-Security-Policy (no eval); Playwright evaluates its probes with eval, so the tests
+# bypass CSP for their own probes only.
+READY = "window.playground && window.playground.state"
+
+
+@pytest.fixture
+def open_page(browser, server):
+    opened = []
+
+    def open_(hash="", width=1400, height=1000, lang=None, **options):
+        page = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=True, **options)
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        opened.append((page, errors))
+        page.goto(server.url + hash)
+        page.wait_for_function(READY + (f" && document.documentElement.lang === '{lang}'" if lang else ""))
+        return page
+
+    yield open_
+    for page, _ in opened:
+        if not page.is_closed():
+            page.close()
+    errors = [error for _, page_errors in opened for error in page_errors]
+    assert not errors, errors
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+def state(page):
+    """The page's latest state (what the server sent)."""
+    return page.evaluate("window.playground.state")

@@ -10,24 +10,8 @@ from deltaprop.teach import mazur
 
 pytestmark = pytest.mark.browser
 
-# The page ships a strict Content-Security-Policy (no eval); Playwright evaluates its
-# probes with eval, so the tests bypass CSP for their own probes only.
-
-
-@pytest.fixture
-def page(browser, server):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server.url)
-    page.wait_for_function("window.playground && window.playground.state")
-    yield page
-    page.close()
-    assert not errors, errors
-
-
-def state(page):
-    return page.evaluate("window.playground.state")
+from .conftest import state
+from tests.page_numbers import read_number
 
 
 def train_arrays(page):
@@ -44,7 +28,7 @@ def engine_network(s, weights_key="batch"):
 
 
 def numbers(page, selector):
-    return [float(text.replace("−", "-")) for text in page.locator(selector).all_inner_texts()]
+    return [read_number(text) for text in page.locator(selector).all_inner_texts()]
 
 
 def test_spirals_play_lowers_the_test_loss_and_changes_the_heatmap(page, output_dir):
@@ -95,7 +79,7 @@ def test_step_trains_exactly_one_mini_batch_and_the_panel_shows_the_engines_numb
     np.testing.assert_allclose(numbers(page, "#inspector td.a"), acts[1][:, 2], rtol=5e-9)
     np.testing.assert_allclose(numbers(page, "#inspector td.delta"), grads.deltas[0][:, 2], rtol=5e-9)
     np.testing.assert_allclose(numbers(page, "#inspector td.grad"), grads.weights[0][2], rtol=5e-9)
-    assert float(page.inner_text("#inspector .eq-bp3").replace("−", "-")) == pytest.approx(grads.biases[0][2], rel=5e-9)
+    assert read_number(page.inner_text("#inspector .eq-bp3")) == pytest.approx(grads.biases[0][2], rel=5e-9)
     assert "BP2" in page.inner_text("#inspector")
     page.screenshot(path=os.path.join(output_dir, "playground-neuron-panel.png"), full_page=True)
 
@@ -113,15 +97,13 @@ def test_mazur_preset_shows_the_tutorials_numbers(page, output_dir):
     assert page.inner_text(".param[data-name='w5']").startswith("0.35891648")
     page.click(".node[data-layer='2'][data-neuron='0']")                                  # o1
     page.wait_for_selector("#inspector td.grad")
-    assert float(page.inner_text("#inspector td.grad >> nth=0").replace("−", "-")) == pytest.approx(mazur.PRINTED["dE_dw5"], abs=6e-9)
+    assert read_number(page.inner_text("#inspector td.grad >> nth=0")) == pytest.approx(mazur.PRINTED["dE_dw5"], abs=6e-9)
     assert "BP1" in page.inner_text("#inspector") and "0.358916480" in page.inner_text("#inspector")
     page.screenshot(path=os.path.join(output_dir, "playground-mazur.png"), full_page=True)
 
 
-def test_the_link_restores_the_configuration_and_a_weight_can_be_edited(browser, server, output_dir):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    page.goto(server.url + "#dataset=moons&hidden=3&activations=relu&learning_rate=0.1&seed=7")
-    page.wait_for_function("window.playground && window.playground.state")
+def test_the_link_restores_the_configuration_and_a_weight_can_be_edited(open_page, output_dir):
+    page = open_page("#dataset=moons&hidden=3&activations=relu&learning_rate=0.1&seed=7")
     s = state(page)
     assert s["config"]["dataset"] == "moons" and s["config"]["hidden"] == [3] and s["config"]["seed"] == 7
     assert s["network"]["activations"] == ["relu", "softmax"]
@@ -133,11 +115,9 @@ def test_the_link_restores_the_configuration_and_a_weight_can_be_edited(browser,
     page.close()
 
 
-def test_a_weight_being_typed_survives_new_states(browser, server, client):
+def test_a_weight_being_typed_survives_new_states(open_page, client):
     """States streamed while the user types a weight must not wipe the input (it used to be re-rendered)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    page.goto(server.url + "#dataset=moons&hidden=3&seed=7")
-    page.wait_for_function("window.playground && window.playground.state")
+    page = open_page("#dataset=moons&hidden=3&seed=7")
     page.dispatch_event(".hit[data-layer='1'][data-to='1'][data-from='0']", "click")
     page.wait_for_selector("#inspector .weight-input")
     page.fill("#inspector .weight-input", "1.75")
@@ -169,17 +149,15 @@ def test_the_demon_slider_shows_the_engines_nudged_cost(page, output_dir):
     X, y = train_arrays(page)
     idx = s["batch"]["indices"]
     expected = nudge(engine_network(s), X[idx], y[idx], 1, 1, 2 * 0.6 ** 3)
-    assert float(page.inner_text("#inspector .demon-after").replace("−", "-")) == pytest.approx(expected.cost_after, rel=5e-9)
-    assert float(page.inner_text("#inspector .demon-predicted").replace("−", "-")) == pytest.approx(expected.predicted, rel=5e-9)
+    assert read_number(page.inner_text("#inspector .demon-after")) == pytest.approx(expected.cost_after, rel=5e-9)
+    assert read_number(page.inner_text("#inspector .demon-predicted")) == pytest.approx(expected.predicted, rel=5e-9)
     assert "push z against the sign of δ" in page.inner_text("#inspector .demon-advice")
     assert page.evaluate("document.getElementById('heatmap').toDataURL()") != before     # the nudged output
     page.screenshot(path=os.path.join(output_dir, "playground-demon.png"), full_page=True)
 
 
-def test_saturated_badge_on_a_saturated_neuron_only(browser, server, client, output_dir):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    page.goto(server.url + "#dataset=circles&hidden=2&activations=sigmoid&seed=3")
-    page.wait_for_function("window.playground && window.playground.state")
+def test_saturated_badge_on_a_saturated_neuron_only(open_page, client, output_dir):
+    page = open_page("#dataset=circles&hidden=2&activations=sigmoid&seed=3")
     session = page.evaluate("window.playground.session")
     for frm in (0, 1):                                        # hidden neuron 1: huge weights → σ(z) ≈ 0 or 1
         status, _ = client.post(f"/api/sessions/{session}/weight", {"layer": 1, "to": 0, "from": frm, "value": 1000})
@@ -205,11 +183,9 @@ MIDPOINTS = """() => [...document.querySelectorAll('#diagram path.link')].map((p
 })"""
 
 
-def test_real_clicks_on_every_visible_link_and_neuron(browser, server):
+def test_real_clicks_on_every_visible_link_and_neuron(open_page):
     """A real mouse click on what the learner sees (not an event dispatched on the hidden hit path)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    page.goto(server.url + "#dataset=moons&hidden=3&seed=7")
-    page.wait_for_function("window.playground && window.playground.state")
+    page = open_page("#dataset=moons&hidden=3&seed=7")
     links = page.evaluate(MIDPOINTS)
     sizes = state(page)["network"]["sizes"]
     assert len(links) == sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
@@ -255,10 +231,8 @@ def test_changing_the_learning_rate_mid_run_keeps_the_weights(page, output_dir):
 
 
 @pytest.mark.parametrize("width", [1440, 800, 390])
-def test_the_page_fits_the_screen(browser, server, output_dir, width):
-    page = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
-    page.goto(server.url)
-    page.wait_for_function("window.playground && window.playground.state")
+def test_the_page_fits_the_screen(open_page, output_dir, width):
+    page = open_page(width=width, height=900)
     page.wait_for_timeout(200)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     page.screenshot(path=os.path.join(output_dir, f"playground-{width}px.png"), full_page=True)
@@ -418,7 +392,7 @@ def test_diagnostics_warn_of_dead_units_and_link_the_lesson(page, output_dir):
         page.wait_for_function(f"window.playground.state.epoch >= {n}")
     dead = int(page.get_attribute("#diag-counts", "data-dead"))
     s = state(page)
-    from deltaprop.playground.diagnose import SAMPLE, measure_units
+    from deltaprop.playground.page_diagnosis import SAMPLE, measure_units
     from deltaprop.playground.datasets import targets
     net = engine_network(s, "network")
     X, y = train_arrays(page)
@@ -439,10 +413,8 @@ def test_diagnostics_warn_of_dead_units_and_link_the_lesson(page, output_dir):
 
 
 @pytest.mark.parametrize("width", [1440, 800, 390])
-def test_the_explained_step_fits_every_screen(browser, server, output_dir, width):
-    page = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
-    page.goto(server.url)
-    page.wait_for_function("window.playground && window.playground.state")
+def test_the_explained_step_fits_every_screen(open_page, output_dir, width):
+    page = open_page(width=width, height=900)
     page.click("#step")
     page.wait_for_function("window.playground.state.steps === 1")
     page.click("#explain-step")

@@ -86,3 +86,25 @@ def test_every_link_has_a_24_px_equivalent_in_its_neurons_panel(browser, server)
     buttons.nth(1).click()
     page.wait_for_selector("#inspector[data-target='link-1-2-1'] .weight-input")
     page.close()
+
+
+def test_the_speed_menu_is_on_the_phones_bar_and_works(open_page):
+    """At 390 px the speed menu sits in the bar at the bottom with Play and Step: visible, ≥ 24 px, and it changes
+    the playing speed."""
+    page = open_page(width=390, height=800)
+    page.evaluate("document.getElementById('heatmap').scrollIntoView({block: 'center'})")
+    speed = page.locator("#speed")
+    assert speed.is_visible()
+    box, play = speed.bounding_box(), page.locator("#play").bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, box
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 800 and box["x"] + box["width"] <= 390, box
+    assert play["y"] >= 0 and play["y"] + play["height"] <= 800
+    assert page.evaluate(SMALL_TARGETS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.focus("#speed")                                            # operable: by keyboard and by choosing
+    page.select_option("#speed", "5")
+    page.wait_for_function("window.playground.state.config.speed === 5")
+    page.click("#play")
+    page.wait_for_function("window.playground.state.playing && window.playground.state.steps >= 2")
+    page.click("#play")
+    page.wait_for_function("!window.playground.state.playing")

@@ -2,26 +2,22 @@
 restart names its cause and the notice ends at the next action, errors name the real limit, and the hover preview
 and the classroom link do what they say."""
 
+import re
+
 import numpy as np
 import pytest
 
 from deltaprop.playground.schema import validate_config
 from deltaprop.playground.session import Session
 from deltaprop.playground.walkthrough import explained_step
+from tests.page_numbers import read_number
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(browser, server):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server.url + "#optimizer=adam&l2=0.1&learning_rate=0.01&hidden=3&activations=tanh")
-    page.wait_for_function("window.playground && window.playground.state")
-    yield page
-    page.close()
-    assert not errors, errors
+def page(open_page):
+    return open_page("#optimizer=adam&l2=0.1&learning_rate=0.01&hidden=3&activations=tanh")
 
 
 def test_the_explained_step_under_adam_and_l2_shows_adams_rule_with_the_engines_numbers(page):
@@ -44,8 +40,8 @@ def test_the_explained_step_under_adam_and_l2_shows_adams_rule_with_the_engines_
     assert engine == s["network"]["weights"][0][0][0]       # the weight the session's step made
     assert engine != pytest.approx(s["batch"]["weights"][0][0][0] - 0.01 * s["batch"]["grad_weights"][0][0][0],
                                    rel=1e-6)                # (which plain SGD would not have made)
-    shown = page.inner_text("#stepper .detail-after").replace("−", "-")
-    assert float(shown) == pytest.approx(engine, rel=1e-5)
+    assert read_number(page.inner_text("#stepper .detail-after")) == pytest.approx(engine, rel=1e-5)
+    assert not re.search(r"\de[−+-]?\d", page.inner_text("#stepper"))    # powers of ten as × 10⁻ⁿ, never e-notation
     # every table number of the update stage is the engine's weight after the step
     for cell in page.locator("#stepper td[data-value]").all():
         l, j, k = map(int, cell.get_attribute("data-key")[1:].split("_"))
@@ -90,12 +86,10 @@ def test_a_nine_class_csv_names_the_limit_of_eight(page, tmp_path):
     assert "9 classes" in text and "at most 8" in text and "real-valued" not in text.split(";")[0]
 
 
-def test_a_stall_from_vanishing_gradients_is_not_blamed_on_eta(browser, server):
+def test_a_stall_from_vanishing_gradients_is_not_blamed_on_eta(open_page):
     """A 6 × 8 sigmoid network that stalls: the hint names vanishing gradients (or saturation), never η."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    page.goto(server.url + "#hidden=8,8,8,8,8,8&activations=sigmoid,sigmoid,sigmoid,sigmoid,sigmoid,sigmoid"
-                           "&loss=quadratic&learning_rate=0.03&samples=100")
-    page.wait_for_function("window.playground && window.playground.state")
+    page = open_page("#hidden=8,8,8,8,8,8&activations=sigmoid,sigmoid,sigmoid,sigmoid,sigmoid,sigmoid"
+                     "&loss=quadratic&learning_rate=0.03&samples=100")
     page.click("#play")
     page.wait_for_function("window.playground.state.hint && window.playground.state.epoch > 150 || "
                            "window.playground.state.epoch > 400", timeout=120_000)    # late in the plateau too
@@ -121,15 +115,13 @@ def test_hovering_a_neuron_shows_its_output_in_the_big_heatmap(page):
     page.wait_for_function("document.getElementById('heatmap').dataset.preview === ''")
 
 
-def test_a_classroom_link_hides_the_chosen_controls(page, browser):
+def test_a_classroom_link_hides_the_chosen_controls(page, open_page, server):
     page.click("#classroom")
     page.check("#classroom-box input[value='optimizer']")
     page.check("#classroom-box input[value='lessons']")
     url = page.input_value("#classroom-url")
     assert "hide=optimizer%2Clessons" in url or "hide=optimizer,lessons" in url
-    student = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    student.goto(url)
-    student.wait_for_function("window.playground && window.playground.state")
+    student = open_page(url.removeprefix(server.url))
     assert student.locator("#optimizer").is_hidden() and student.locator("#lesson").is_hidden()
     assert student.locator("#learning_rate").is_visible() and student.locator("#play").is_visible()
     assert student.evaluate("window.playground.state.config.optimizer") == "adam"      # the teacher's settings
@@ -156,10 +148,8 @@ def test_layers_are_numbered_as_nielsen_does_unless_the_page_is_set_to_the_engin
     assert status == 400 and "numbering must be nielsen or engine" in body["error"]
 
 
-def test_a_csv_refusal_is_worded_in_the_pages_language(browser, server, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    page.goto(server.url + "#lang=ja")
-    page.wait_for_function("window.playground && window.playground.state && document.documentElement.lang === 'ja'")
+def test_a_csv_refusal_is_worded_in_the_pages_language(open_page, tmp_path):
+    page = open_page("#lang=ja", lang="ja")
     path = tmp_path / "two.csv"
     path.write_text("1,2\n3,4\n5,6\n7,8\n")
     page.set_input_files("#csv", str(path))

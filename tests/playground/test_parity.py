@@ -6,7 +6,7 @@ import pytest
 
 from deltaprop import SGD, Network
 from deltaprop.playground import schema
-from deltaprop.playground.diagnose import measure_units, warnings
+from deltaprop.playground.page_diagnosis import measure_units, warnings
 from deltaprop.playground.features import featurize
 from deltaprop.playground.schema import RequestError, validate_config
 from deltaprop.playground.session import Session

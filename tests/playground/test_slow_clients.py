@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from deltaprop.playground import server as server_module
+from deltaprop.playground import handler as handler_module
 
 
 def _socket(server):
@@ -32,7 +32,7 @@ def test_slow_sockets_cannot_lock_out_a_normal_client(server, client):
 
 def test_a_request_that_never_completes_is_dropped(server, monkeypatch):
     """Each byte arrives quickly (no per-read timeout fires), but the whole request has a deadline."""
-    monkeypatch.setattr(server_module, "REQUEST_SECONDS", 0.5)
+    monkeypatch.setattr(handler_module, "REQUEST_SECONDS", 0.5)
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
     started = time.monotonic()
     try:

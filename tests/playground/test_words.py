@@ -21,7 +21,7 @@ def test_every_word_is_translated_with_the_same_placeholders(lang):
     assert set(other["words"]) == set(english)
     for key, template in english.items():
         assert set(re.findall(r"\{(\w+)\}", other["words"][key])) == set(re.findall(r"\{(\w+)\}", template)), key
-        assert other["words"][key].strip(), key
+        assert other["words"][key].strip() or not template.strip(), key     # separators may be empty (zh/ja)
 
 
 @pytest.mark.parametrize("lang", ["zh", "ja", "fr"])

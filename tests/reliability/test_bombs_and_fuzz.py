@@ -1,16 +1,12 @@
 """Compression bombs refused in bounded memory, and fuzzing: no exception but the documented ones.
 
-Peak memory is measured in a fresh subprocess, as its own high-water mark ``VmHWM`` from ``/proc/self/status``.
-(``resource.getrusage``'s ``ru_maxrss`` is not usable here: Linux carries it over from the forking parent through
-``execve``, so under pytest it reports the test runner's own 600 MB.)
+Peak memory is measured in a fresh subprocess, as its own high-water mark (``memory.py``).
 """
 
 import gzip
 import io
 import json
 import os
-import subprocess
-import sys
 import zipfile
 
 import numpy as np
@@ -20,29 +16,20 @@ from hypothesis import strategies as st
 from deltaprop import Network
 from deltaprop.data.idx import read_idx
 from deltaprop.data.loaders import load_data, read_inputs
-from deltaprop.data.stream import open_inputs, open_split
+from deltaprop.data.splits import open_split
+from deltaprop.data.stream import open_inputs
 from deltaprop.explain import spec as spec_module
 from deltaprop.io.persistence import load_checkpoint, load_model, save_model
+
+from .memory import run_measured
 
 DOCUMENTED = (ValueError, TypeError, FileNotFoundError)
 RSS_LIMIT_MB = 300
 
-MEASURE = """
-import sys
-from deltaprop.cli import main
-code = main(sys.argv[1:])
-with open("/proc/self/status") as status:
-    peak_mb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
-print(f"PEAK {peak_mb:.0f} CODE {code}")
-"""
-
 
 def _run_measured(*argv):
-    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, argv)], capture_output=True, text=True,
-                         timeout=120)
-    line = next(l for l in out.stdout.splitlines() if l.startswith("PEAK"))
-    _, peak, _, code = line.split()
-    return float(peak), int(code), out.stderr
+    peak, code, _, err = run_measured(*argv, timeout=120)
+    return peak, code, err
 
 
 def _model(tmp_path, n_in):

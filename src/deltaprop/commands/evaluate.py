@@ -7,7 +7,8 @@ import json
 import numpy as np
 
 from ..io.atomic_writes import atomic_write
-from ..data.stream import BATCH_BYTES, open_split
+from ..data.splits import open_split
+from ..data.stream import BATCH_BYTES
 from ..core.labels import is_classification, outputs_to_labels
 from ..io.persistence import load_model, read_metadata
 from . import _pipeline
@@ -82,7 +83,7 @@ def run(args):
 def _evaluate_in_batches(network, prep, inputs, y, source):
     """Loss (mean over samples) and, for class targets, the confusion matrix, a batch of rows at a time.
 
-    The inputs are read (:func:`deltaprop.data.stream.open_split`), preprocessed (cast to the network's
+    The inputs are read (:func:`deltaprop.data.splits.open_split`), preprocessed (cast to the network's
     dtype) and run forward one batch at a time, so memory follows the batch size, not the data set.
     Returns ``{"loss": float, "matrix": ndarray or None}``.
     """

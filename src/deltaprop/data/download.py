@@ -68,46 +68,62 @@ def download_file(url, dest, checksum=None, *, timeout=30.0, report=None):
         return dest
     part = dest.with_name(dest.name + ".part")
     done = part.stat().st_size if part.exists() else 0
-    request = urllib.request.Request(url, headers={"Range": f"bytes={done}-"} if done else {})
-    try:
-        response = urllib.request.urlopen(request, timeout=timeout)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 416 and done:            # the partial file is already complete
-            response = None
-        else:
-            raise OSError(f"download of {url} failed: HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise OSError(f"download of {url} failed: {exc.reason}") from None
+    response = _open(url, done, timeout)
     if response is not None:
         with response:
-            resumed = response.status == 206
-            length = response.headers.get("Content-Length")
-            total = (int(length) + (done if resumed else 0)) if length else None
-            with open(part, "ab" if resumed else "wb") as out:
-                done = done if resumed else 0
-                try:
-                    for block in iter(lambda: response.read(_CHUNK), b""):
-                        out.write(block)
-                        done += len(block)
-                        if report is not None:
-                            report(done, total)
-                except (http.client.IncompleteRead, OSError) as exc:
-                    out.write(getattr(exc, "partial", b"") or b"")
-                    raise OSError(f"download of {url} was interrupted ({type(exc).__name__}); "
-                                  f"run again to resume") from None
-                finally:
-                    out.flush()
-                    os.fsync(out.fileno())
-            if total is not None and done != total:
-                raise OSError(f"download of {url} stopped after {done} of {total} bytes; run again to resume")
+            _receive(url, response, part, done, report)
     if checksum is not None:
-        actual = file_digest(part, checksum[0])
-        if actual != checksum[1].lower():
-            part.unlink()
-            raise ValueError(f"{dest.name}: {checksum[0]} checksum mismatch (got {actual}, expected {checksum[1]}); "
-                             f"the partial file was deleted, try again")
+        _check_digest(part, dest, checksum)
     os.replace(part, dest)
     return dest
+
+
+def _open(url, done, timeout):
+    """The HTTP response for ``url`` from byte ``done`` on (a ``Range`` request), or None if nothing is left."""
+    request = urllib.request.Request(url, headers={"Range": f"bytes={done}-"} if done else {})
+    try:
+        return urllib.request.urlopen(request, timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and done:            # the partial file is already complete
+            return None
+        raise OSError(f"download of {url} failed: HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        raise OSError(f"download of {url} failed: {exc.reason}") from None
+
+
+def _receive(url, response, part, done, report):
+    """The body into ``part``: appended after its ``done`` bytes when the server resumed (206), else from the start.
+
+    Whatever arrived before an interruption stays (fsync-ed) for the next run to resume from.
+    """
+    resumed = response.status == 206
+    length = response.headers.get("Content-Length")
+    total = (int(length) + (done if resumed else 0)) if length else None
+    with open(part, "ab" if resumed else "wb") as out:
+        done = done if resumed else 0
+        try:
+            for block in iter(lambda: response.read(_CHUNK), b""):
+                out.write(block)
+                done += len(block)
+                if report is not None:
+                    report(done, total)
+        except (http.client.IncompleteRead, OSError) as exc:
+            out.write(getattr(exc, "partial", b"") or b"")
+            raise OSError(f"download of {url} was interrupted ({type(exc).__name__}); run again to resume") from None
+        finally:
+            out.flush()
+            os.fsync(out.fileno())
+    if total is not None and done != total:
+        raise OSError(f"download of {url} stopped after {done} of {total} bytes; run again to resume")
+
+
+def _check_digest(part, dest, checksum):
+    """A ``part`` file whose digest is not ``checksum`` is deleted: ``ValueError`` naming ``dest``."""
+    actual = file_digest(part, checksum[0])
+    if actual != checksum[1].lower():
+        part.unlink()
+        raise ValueError(f"{dest.name}: {checksum[0]} checksum mismatch (got {actual}, expected {checksum[1]}); "
+                         f"the partial file was deleted, try again")
 
 
 def download_dataset(name, directory=None, *, url_base=None, checksums=None, report=None):

@@ -11,12 +11,13 @@ IDX .gz     decompressed a batch at a time; a short or over-long stream is
 IDX raw     memory-mapped, sliced
 NPZ         the ``X`` member decompressed a batch of rows at a time
             (a Fortran-ordered array is read whole, its size checked first)
-CSV         parsed whole (the text is in memory anyway), then sliced
+CSV         one pass counts the rows (the first one parsed: its width),
+            then ``rows`` lines are parsed at a time
+            (:mod:`deltaprop.data.csv_stream`)
 ==========  ===============================================================
 
-``deltaprop evaluate`` reads a split through :func:`open_split`: the labels
-first (checked, and refused if they do not fit the model, before any input is
-read), then the inputs in batches the same way.  Every error names the file.
+``deltaprop evaluate`` reads its labels first, then its inputs through these
+readers (:mod:`deltaprop.data.splits`).  Every error names the file.
 """
 
 from __future__ import annotations
@@ -32,10 +33,9 @@ import numpy as np
 
 from ..io.safe_read import check_regular_file, npz_headers, read_npz
 from ..core.validation import check_memory
-from .checks import check_features, check_features_header, check_targets
-from .datasets import NAMED_DATASETS, find_files, image_check, read_label_files
+from .checks import check_features
 from .idx import _is_gzip, _MAX_DIMS, _parse_header
-from .loaders import NPZ_KEYS, load_data, read_inputs
+from .csv_stream import scan_csv
 
 BATCH_BYTES = 4 << 20            # raw bytes of input per batch (≈ 5,000 MNIST images)
 X_NAMES = ("X", "x", "X_test", "x_test")
@@ -73,11 +73,10 @@ def open_inputs(path, n_features=None, image_shape=None, batch_bytes=None):
         _check_width(path, shape, n_features, image_shape, name)
 
     if lower.endswith(".csv"):
-        X = read_inputs(path, n_features=n_features)
-        check_shape(X.shape)
-        rows = _rows_per_batch(X.shape[1] * X.itemsize, batch_bytes)
-        return Inputs(path, X.shape[0], X.shape[1],
-                      lambda: (X[start:start + rows] for start in range(0, X.shape[0], rows)))
+        table = scan_csv(path, require_label=False)                 # a column named "label" is dropped
+        check_shape((table.n_rows, table.n_features))
+        rows = _rows_per_batch(table.n_features * 8, batch_bytes)     # float64 cells
+        return Inputs(path, table.n_rows, table.n_features, lambda: table.batches(rows))
     if lower.endswith(".npz"):
         return _npz_inputs(path, check_shape, batch_bytes)
     return _idx_inputs(path, check_shape, batch_bytes)
@@ -174,79 +173,6 @@ def _npz_batches(path, name, dtype, n, width, rows):
         raise ValueError(message if message.startswith(path) else f"{path}: {message}") from None
     except Exception as exc:
         raise ValueError(f"{path}: corrupt or truncated .npz archive ({type(exc).__name__}: {exc})") from None
-
-
-# ------------------------------------------------------- labelled data (evaluate)
-@dataclass
-class Split:
-    """One split of a dataset for ``evaluate``: its labels (in memory, small) and its inputs in batches."""
-
-    name: str
-    part: str                 # "train" or "test"
-    y: np.ndarray
-    inputs: Inputs
-
-
-def open_split(spec, part="test", *, n_features=None, data_dir=None, label_column=None, n_samples=1000, seed=0,
-               check_labels=None, batch_bytes=None):
-    """The labels of ``spec``'s ``part`` (``"test"`` when it has one, else ``"train"``) and its inputs in batches.
-
-    As :func:`deltaprop.data.loaders.load_data`, labels are read and checked and
-    ``check_labels(y_train, y_test)`` called first; then, for the named IDX
-    datasets and ``.npz`` files, only the headers of the inputs are read (their
-    width checked against ``n_features``) and the rows stream in batches.  CSV
-    files and the synthetic sets are loaded whole (their size is what it is).
-    """
-    batch_bytes = batch_bytes or BATCH_BYTES
-    check_labels = check_labels or (lambda y_train, y_test: None)
-    key, path = str(spec).strip().lower(), os.fspath(spec)
-
-    def width(expect=None):
-        def check(shape, what="the inputs"):
-            if expect is not None:
-                expect(shape)
-            _check_width(path, shape, n_features, None, what)
-        return check
-
-    if key in NAMED_DATASETS:
-        files = find_files(key, data_dir)
-        labels = read_label_files(files)
-        check_labels(labels["train_labels"], labels["test_labels"])
-        part = "test" if part == "test" else "train"
-        y = labels[f"{part}_labels"]
-        expect = image_check(key, files, part, len(y))
-        return Split(key, part, y, _idx_inputs(str(files[f"{part}_images"]), width(expect), batch_bytes))
-    if path.lower().endswith(".npz") and os.path.exists(path):
-        headers = npz_headers(path, "data file")
-        pair = next(((x, y) for x, y in NPZ_KEYS if x in headers and y in headers), None)
-        if pair is None:
-            raise ValueError(f"{path}: expected arrays 'X' and 'y' (or 'X_train' and 'y_train'); "
-                             f"found {', '.join(headers) or 'none'}")
-        x_test = next((k for k in ("X_test", "x_test") if k in headers and "y_test" in headers), None)
-        for name in (pair[0], x_test):
-            if name is not None:
-                check_features_header(path, headers[name][0], headers[name][2], f"array {name!r}")
-        wanted = (pair[1], "y_test") if x_test else (pair[1],)
-        labels = {k: check_targets(path, v, len(v), "test labels" if k == "y_test" else "train labels")
-                  for k, v in read_npz(path, "data file", names=wanted).items()}
-        check_labels(labels[pair[1]], labels.get("y_test"))
-        x_name, y_name, part = (x_test, "y_test", "test") if part == "test" and x_test else (*pair, "train")
-        y = labels[y_name]
-
-        def rows_match(shape):
-            if (int(shape[0]) if len(shape) > 1 else 1) != len(y):
-                raise ValueError(f"{path}: {int(shape[0]) if len(shape) > 1 else 1} samples in {x_name!r} but "
-                                 f"{len(y)} labels in {y_name!r}; they must match")
-        inputs = _npz_inputs(path, width(rows_match), batch_bytes, names=(x_name,))
-        return Split(os.path.basename(path), part, y, inputs)
-    data = load_data(spec, data_dir=data_dir, label_column=label_column, n_samples=n_samples, seed=seed,
-                     check_labels=check_labels)
-    part = "test" if part == "test" and data.X_test is not None else "train"
-    X, y = (data.X_test, data.y_test) if part == "test" else (data.X_train, data.y_train)
-    width()(X.shape)
-    rows = _rows_per_batch(X.shape[1] * X.itemsize, batch_bytes)
-    return Split(data.name, part, y, Inputs(path, X.shape[0], X.shape[1],
-                                            lambda: (X[start:start + rows] for start in range(0, len(X), rows))))
 
 
 # ------------------------------------------------------------------ helpers

@@ -24,7 +24,7 @@ from .errors import ExplainError
 from .explanation import FORMATS, Explanation, explain
 from .expr import FixedDecimals
 from .i18n import LANGUAGES, check_language, translate
-from .model import MAX_STEPS
+from .model import MAX_STEPS, Trace
 from .html import fragment as html_fragment
 from .naming import names_for
 
@@ -33,7 +33,7 @@ Network.html_renderer = network_svg     # a Network in Jupyter draws as this dia
 # The public API: what the other faces (the command line, the playground) may use; they import nothing else of
 # this package (tests/architecture/test_import_graph.py).
 __all__ = ["DETAILS", "Explanation", "ExplainError", "FORMATS", "FORMS", "FixedDecimals", "LANGUAGES", "MAX_STEPS",
-           "check_language", "explain", "html_fragment", "names_for", "spec", "translate"]
+           "Trace", "check_language", "explain", "html_fragment", "names_for", "spec", "translate"]
 
 
 class _CallableModule(types.ModuleType):

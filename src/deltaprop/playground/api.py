@@ -2,7 +2,10 @@
 
 Nothing here knows about sockets: :meth:`Api.handle` takes a method, a path, a
 query and the raw body, and returns a :class:`Response`.  The event stream
-(Server-Sent Events) lives in :mod:`.server` because it writes as it goes.
+(Server-Sent Events) lives in :mod:`.event_stream` because it writes as it goes;
+the sessions are kept in :class:`~.session_store.SessionStore`.  Every error is
+``{"error": English, "status", "code", "params"}``: the page words ``code`` with
+``params`` in the learner's language (``static/words-<lang>.json``, ``error_<code>``).
 
 =======  ======================================  ==========================================
 method   path                                    does
@@ -27,53 +30,28 @@ DELETE   /api/sessions/ID                        end the session
 from __future__ import annotations
 
 import json
-import re
-import secrets
-import threading
-import time
 
-import numpy as np
-
-from ..core.activations import ACTIVATIONS
-from ..core.diagnostics import UNIT_HEALTH
-from ..core.losses import LOSSES
 from . import exports, schema
 from ..teach.nudge import nudge
 from ..explain import LANGUAGES
 from .datasets import parse_csv
 from .lessons import catalogue
-from .features import FEATURES, LABELS
 from .frames import output_frame
 from .walkthrough import explained_step
-from .neuron import neuron_report
+from .inspector_report import link_report, session_neuron_report
 from .messages import notice
+from .options import options
 from .schema import RequestError
-from .responses import Response, dumps
+from .responses import error_response, json_response
 from .session import Session
+from .session_store import SessionStore
 from .snapshot import snapshot
 
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 _ACTIONS = ("step", "epoch", "reset", "play", "pause")
 
 
-def json_response(payload, status=200):
-    return Response(status, dumps(payload))
-
-
-def error_response(message, status, code=None, params=None):
-    extra = {"code": code, "params": params or {}} if code else {}
-    return json_response({"error": message, "status": status, **extra}, status)
-
-
-class Api:
-    """Routes requests to sessions; at most ``max_sessions`` (default :data:`~.schema.MAX_SESSIONS`) live at once."""
-
-    def __init__(self, max_sessions=schema.MAX_SESSIONS):
-        self.sessions = {}
-        if isinstance(max_sessions, bool) or not isinstance(max_sessions, int) or max_sessions < 1:
-            raise ValueError(f"max_sessions must be a whole number of at least 1, got {max_sessions!r}")
-        self.max_sessions = max_sessions
-        self.lock = threading.Lock()
+class Api(SessionStore):
+    """The JSON API over a :class:`~.session_store.SessionStore` of at most ``max_sessions`` sessions."""
 
     # --------------------------------------------------------------- routing
     def handle(self, method, path, query, body, client=None):
@@ -86,7 +64,7 @@ class Api:
         except RequestError as exc:
             return error_response(str(exc), exc.status, exc.code, exc.params)
         except (ValueError, TypeError) as exc:      # the engine refused a value: still the client's input
-            return error_response(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 400)
+            return error_response(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 400, "refused_value")
 
     def _route(self, method, path, query, body, client=None):
         parts = [p for p in path.split("/") if p][1:]          # drop "api"
@@ -95,43 +73,25 @@ class Api:
             return json_response(options())
         if parts == ["lessons"]:
             _allow(method, "GET")
-            lang = query.get("lang", "en")
-            if lang not in LANGUAGES:
-                raise RequestError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
-            return json_response({"lessons": catalogue(lang)})
+            return json_response({"lessons": catalogue(_language(query))})
         if parts == ["sessions"]:
             _allow(method, "POST")
             return self.create(parse_json(body), client)
         if len(parts) < 2 or parts[0] != "sessions":
-            raise RequestError(f"no such endpoint: {path}", 404)
+            raise RequestError(f"no such endpoint: {path}", 404, code="no_endpoint")
         session_id, rest = parts[1], parts[2:]
         session = self.get(session_id)
         if not rest:
             if method == "DELETE":
-                return self.close(session_id)
+                self.close(session_id)
+                return json_response({"closed": session_id})
             _allow(method, "GET")
             with session.lock:
                 return json_response({"session": session_id, **snapshot(session, query.get("data") == "1")})
         action = "/".join(rest)
-        if action.startswith("export/"):
+        if action.startswith("export/") or action == "explained-step":
             _allow(method, "GET")
-            lang, numbering = query.get("lang", "en"), query.get("numbering", "nielsen")
-            if lang not in LANGUAGES or numbering not in ("nielsen", "engine"):
-                raise RequestError(f"lang must be one of {', '.join(LANGUAGES)} and numbering nielsen or engine")
-            return exports.export(session, action[len("export/"):], lang, numbering)
-        if action == "explained-step":             # GET ?sample=0&lang=en: the current batch's step in stages
-            _allow(method, "GET")
-            lang = query.get("lang", "en")
-            if lang not in LANGUAGES:
-                raise RequestError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
-            sample = query.get("sample", "0")
-            if not (sample.isascii() and sample.isdigit()) or int(sample) > schema.MAX_SAMPLES:   # "²".isdigit()
-                raise RequestError(f"sample must be an integer from 0 to {schema.MAX_SAMPLES}, got {sample!r}")
-            numbering = query.get("numbering", "nielsen")
-            if numbering not in ("nielsen", "engine"):
-                raise RequestError(f"numbering must be nielsen or engine, got {numbering!r}")
-            with session.lock:
-                return json_response(explained_step(session, int(sample), lang, numbering))
+            return self.read(session, action, query)
         _allow(method, "POST")
         if action == "upload":
             return self.upload(session_id, session, body)
@@ -140,96 +100,33 @@ class Api:
 
     # ------------------------------------------------------------- sessions
     def create(self, payload, client=None):
-        """A new session for ``client``; when the store is full, room is made fairly (:meth:`_make_room`)."""
-        config = schema.validate_config(payload)
-        session = Session(config)
-        session.client = client
-        with self.lock:
-            self._expire_idle()
-            mine = [k for k, s in self.sessions.items() if client is not None and s.client == client]
-            quota = max(1, self.max_sessions * 3 // 4)
-            if len(mine) >= quota:                                  # one client never holds every slot
-                oldest = min(mine, key=lambda k: self.sessions[k].last_seen)
-                if time.monotonic() - self.sessions[oldest].last_seen < schema.EVICT_IDLE_SECONDS:
-                    raise RequestError(f"this client holds {len(mine)} sessions already (at most {quota}); "
-                                       f"close a tab and retry", 503)
-                self.sessions.pop(oldest).pause()               # its own idle session makes room
-            if len(self.sessions) >= self.max_sessions:
-                self._make_room(client)
-            session_id = secrets.token_urlsafe(12)
-            self.sessions[session_id] = session
+        """A new session for ``client`` from a configuration (room made fairly when the store is full)."""
+        session = Session(schema.validate_config(payload))
+        session_id = self.add(session, client)
         with session.lock:
             return json_response({"session": session_id, **snapshot(session, include_data=True)}, 201)
 
-    def fair_share(self, client=None):
-        """Sessions each client may keep when the store is full: the slots divided among the clients (≥ 1)."""
-        clients = {s.client for s in self.sessions.values()} | {client}
-        return max(1, self.max_sessions // len(clients))
-
-    def _make_room(self, client):
-        """The store is full and ``client`` asks for a session: who gives one up.
-
-        1. A client holding more than its fair share (:meth:`fair_share`) loses its least recently seen
-           session -- even one it keeps polling, so a client cannot hold slots while others wait.
-        2. Else the session unseen longest goes, if nobody has looked at it for ``EVICT_IDLE_SECONDS``.
-        3. Else (everyone holds a fair share and is active) ``503``: try again shortly.
-        """
-        share = self.fair_share(client)
-        held = {}
-        for key, s in self.sessions.items():
-            held.setdefault(s.client, []).append(key)
-        if client is None or len(held.get(client, ())) < share:
-            hog = max((c for c in held if c != client), key=lambda c: len(held[c]), default=None)
-            if hog is not None and len(held[hog]) > share:
-                victim = min(held[hog], key=lambda k: self.sessions[k].last_seen)
-                self.sessions.pop(victim).pause()
-                return
-        oldest_id = min(self.sessions, key=lambda k: self.sessions[k].last_seen)
-        if time.monotonic() - self.sessions[oldest_id].last_seen < schema.EVICT_IDLE_SECONDS:
-            raise RequestError(f"too many sessions (at most {self.max_sessions}, {share} per client while the "
-                               f"playground is full); close a tab and retry", 503)
-        self.sessions.pop(oldest_id).pause()
-
-    def get(self, session_id):
-        if not _SESSION_ID.match(session_id):
-            raise RequestError("malformed session id", 400)
-        with self.lock:
-            session = self.sessions.get(session_id)
-        if session is None:
-            raise RequestError("no such session (it may have expired); reload the page", 404)
-        session.last_seen = time.monotonic()
-        return session
-
-    def close(self, session_id):
-        with self.lock:
-            session = self.sessions.pop(session_id, None)
-        if session is not None:
-            session.pause()
-        return json_response({"closed": session_id})
-
-    def close_all(self):
-        with self.lock:
-            sessions, self.sessions = list(self.sessions.values()), {}
-        for session in sessions:
-            session.pause()
-
-    def _expire_idle(self):
-        """Sessions nobody has looked at for :data:`~.schema.SESSION_IDLE_SECONDS` are closed."""
-        now = time.monotonic()
-        for key in [k for k, s in self.sessions.items() if now - s.last_seen > schema.SESSION_IDLE_SECONDS]:
-            self.sessions.pop(key).pause()
-
     # -------------------------------------------------------------- actions
+    def read(self, session, action, query):
+        """``export/model``, ``export/example`` and ``explained-step`` (``?sample=&lang=&numbering=``)."""
+        lang, numbering = _language(query), query.get("numbering", "nielsen")
+        if numbering not in ("nielsen", "engine"):
+            raise RequestError(f"numbering must be nielsen or engine, got {numbering!r}", code="not_a_choice",
+                               field="numbering", value=numbering[:40])
+        if action.startswith("export/"):
+            return exports.export(session, action[len("export/"):], lang, numbering)
+        sample = query.get("sample", "0")
+        if not (sample.isascii() and sample.isdigit()) or int(sample) > schema.MAX_SAMPLES:   # "²".isdigit()
+            raise RequestError(f"sample must be an integer from 0 to {schema.MAX_SAMPLES}, got {sample!r}",
+                               code="not_integer", field="sample", lo=0, hi=schema.MAX_SAMPLES)
+        with session.lock:
+            return json_response(explained_step(session, int(sample), lang, numbering))
+
     def act(self, session_id, session, action, payload):
         with session.lock:
             if action in _ACTIONS:
                 schema.check_object(payload, set(), action)
-                if action == "step":
-                    session.step()
-                elif action == "epoch":
-                    session.run_epoch()
-                else:
-                    getattr(session, action)()
+                getattr(session, "run_epoch" if action == "epoch" else action)()
                 if action == "reset":               # said on the page until the next action
                     session.notice = notice("reset", [])
             elif action == "config":
@@ -238,24 +135,17 @@ class Api:
             elif action == "neuron":
                 layer, neuron = schema.neuron_ref(payload, session.network.sizes)
                 sample = schema.check_int(payload.get("sample", 0), "sample", 0, schema.MAX_SAMPLES)
-                network, X, Y, idx = session.current_batch()
-                report = neuron_report(network, X, Y, layer, neuron, sample)
-                return json_response({**report, "indices": idx.tolist(), "batch_loss": session.batch["loss"]})
+                return json_response(session_neuron_report(session, layer, neuron, sample))
             elif action == "nudge":
-                layer, neuron, dz = schema.nudge_ref(payload, session.network.sizes)
-                network, X, Y, _ = session.current_batch()
-                result = nudge(network, X, Y, layer, neuron, dz)
-                return json_response({**result.as_dict(), "nielsen_layer": layer + 1,
-                                      "output": output_frame(network, session.data.extent,
-                                                             nudge=(layer, neuron, dz),
-                                                             inputs=session.data.inputs)})
+                return json_response(nudge_report(session, *schema.nudge_ref(payload, session.network.sizes)))
             elif action == "link":
                 return json_response(link_report(session, *schema.weight_ref(payload, session.network.sizes)))
             elif action == "weight":
                 session.set_weight(*schema.weight_ref(payload, session.network.sizes, with_value=True))
             else:
                 raise RequestError(f"unknown action {action!r}; valid: {', '.join(_ACTIONS)}, config, upload, "
-                                   f"neuron, nudge, link, weight, export/model, export/example, explained-step (GET)", 404)
+                                   f"neuron, nudge, link, weight, export/model, export/example, explained-step (GET)",
+                                   404, code="no_endpoint")
             return json_response({"session": session_id, **snapshot(session)})
 
     def upload(self, session_id, session, body):
@@ -265,53 +155,38 @@ class Api:
             return json_response({"session": session_id, **snapshot(session, include_data=True)})
 
 
-def link_report(session, layer, to, frm):
-    """A weight (or bias when ``frm == -1``): value now, value and gradient for the current batch.
-
-    For a weight, also BP4's two factors averaged over the batch: the input
-    ``a^{l-1}_k`` it carries and the error ``δ^l_j`` of the neuron it feeds.
-    """
+def nudge_report(session, layer, neuron, dz):
+    """Nielsen's demon on the current batch (:func:`deltaprop.teach.nudge.nudge`) and the nudged output picture."""
     network, X, Y, _ = session.current_batch()
-    zs, acts = network.forward(X)
-    grads = network.backward(Y, zs, acts)
-    if frm < 0:
-        return {"layer": layer, "to": to, "from": -1, "value": float(session.network.biases[layer - 1][to]),
-                "value_before": float(network.biases[layer - 1][to]),
-                "gradient": float(grads.biases[layer - 1][to])}
-    return {"layer": layer, "to": to, "from": frm, "value": float(session.network.weights[layer - 1][to, frm]),
-            "value_before": float(network.weights[layer - 1][to, frm]),
-            "gradient": float(grads.weights[layer - 1][to, frm]),
-            "a_in_mean": float(np.abs(acts[layer - 1][:, frm]).mean()),
-            "delta_out_mean": float(grads.deltas[layer - 1][:, to].mean())}
-
-
-def options():
-    """What the page may choose from, and the limits it must respect."""
-    return {
-        "datasets": list(schema.DATASETS), "presets": list(schema.PRESETS),
-        "activations": schema.hidden_activations(), "all_activations": list(ACTIVATIONS),
-        "losses": list(LOSSES), "optimizers": schema.optimizer_names(), "defaults": schema.DEFAULTS,
-        "features": list(FEATURES), "feature_labels": LABELS, "unit_health": UNIT_HEALTH.to_dict(),
-        "limits": {"hidden_layers": schema.MAX_HIDDEN_LAYERS, "neurons": schema.MAX_NEURONS,
-                   "samples": [schema.MIN_SAMPLES, schema.MAX_SAMPLES], "upload_bytes": schema.MAX_UPLOAD_BYTES,
-                   "upload_rows": schema.MAX_UPLOAD_ROWS, "body_bytes": schema.MAX_BODY_BYTES},
-    }
+    result = nudge(network, X, Y, layer, neuron, dz)
+    return {**result.as_dict(), "nielsen_layer": layer + 1,
+            "output": output_frame(network, session.data.extent, nudge=(layer, neuron, dz),
+                                   inputs=session.data.inputs)}
 
 
 def parse_json(body):
     if len(body) > schema.MAX_BODY_BYTES:
-        raise RequestError(f"request body larger than {schema.MAX_BODY_BYTES} bytes", 413)
+        raise RequestError(f"request body larger than {schema.MAX_BODY_BYTES} bytes", 413, code="body_size",
+                           limit=schema.MAX_BODY_BYTES)
     try:
         payload = json.loads(body.decode("utf-8") if body else "{}", parse_constant=_no_constants)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise RequestError(f"the body is not valid JSON ({type(exc).__name__})") from None
+        raise RequestError(f"the body is not valid JSON ({type(exc).__name__})", code="bad_json") from None
     return payload
 
 
 def _no_constants(name):
-    raise RequestError(f"{name} is not allowed in JSON numbers")
+    raise RequestError(f"{name} is not allowed in JSON numbers", code="not_finite_json")
 
 
 def _allow(method, *allowed):
     if method not in allowed:
-        raise RequestError(f"method {method} not allowed here; use {', '.join(allowed)}", 405)
+        raise RequestError(f"method {method} not allowed here; use {', '.join(allowed)}", 405, code="method")
+
+
+def _language(query):
+    lang = query.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise RequestError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}", code="not_a_choice",
+                           field="lang", value=lang[:40])
+    return lang

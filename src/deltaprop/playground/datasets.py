@@ -17,10 +17,10 @@ import numpy as np
 from ..teach import mazur
 from ..core.losses import default_output
 from ..data import make_dataset
-from ..data.csv import parse_table
+from ..data.csv import CSVError, parse_table
 from ..data.preprocessing import train_validation_split
 from .features import featurize
-from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, REGRESSION_SETS, RequestError
+from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, REGRESSION_DATASETS, REGRESSION_SETS, RequestError
 
 
 @dataclass
@@ -64,8 +64,9 @@ def parse_csv(data):
         raise RequestError("the CSV must be UTF-8 text", code="csv_utf8") from None
     try:
         table, _ = parse_table(text, "the CSV")
-    except ValueError as exc:
-        raise RequestError(str(exc), code="csv_cell", detail=str(exc).removeprefix("the CSV: ")) from None
+    except CSVError as exc:           # the reader's refusal as data: the page words it (rows and columns from 1)
+        details = {**exc.details, **({"column": exc.details["column"] + 1} if "column" in exc.details else {})}
+        raise RequestError(str(exc), code=f"csv_{exc.kind}", **details) from None
     if table.shape[1] != 3:
         raise RequestError(f"the CSV needs 3 columns (x1, x2, label), found {table.shape[1]}", code="csv_columns",
                            found=int(table.shape[1]))
@@ -84,7 +85,8 @@ def build_dataset(config, upload=None):
         return Dataset(X, Y, X.copy(), Y.copy(), np.zeros(1), np.zeros(1), 0, 1.0, X, X.copy())
     if config["dataset"] == "upload":
         if upload is None:
-            raise RequestError("no CSV uploaded in this session yet; upload one first (POST .../upload)", 409)
+            raise RequestError("no CSV uploaded in this session yet; upload one first (POST .../upload)", 409,
+                               code="no_upload")
         X, t = upload
         X, preprocessing = _scale_features(X)
     elif config["dataset"] in REGRESSION_SETS:
@@ -104,14 +106,14 @@ def build_dataset(config, upload=None):
         raise RequestError(f"the CSV's labels have {len(classes)} classes; the playground takes at most {MAX_CLASSES} "
                            f"(or real-valued targets with the quadratic loss)", code="too_many_classes",
                            classes=len(classes), limit=MAX_CLASSES)
-    classification = config["dataset"] not in ("regression",) + REGRESSION_SETS and len(classes) <= MAX_CLASSES \
+    classification = config["dataset"] not in REGRESSION_DATASETS and len(classes) <= MAX_CLASSES \
         and integers
     if classification:
         t = np.searchsorted(classes, t).astype(np.int64)      # labels 0..K-1
         if len(classes) < 2:
             raise RequestError("the labels have a single class; a classifier needs at least two", code="one_class")
     if len(X) < 4:
-        raise RequestError("too few points to split into training and test sets")
+        raise RequestError("too few points to split into training and test sets", code="too_few_points")
     X_tr, t_tr, X_te, t_te = train_validation_split(X, t, 1.0 - config["train_fraction"], seed=config["seed"])
     n_classes = len(classes) if classification else 0
     extent = float(np.ceil(max(1.0, np.abs(X).max()) * 10) / 10)

@@ -33,7 +33,7 @@ def export(session, what, lang="en", numbering="nielsen"):
         html = example_html(network, x, y, learning_rate, lang, numbering)
         return Response(200, html.encode("utf-8"), "text/html; charset=utf-8",
                         {"Content-Disposition": 'attachment; filename="deltaprop-worked-example.html"'})
-    raise RequestError(f"unknown export {what!r}; valid: model, example", 404)
+    raise RequestError(f"unknown export {what!r}; valid: model, example", 404, code="no_endpoint")
 
 
 def model_bytes(network, metadata):
@@ -41,13 +41,14 @@ def model_bytes(network, metadata):
     try:
         from ..io.persistence import save_model
     except ImportError:
-        raise RequestError("model export needs deltaprop.io.persistence, which this install lacks", 501) from None
+        raise RequestError("model export needs deltaprop.io.persistence, which this install lacks", 501,
+                           code="not_installed") from None
     with tempfile.TemporaryDirectory(prefix="deltaprop-playground-") as folder:
         path = os.path.join(folder, "deltaprop-playground-model.npz")
         save_model(network, path, metadata=metadata)
         written = sorted(os.listdir(folder))
         if len(written) != 1:
-            raise RequestError(f"the model writer produced {len(written)} files, expected one", 500)
+            raise RequestError(f"the model writer produced {len(written)} files, expected one", 500, code="internal")
         with open(os.path.join(folder, written[0]), "rb") as handle:
             return handle.read(), written[0]
 
@@ -57,7 +58,8 @@ def example_html(network, x, y, learning_rate, lang="en", numbering="nielsen"):
     try:
         from ..explain import explain
     except ImportError:
-        raise RequestError("the worked example needs deltaprop.explain, which this install lacks", 501) from None
+        raise RequestError("the worked example needs deltaprop.explain, which this install lacks", 501,
+                           code="not_installed") from None
     update_biases = all(layer.train_biases for layer in network.layers)
     return explain(network, x, y, learning_rate=learning_rate, update_biases=update_biases,
                    numbering="nielsen" if numbering == "nielsen" else "deltaprop").to_html(lang=lang)

@@ -1,4 +1,4 @@
-"""An HTTP response as the playground's handlers build it, and the JSON encoding they share."""
+"""An HTTP response as the playground's handlers build it, the JSON encoding they share, and the error reply."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ class Response:
     body: bytes
     content_type: str = "application/json"
     headers: dict = field(default_factory=dict)
+
+
+def json_response(payload, status=200):
+    return Response(status, dumps(payload))
+
+
+def error_response(message, status, code, params=None):
+    """``{"error": message, "status", "code", "params"}``: English for API users and logs; the page words ``code``
+    with ``params`` in the learner's language (``static/words-<lang>.json``, key ``error_<code>``)."""
+    return json_response({"error": message, "status": status, "code": code, "params": params or {}}, status)
 
 
 def dumps(payload):

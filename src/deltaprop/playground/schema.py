@@ -39,6 +39,10 @@ MAX_SEED = 2**31 - 1
 
 REGRESSION_SETS = ("plane", "gaussians")         # the playground's own two regression sets (datasets.py)
 DATASETS = tuple(SYNTHETIC_DATASETS) + REGRESSION_SETS + ("upload",)
+# The problem types (TF Playground's switch): each family of data sets; an upload is either, by its labels.
+REGRESSION_DATASETS = ("regression",) + REGRESSION_SETS
+PROBLEMS = {"classification": tuple(d for d in DATASETS if d not in REGRESSION_DATASETS + ("upload",)),
+            "regression": REGRESSION_DATASETS}
 PRESETS = ("none", "mazur")
 
 DEFAULTS = {
@@ -88,43 +92,49 @@ def optimizer_names():
 def check_object(body, allowed, what="request"):
     """``body`` must be a JSON object whose keys are all in ``allowed``."""
     if not isinstance(body, dict):
-        raise RequestError(f"the {what} body must be a JSON object")
+        raise RequestError(f"the {what} body must be a JSON object", code="not_object")
     unknown = sorted(set(body) - set(allowed))
     if unknown:
-        raise RequestError(f"unknown field {unknown[0]!r} in the {what}; allowed: {', '.join(sorted(allowed))}")
+        raise RequestError(f"unknown field {unknown[0]!r} in the {what}; allowed: {', '.join(sorted(allowed))}",
+                           code="unknown_field", field=str(unknown[0]))
     return body
 
 
-def check_int(value, name, lo, hi):
+def check_int(value, name, lo, hi, field=None):
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RequestError(f"{name} must be an integer between {lo} and {hi}, got {value!r}")
+        raise RequestError(f"{name} must be an integer between {lo} and {hi}, got {value!r}", code="not_integer",
+                           field=field or name, lo=lo, hi=hi)
     if not lo <= value <= hi:
-        raise RequestError(f"{name} must be between {lo} and {hi}, got {value}")
+        raise RequestError(f"{name} must be between {lo} and {hi}, got {value}", code="out_of_range", field=field or name,
+                           lo=lo, hi=hi, value=value)
     return value
 
 
 def check_number(value, name, lo, hi):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise RequestError(f"{name} must be a finite number between {lo:g} and {hi:g}, got {value!r}")
+        raise RequestError(f"{name} must be a finite number between {lo:g} and {hi:g}, got {value!r}", code="not_number",
+                           field=name, lo=lo, hi=hi)
     if not lo <= value <= hi:
-        raise RequestError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
+        raise RequestError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}", code="out_of_range", field=name,
+                           lo=lo, hi=hi, value=value)
     return float(value)
 
 
-def check_choice(value, name, choices):
+def check_choice(value, name, choices, field=None):
     if not isinstance(value, str) or value not in choices:
-        raise RequestError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+        raise RequestError(f"{name} must be one of {', '.join(choices)}; got {value!r}", code="not_a_choice",
+                           field=field or name, value=str(value)[:40])
     return value
 
 
 def _bad_speed(value):
     raise RequestError(f"speed must be one of {', '.join(map(str, SPEEDS))} steps per second (0 = as fast as it "
-                       f"goes); got {value!r}")
+                       f"goes); got {value!r}", code="not_a_choice", field="speed", value=str(value)[:40])
 
 
 def _check_bool(value, name):
     if not isinstance(value, bool):
-        raise RequestError(f"{name} must be true or false, got {value!r}")
+        raise RequestError(f"{name} must be true or false, got {value!r}", code="not_boolean", field=name)
     return value
 
 
@@ -132,7 +142,7 @@ def _check_features(value):
     if not isinstance(value, list) or not value or len(set(map(str, value))) != len(value) \
             or not all(isinstance(v, str) and v in FEATURES for v in value):
         raise RequestError(f"features must be a non-empty list of distinct names from {', '.join(FEATURES)}; "
-                           f"got {value!r}")
+                           f"got {value!r}", code="features")
     return [name for name in FEATURES if name in value]          # the canonical order
 
 
@@ -162,12 +172,15 @@ def validate_config(body):
     }
     hidden, activations = config["hidden"], config["activations"]
     if not isinstance(hidden, list) or len(hidden) > MAX_HIDDEN_LAYERS:
-        raise RequestError(f"hidden must be a list of at most {MAX_HIDDEN_LAYERS} layer sizes")
-    out["hidden"] = [check_int(n, "every hidden layer size", 1, MAX_NEURONS) for n in hidden]
+        raise RequestError(f"hidden must be a list of at most {MAX_HIDDEN_LAYERS} layer sizes", code="hidden_list",
+                           limit=MAX_HIDDEN_LAYERS)
+    out["hidden"] = [check_int(n, "every hidden layer size", 1, MAX_NEURONS, "hidden") for n in hidden]
     if not isinstance(activations, list) or len(activations) != len(hidden):
-        raise RequestError(f"activations must be a list with one name per hidden layer ({len(hidden)})")
-    out["activations"] = [check_choice(a, "every hidden activation", hidden_activations()) for a in activations]
-    if out["dataset"] in ("regression",) + REGRESSION_SETS:
+        raise RequestError(f"activations must be a list with one name per hidden layer ({len(hidden)})",
+                           code="activations_list", layers=len(hidden))
+    out["activations"] = [check_choice(a, "every hidden activation", hidden_activations(), "activations")
+                          for a in activations]
+    if out["dataset"] in REGRESSION_DATASETS:
         check_regression(out["loss"])
     return out
 
@@ -184,7 +197,7 @@ def neuron_ref(body, sizes):
     """``{"layer": l, "neuron": j}`` with ``1 ≤ l ≤ L`` and ``0 ≤ j < d_l``."""
     check_object(body, {"layer", "neuron", "sample"}, "neuron")
     if "layer" not in body or "neuron" not in body:
-        raise RequestError("a neuron needs 'layer' (1 = first hidden layer) and 'neuron' (from 0)")
+        raise RequestError("a neuron needs 'layer' (1 = first hidden layer) and 'neuron' (from 0)", code="neuron_fields")
     layer = check_int(body["layer"], "layer", 1, len(sizes) - 1)
     neuron = check_int(body["neuron"], "neuron", 0, sizes[layer] - 1)
     return layer, neuron
@@ -197,12 +210,13 @@ def nudge_ref(body, sizes):
     """``{"layer": l, "neuron": j, "dz": Δz}``: the demon's nudge of ``z^l_j``, ``0 < |Δz| ≤`` :data:`MAX_NUDGE`."""
     check_object(body, {"layer", "neuron", "dz"}, "nudge")
     if not {"layer", "neuron", "dz"} <= set(body):
-        raise RequestError("a nudge needs 'layer' (1 = first hidden layer), 'neuron' (from 0) and 'dz'")
+        raise RequestError("a nudge needs 'layer' (1 = first hidden layer), 'neuron' (from 0) and 'dz'",
+                           code="nudge_fields")
     layer = check_int(body["layer"], "layer", 1, len(sizes) - 1)
     neuron = check_int(body["neuron"], "neuron", 0, sizes[layer] - 1)
     dz = check_number(body["dz"], "dz", -MAX_NUDGE, MAX_NUDGE)
     if dz == 0:
-        raise RequestError("dz must not be 0 (the demon nudges by a non-zero amount)")
+        raise RequestError("dz must not be 0 (the demon nudges by a non-zero amount)", code="nudge_zero")
     return layer, neuron, dz
 
 
@@ -215,7 +229,8 @@ def weight_ref(body, sizes, with_value=False):
     check_object(body, allowed, "weight")
     missing = sorted(allowed - set(body))
     if missing:
-        raise RequestError(f"missing field {missing[0]!r}; a weight is given by {', '.join(sorted(allowed))}")
+        raise RequestError(f"missing field {missing[0]!r}; a weight is given by {', '.join(sorted(allowed))}",
+                           code="missing_field", field=missing[0])
     layer = check_int(body["layer"], "layer", 1, len(sizes) - 1)
     to = check_int(body["to"], "to", 0, sizes[layer] - 1)
     frm = check_int(body["from"], "from", -1, sizes[layer - 1] - 1)

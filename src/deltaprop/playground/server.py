@@ -1,4 +1,7 @@
-"""HTTP plumbing: the standard library's threading server, static files, and the event stream.
+"""The server: the standard library's threading server, its connection slots, and the static files.
+
+The requests themselves are read and answered in :mod:`.handler`; the event
+stream lives in :mod:`.event_stream`; the JSON API in :mod:`.api`.
 
 Why the standard library (see docs/playground.md): the playground is a local,
 single-user teaching tool; ``http.server.ThreadingHTTPServer`` serves it with
@@ -20,22 +23,14 @@ import socket
 import sys
 import threading
 import time
-import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from importlib import resources
-from urllib.parse import parse_qsl, urlsplit
 
 from . import schema
-from .api import Api, error_response
-from .responses import Response, dumps
-from .snapshot import snapshot
+from .api import Api
+from .handler import Handler
 
 MAX_CONNECTIONS = 64          # besides one per possible event stream (see PlaygroundServer.max_connections)
-REQUEST_SECONDS = 10          # a whole request (line, headers, body) must arrive within this
-MAX_URL = 2048
-STREAM_SECONDS = 600          # an event stream closes after this; EventSource reconnects by itself
-FRAME_INTERVAL = 0.05         # at most 20 frames per second per stream
-KEEPALIVE_SECONDS = 15
 
 
 def static_files():
@@ -119,183 +114,6 @@ class PlaygroundServer(ThreadingHTTPServer):
         self.api.close_all()
         self.shutdown()
         self.server_close()
-
-
-class Handler(BaseHTTPRequestHandler):
-    server_version = "deltaprop-playground"
-    protocol_version = "HTTP/1.1"
-    timeout = REQUEST_SECONDS               # per read; the whole request also has REQUEST_SECONDS (a watchdog)
-
-    def setup(self):
-        super().setup()
-        self.server.track(self, "reading")
-
-    def finish(self):
-        self.server.track(self, None)
-        super().finish()
-
-    def expire(self):
-        """Close this connection now (its request did not arrive in time, or its slot is needed)."""
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-    def handle_one_request(self):
-        """One request, read under a deadline for the whole of it (headers and body), not per read."""
-        self.server.track(self, "reading")
-        self.watchdog = threading.Timer(REQUEST_SECONDS, self.expire)
-        self.watchdog.daemon = True
-        self.watchdog.start()
-        try:
-            super().handle_one_request()
-        finally:
-            self.watchdog.cancel()
-
-    def do_GET(self):
-        self._dispatch("GET")
-
-    def do_POST(self):
-        self._dispatch("POST")
-
-    def do_DELETE(self):
-        self._dispatch("DELETE")
-
-    def do_PUT(self):
-        self._dispatch("PUT")
-
-    def do_PATCH(self):
-        self._dispatch("PATCH")
-
-    def log_message(self, format, *args):
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    # ------------------------------------------------------------------
-    def _dispatch(self, method):
-        try:
-            self._send(self._answer(method))
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
-            self.close_connection = True
-        except Exception:                   # a bug must not stop the server: log it, answer 500
-            traceback.print_exc(file=sys.stderr)
-            self.close_connection = True
-            try:
-                self._send(error_response("internal error; see the server's log", 500))
-            except OSError:
-                pass
-
-    def _answer(self, method):
-        if len(self.path) > MAX_URL:
-            return error_response(f"URL longer than {MAX_URL} characters", 414)
-        allowed = self.server.allowed_hosts
-        if allowed is not None and self.headers.get("Host", "").lower() not in allowed:
-            return error_response("unexpected Host header (the playground only answers its own address)", 403)
-        origin = self.headers.get("Origin")
-        if origin is not None and method != "GET" and urlsplit(origin).netloc != self.headers.get("Host"):
-            return error_response("cross-origin requests are refused", 403)
-        url = urlsplit(self.path)
-        if not url.path.startswith("/api/"):
-            if method != "GET":
-                return error_response(f"method {method} not allowed for pages", 405)
-            found = self.server.files.get(url.path)
-            if found is None:
-                return error_response(f"no such page: {url.path}", 404)
-            return Response(200, found[0], found[1], {"Cache-Control": "no-cache"})
-        try:
-            query = dict(parse_qsl(url.query, max_num_fields=8))
-        except ValueError:
-            return error_response("too many query parameters", 400)
-        parts = url.path.strip("/").split("/")
-        if method == "GET" and len(parts) == 4 and parts[1] == "sessions" and parts[3] == "events":
-            return self._stream(parts[2])
-        limit = schema.MAX_UPLOAD_BYTES if parts[-1] == "upload" else schema.MAX_BODY_BYTES
-        body = self._read_body(limit)
-        if isinstance(body, Response):
-            return body
-        self.watchdog.cancel()                      # the whole request is in: now it is work, not waiting
-        self.server.track(self, "busy")
-        return self.server.api.handle(method, url.path, query, body, client=self.client_address[0])
-
-    def _read_body(self, limit):
-        if self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
-            return error_response("chunked bodies are not accepted; send Content-Length", 411)
-        text = self.headers.get("Content-Length", "0").strip()
-        if not (text.isascii() and text.isdigit() and len(text) <= 18):   # "²".isdigit() is True: ASCII only
-            self.close_connection = True
-            return error_response("invalid Content-Length", 400)
-        length = int(text)
-        if length > limit:
-            self.close_connection = True            # do not read it: drop the connection after answering
-            return error_response(f"request body of {length} bytes exceeds the limit of {limit}", 413)
-        return self.rfile.read(length) if length else b""
-
-    def _send(self, response):
-        if response is None:                        # the event stream answered already
-            return
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        if response.content_type.startswith("text/html"):
-            self.send_header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                                        "img-src 'self' data: blob:")
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(response.body)
-
-    # ------------------------------------------------------------------ SSE
-    def _stream(self, session_id):
-        """Server-Sent Events: the session's state whenever it changes, at most 20 per second."""
-        api = self.server.api
-        try:
-            session = api.get(session_id)
-        except schema.RequestError as exc:
-            return error_response(str(exc), exc.status)
-        if not self.server.streams.acquire(blocking=False):
-            return error_response(f"too many open streams (at most {self.server.max_streams})", 503)
-        self.watchdog.cancel()
-        self.server.track(self, "busy")
-        with session.changed:                       # a session has one stream: a newer one replaces this one
-            session.stream_owner = owner = object()
-            session.changed.notify_all()
-        try:
-            self.close_connection = True
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-            self.send_header("Cache-Control", "no-cache")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self._stream_loop(api, session_id, session, owner)
-        finally:
-            self.server.streams.release()
-        return None
-
-    def _stream_loop(self, api, session_id, session, owner):
-        sent_version, sent_data = None, None
-        deadline = time.monotonic() + STREAM_SECONDS
-        while not self.server.stopping.is_set() and time.monotonic() < deadline:
-            with session.changed:
-                if session.version == sent_version and session.stream_owner is owner:
-                    session.changed.wait(KEEPALIVE_SECONDS)
-                if api.sessions.get(session_id) is not session or self.server.stopping.is_set() \
-                        or session.stream_owner is not owner:
-                    return
-                message = b": keep-alive\n\n"
-                if session.version != sent_version:
-                    include = session.data is not sent_data
-                    state = {"session": session_id, **snapshot(session, include_data=include)}
-                    sent_version, sent_data = session.version, session.data
-                    message = b"event: state\ndata: " + dumps(state) + b"\n\n"
-            self.wfile.write(message)
-            self.wfile.flush()
-            session.last_seen = time.monotonic()
-            time.sleep(FRAME_INTERVAL)
 
 
 def make_server(host="127.0.0.1", port=0, verbose=False, max_sessions=schema.MAX_SESSIONS):

@@ -19,37 +19,27 @@ import time
 
 import numpy as np
 
-from ..teach import mazur
+from ..core.batch_step import DivergenceError, check_divergence
 from ..core.batches import BatchWalk
 from ..core.labels import is_classification
-from ..core.network import Network
-from ..core.optimizers import get_optimizer
 from ..core.losses import get_loss
-from ..core.batch_step import DivergenceError, check_divergence
-from .datasets import build_dataset, output_layer
-from .diagnose import record, warnings
-from .messages import NAMES, RESTART_KEYS, hint_record, notice
-from ..teach import mazur
-from ..core.batches import BatchWalk
-from ..core.labels import is_classification
 from ..core.network import Network
 from ..core.optimizers import get_optimizer
-from ..core.batch_step import DivergenceError, check_divergence
-from .datasets import build_dataset, output_layer
-from .diagnose import record
+from ..teach import mazur
 from . import schema
+from .datasets import build_dataset, output_layer
+from .loss_curves import record_point
+from .messages import NAMES, RESTART_KEYS, notice
+from .playing import Playing
 from .schema import RequestError
+from .stall_hints import stall_hint
 
-HISTORY_POINTS = 400      # loss-curve points kept (older ones thinned out)
 LIVE_KEYS = ("learning_rate", "optimizer", "batch_size", "l2", "l1")   # changed while training: the weights stay
 VIEW_KEYS = ("speed", "discretize")                              # how it plays or looks: nothing to retrain
-SLICE_SECONDS = 0.02      # training time per lock hold while playing
-IDLE_PAUSE_SECONDS = 300  # playing stops when no client has been seen for this long
-VANISHING_HINT = 1e-2     # a stalled run whose first layer's gradient is 100× smaller than the last's: vanishing
 
 
-class Session:
-    """Training state for one configuration (see :func:`.schema.validate_config`)."""
+class Session(Playing):
+    """Training state for one configuration (see :func:`.schema.validate_config`); plays as :class:`.Playing`."""
 
     def __init__(self, config, upload=None):
         self.lock = threading.RLock()
@@ -92,7 +82,8 @@ class Session:
             if data.n_classes == 0 and config["preset"] != "mazur":
                 schema.check_regression(config["loss"])
             if not all(np.isfinite(a).all() for a in (data.X_train, data.X_test, data.Y_train, data.Y_test)):
-                raise RequestError("the data overflow to infinity when scaled; keep values within ±1e300")
+                raise RequestError("the data overflow to infinity when scaled; keep values within ±1e300",
+                                   code="data_overflow")
             if upload is not None:
                 self.upload = upload
             causes = ["upload"] if upload is not None else [k for k in RESTART_KEYS if k in changed]
@@ -224,43 +215,6 @@ class Session:
         idx = self.batch["indices"]
         return self.before, self.data.X_train[idx], self.data.Y_train[idx], idx
 
-    # ------------------------------------------------------------ play / pause
-    def play(self):
-        with self.lock:
-            if self.playing:
-                return
-            self.playing, self.error, self.notice = True, None, None
-            self.thread = threading.Thread(target=self._play_loop, name="deltaprop-playground-train", daemon=True)
-            self.thread.start()
-            self._touch()
-
-    def pause(self):
-        with self.lock:
-            if self.playing:
-                self.playing = False
-                self._touch()
-
-    def _play_loop(self):
-        while True:
-            with self.lock:
-                if not self.playing or self.thread is not threading.current_thread():
-                    return
-                if time.monotonic() - self.last_seen > IDLE_PAUSE_SECONDS:
-                    self.playing = False
-                    self._touch()
-                    return
-                speed = self.config.get("speed", 0)
-                deadline = time.perf_counter() + SLICE_SECONDS
-                try:
-                    while True:
-                        self._step()
-                        if speed or time.perf_counter() >= deadline:
-                            break               # a set speed: one step, then the pause below
-                except RequestError:
-                    pass                        # diverged: _step stopped playing and set self.error
-                self._touch()
-            time.sleep(1.0 / speed if speed else 0.005)     # a watchable pace, or just let request threads in
-
     # ------------------------------------------------------------ editing
     def set_weight(self, layer, to, frm, value):
         """Set ``w^l_{to,from}`` (or the bias ``b^l_to`` for ``frm == -1``) by hand."""
@@ -285,54 +239,13 @@ class Session:
             out["train_accuracy"], out["test_accuracy"] = train["accuracy"], test["accuracy"]
         return out
 
-    STALL_EPOCHS = 20
-
     def hint(self):
-        """Advice when the training loss has not gone down for :attr:`STALL_EPOCHS` epochs, from the diagnosis.
-
-        ``{"kind", "text", ...}``: saturated units or vanishing gradients are named as the cause (a smaller η
-        cannot revive them; Reset can); only without them is a large η (≥ 1) blamed, or a small η / network.
-        """
-        points = [p for p in self.history if p[0] >= self.epoch - self.STALL_EPOCHS]
-        earlier = [p[1] for p in self.history if p[0] < self.epoch - self.STALL_EPOCHS]
-        if self.epoch < self.STALL_EPOCHS or not earlier or not points:
-            return None
-        if min(p[1] for p in points) < min(earlier) * 0.999:
-            return None
-        eta, found = self.config["learning_rate"], {w["kind"]: w for w in warnings(self)}
-        base = {"epochs": self.STALL_EPOCHS, "eta": eta}
-        if "saturated" in found:
-            w = found["saturated"]
-            return hint_record("stall_saturated", **base, layer=w["layer"], count=w["count"], units=w["units"])
-        norms = self.diagnostics[-1][1] if self.diagnostics else []
-        if len(norms) > 2 and norms[-1] > 0 and norms[0] < VANISHING_HINT * norms[-1]:   # a stall: a milder bar
-            return hint_record("stall_vanishing", **base, factor=int(round(norms[-1] / max(norms[0], 1e-300), -1)))
-        sigmoid = sum(act == "sigmoid" for act in self.config["activations"])
-        if sigmoid >= 3:                        # BP2 multiplies δ by σ′ ≤ ¼ at each sigmoid layer (Nielsen ch. 5)
-            return hint_record("stall_deep_sigmoid", **base, layers=sigmoid)
-        if "dead" in found:
-            w = found["dead"]
-            return hint_record("stall_dead", **base, layer=w["layer"], count=w["count"], units=w["units"])
-        return hint_record("stall_large_eta" if eta >= 1 else "stall_small", **base)
+        """Advice when the training loss has stalled, from the diagnosis (:func:`.stall_hints.stall_hint`)."""
+        return stall_hint(self)
 
     def _record(self):
-        """Append a point ``[epoch (fractional), train loss, test loss]`` to the loss curves."""
-        losses = self.losses()
-        point = [self.epoch + self.walk.position / self.walk.n, losses["train"], losses["test"]]
-        if self.history and self.history[-1][0] == point[0]:
-            self.history[-1] = point
-        else:
-            self.history.append(point)
-        if len(self.history) > HISTORY_POINTS:
-            self.history = _thin(self.history)
-        diagnosis = record(self)
-        if self.diagnostics and self.diagnostics[-1][0] == diagnosis[0]:
-            self.diagnostics[-1] = diagnosis
-        else:
-            self.diagnostics.append(diagnosis)
-        if len(self.diagnostics) > HISTORY_POINTS:
-            self.diagnostics = _thin(self.diagnostics)
-        self.cached_losses = losses
+        """A point of the loss curves and of the diagnostics for the current weights (:mod:`.loss_curves`)."""
+        record_point(self)
 
     def _touch(self):
         """Mark a change: a new version for the streams, and wake them."""
@@ -340,11 +253,5 @@ class Session:
         self.changed.notify_all()
 
 
-
 def _shown(value):
     return ",".join(map(str, value)) if isinstance(value, list) else value
-
-
-def _thin(points):
-    """Every other point, keeping the first and the last: a long history stays :data:`HISTORY_POINTS` long."""
-    return points[:1] + points[2::2] + ([points[-1]] if len(points) % 2 == 0 else [])

@@ -7,7 +7,7 @@ viewer of that version.
 
 from __future__ import annotations
 
-from .diagnose import warnings
+from .page_diagnosis import warnings
 from .features import LABELS
 from .frames import neuron_frames, output_frame
 from .schema import optimizer_names
@@ -34,6 +34,10 @@ def snapshot(session, include_data=False):
 def _build(session):
     net, data, config = session.network, session.data, session.config
     before, X, Y, idx = session.current_batch()
+    # The gradients drawn with every frame: the engine's backward pass on the batch (0.2 ms at the defaults).  The
+    # panels that explain them read the explainer's Trace of the same batch (batch_trace.py: 3.7 ms, made only
+    # when a panel asks); both are Network.backward on the same weights and batch (tests/playground/
+    # test_one_computation.py checks they are equal).
     grads = before.gradients(X, Y)
     n_batches = -(-len(data.X_train) // session.batch_size)
     return {

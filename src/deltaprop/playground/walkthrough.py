@@ -2,8 +2,10 @@
 
 forward (layer by layer: z and a on the neurons) → cost → BP1 (δ of the output layer) → BP2 (δ layer by layer,
 backwards) → gradients (BP3, BP4 on the links) → update (the new weights).  Every number is the engine's for the
-session's current mini-batch: ``Network.forward`` and ``Network.backward`` on the weights the batch was (or will
-be) trained with, and the update the session's own optimiser makes (already made, or made on copies).  One sample
+session's current mini-batch, read from the explainer's record of the step (:class:`deltaprop.explain.Trace`,
+through :mod:`.batch_trace`, the same record the inspector reads): ``Network.forward`` and ``Network.backward`` on
+the weights the batch was (or will be) trained with; the update is the session's own optimiser's (already made, or
+made on copies).  One sample
 of the batch is shown on the neurons; gradients and the update are the batch means, as the step uses them.
 """
 
@@ -14,7 +16,9 @@ import copy
 import numpy as np
 
 from ..explain import check_language, translate
+from .batch_trace import batch_trace
 from .lessons import texts
+
 
 def _sup(text):
     return f"<sup>{text}</sup>"
@@ -96,15 +100,15 @@ def explained_step(session, sample=0, lang="en", numbering="nielsen"):
     offset = 1 if numbering == "nielsen" else 0
     network, X, Y, idx = session.current_batch()
     sample = min(sample, len(idx) - 1)
-    zs, acts = network.forward(X)
-    grads = network.backward(Y, zs, acts)
-    per_sample = network.loss.per_output(acts[-1], Y).sum(axis=1)
+    trace = batch_trace(session)
+    zs, acts, grads = trace.zs, trace.acts, trace.grads
+    per_sample = trace.per_output.sum(axis=1)
     if session.batch["loss"] is not None:           # already trained: the session's network is the result
         after, optimizer = session.network, session.optimizer
     else:                                           # not yet: the same step on copies (optimiser state too)
         after, optimizer = network.copy(), copy.deepcopy(session.optimizer)
         after.train_step(X, Y, optimizer)
-    fused = network.loss.bp1_is_a_minus_y(network.layers[-1].activation)
+    fused = trace.fused()
     words, L = texts(lang)["explained_step"], len(network.layers)
     out = []
 

@@ -88,7 +88,8 @@ class LearnerSession(Session):
                 return
             fixed = sorted(k for k in config if config[k] != self.config.get(k) and k not in LIVE_KEYS + VIEW_KEYS)
             if upload is not None or fixed:
-                raise RequestError(FIXED_MESSAGE.format(keys=", ".join(fixed) or "the data"), 409)
+                raise RequestError(FIXED_MESSAGE.format(keys=", ".join(fixed) or "the data"), 409, code="notebook_fixed",
+                                   fields=fixed or ["upload"])
             if config != self.config:
                 super().configure(config)           # the page's own rule: same weights, a marker on the chart
 
@@ -116,6 +117,6 @@ class LearnerSession(Session):
             fixed = sorted(k for k in payload if k in self.config and payload[k] != self.config[k]
                            and k not in LIVE_KEYS + VIEW_KEYS)
             if fixed:
-                raise RequestError(FIXED_MESSAGE.format(keys=", ".join(fixed)), 409)
+                raise RequestError(FIXED_MESSAGE.format(keys=", ".join(fixed)), 409, code="notebook_fixed", fields=fixed)
             live = validate_config({**DEFAULTS, **{k: payload[k] for k in LIVE_KEYS + VIEW_KEYS if k in payload}})
             self.configure({**self.config, **{k: live[k] for k in LIVE_KEYS + VIEW_KEYS}})

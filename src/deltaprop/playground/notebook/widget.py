@@ -31,9 +31,11 @@ import anywidget
 import numpy as np
 import traitlets
 
-from ..api import Api, error_response, json_response, parse_json
+from ..api import Api, parse_json
+from ..event_stream import FRAME_INTERVAL, KEEPALIVE_SECONDS
+from ..responses import error_response, json_response
 from ..schema import RequestError
-from ..server import FRAME_INTERVAL, KEEPALIVE_SECONDS, static_files
+from ..server import static_files
 from ..snapshot import snapshot
 from ...core.labels import outputs_to_labels
 from .learner import FIXED_MESSAGE, LearnerSession
@@ -86,10 +88,10 @@ class PlaygroundWidget(anywidget.AnyWidget):
             try:
                 self.session.apply_live(parse_json(body))
             except RequestError as exc:
-                return error_response(str(exc), exc.status)
+                return error_response(str(exc), exc.status, exc.code, exc.params)
             return self._state(200)
         if method == "POST" and route[3:] == ["upload"]:
-            return error_response(FIXED_MESSAGE.format(keys="the data"), 409)
+            return error_response(FIXED_MESSAGE.format(keys="the data"), 409, "notebook_fixed", {"fields": ["upload"]})
         return self._relabel(self.api.handle(method, path, query, body, client="notebook"))
 
     def state_message(self):

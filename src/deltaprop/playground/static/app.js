@@ -4,7 +4,9 @@ import { Stepper } from "./stepper.js";
 import { Diagram } from "./diagram.js";
 import { paramsTable } from "./inspect.js";
 import { makeInspector } from "./inspector.js";
-import { LANGS, apply, fixed, fmt, lang, loadLanguage, percent, t } from "./i18n.js";
+import { LANGS, apply, lang, loadLanguage, t } from "./i18n.js";
+import { useNames } from "./names.js";
+import { fixed, fmt, percent } from "./numbers.js";
 import { Lessons } from "./lessons.js";
 import { renderDiagnostics, noticeText, hintText, errorText, markerText, optionLabel } from "./messages.js";
 
@@ -82,6 +84,7 @@ function writeHash() { history.replaceState(null, "", link().slice(location.orig
 // ----------------------------------------------------------------- sessions
 async function start() {
   app.options = await api("/api/options");
+  useNames(app.options);
   const { config, page } = readHash();
   app.page = page;
   await loadLanguage(page.lang);
@@ -93,7 +96,7 @@ async function start() {
     state = await api("/api/sessions", { ...config });
   } catch (error) {
     state = await api("/api/sessions", {});
-    showError({ key: "link_refused", message: error.message });
+    showError({ key: "link_refused", error });
   }
   app.session = state.session;
   accept(state);
@@ -127,7 +130,7 @@ async function action(name, body = {}) {
     accept(await api(`/api/sessions/${app.session}/${name}`, body));
     announce(name);
   } catch (error) {
-    if (!error.message.startsWith("no such session")) return showError(error);
+    if (error.payload?.code !== "no_session") return showError(error);
     // The server was restarted or dropped this idle session: start a fresh one with the same configuration.
     const state = await api("/api/sessions", app.config).catch((e) => showError(e));
     if (!state) return;
@@ -209,6 +212,8 @@ function buildControls() {
     $("datasets").appendChild(button);
   }
   $("csv").addEventListener("change", upload);
+  document.querySelectorAll("#problem button").forEach((button) =>
+    button.addEventListener("click", () => chooseProblem(button.dataset.problem)));
   $("play").addEventListener("click", () => action(app.state.playing ? "pause" : "play"));
   $("step").addEventListener("click", () => action("step"));
   $("epoch-btn").addEventListener("click", () => action("epoch"));
@@ -327,10 +332,23 @@ export async function explainStep(index = 0) {
   }
 }
 
+// The problem type (TF Playground's switch): the family of the data set (an upload's: its labels'). Switching
+// family takes the family's first data set and its cost (options.problems: the server's rule, not restated here).
+function problemOf(s) {
+  const family = Object.keys(app.options.problems).find((p) => app.options.problems[p].datasets.includes(s.config.dataset));
+  return family || (s.task === "regression" ? "regression" : "classification");     // an upload, a notebook's data
+}
+
+function chooseProblem(problem) {
+  if (app.state.task !== "mazur" && problemOf(app.state) === problem) return;
+  chooseDataset(app.options.problems[problem].datasets[0]);
+}
+
 function chooseDataset(name) {
   const changes = { dataset: name, preset: "none" };
-  if (name === "regression" || name === "plane" || name === "gaussians") changes.loss = "quadratic";
-  else if (["regression", "plane", "gaussians"].includes(app.config.dataset)) changes.loss = "cross-entropy";
+  const problem = Object.keys(app.options.problems).find((p) => app.options.problems[p].datasets.includes(name));
+  const family = app.options.problems[problem];
+  if (family && (problem !== problemOf(app.state) || !family.losses.includes(app.config.loss))) changes.loss = family.loss;
   configure(changes);
 }
 
@@ -398,11 +416,18 @@ function render() {
       ? t("uploaded_points", { n: s.n_points }) : sliderText(id, c[id]);
     $(id).disabled = mazur || (id !== "train_fraction" && c.dataset === "upload");
   }
+  const problem = problemOf(s), family = app.options.problems[problem];
+  document.querySelectorAll("#problem button").forEach((b) => {
+    b.setAttribute("aria-pressed", String(!mazur && b.dataset.problem === problem));
+    b.disabled = mazur;
+  });
   document.querySelectorAll("#datasets button").forEach((b) => {
     const on = !mazur && b.dataset.dataset === c.dataset;
     b.classList.toggle("selected", on);
     b.setAttribute("aria-pressed", String(on));
+    b.hidden = b.dataset.dataset !== "upload" && !family.datasets.includes(b.dataset.dataset);
   });
+  [...$("loss").options].forEach((o) => { o.disabled = !family.losses.includes(o.value); });
   $("mazur").classList.toggle("active", mazur);
   $("no-preset").hidden = !mazur;
   const layers = c.hidden.length;

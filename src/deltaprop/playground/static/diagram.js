@@ -2,7 +2,9 @@
 // Keyboard: one roving tab stop; ←/→ move between columns (links of a layer, then its neurons), ↑/↓ within a
 // column, Home/End to its ends, Enter or Space opens the inspector. Wider than its box, it scrolls inside it.
 import { decode, diverging, paint, rgb, NEG, POS } from "./draw.js";
-import { fmt, t } from "./i18n.js";
+import { t } from "./i18n.js";
+import { nodeName } from "./names.js";
+import { fmt, short } from "./numbers.js";
 import { layerNumber, optionLabel } from "./messages.js";
 
 const NODE = 40, GAP = 48, TOP = 84, HEAD = 80, MIN_SPACING = 84, LEFT = 30, RIGHT = 64;
@@ -19,21 +21,13 @@ export class Diagram {
     this.current = null;        // {kind, l, j} or {kind, l, to, from}: the roving tab stop
   }
 
-  // Mazur's names (i1, h1, o1, w1…w8) in the preset, generic ones otherwise.
-  nodeName(state, l, j) {
-    const L = state.network.sizes.length - 1;
-    if (state.task === "mazur") return ["i", "h", "o"][l] + (j + 1);
-    if (l === 0) return (state.inputs && state.inputs[j]) || `x${j + 1}`;
-    return l === L ? (state.network.sizes[L] === 1 ? "ŷ" : `o${j + 1}`) : "";
-  }
-
   // How a screen reader (and the heatmap preview) names a neuron.
   label(state, l, j) {
     const L = state.network.sizes.length - 1, layer = layerNumber(l, this.numbering());
-    if (l === 0) return t("input_name", { name: this.nodeName(state, 0, j), layer });
+    if (l === 0) return t("input_name", { name: nodeName(state, 0, j), layer });
     const act = optionLabel("activation", state.network.activations[l - 1]);
     return t(l === L ? "output_neuron_name" : "hidden_neuron_name", { j: j + 1, layer, act,
-      name: this.nodeName(state, l, j) });
+      name: nodeName(state, l, j) });
   }
 
   render(state, options) {
@@ -107,7 +101,7 @@ export class Diagram {
         const name = document.createElement("span");
         name.className = "name";
         name.setAttribute("aria-hidden", "true");
-        name.textContent = this.nodeName(state, l, j);
+        name.textContent = nodeName(state, l, j);
         node.appendChild(name);
         node.addEventListener("mouseenter", () => this.handlers.preview(l, j));
         node.addEventListener("mouseleave", () => this.handlers.preview(null));
@@ -199,14 +193,14 @@ export class Diagram {
       title(t("output_layer", { layer: number }), `${optionLabel("activation", act)} · ${t("units_n", { n: sizes[l] })}`);
       return head;
     }
-    const fixed = state.task === "mazur";
+    const locked = state.task === "mazur";
     const pm = document.createElement("div");
     pm.className = "pm";
     for (const [text, delta] of [["+", 1], ["−", -1]]) {
       const b = document.createElement("button");
       b.className = `mini ${delta > 0 ? "add-neuron" : "remove-neuron"}`; b.textContent = text;
       b.dataset.layer = l;
-      b.disabled = fixed || (delta > 0 ? sizes[l] >= options.limits.neurons : sizes[l] <= 1);
+      b.disabled = locked || (delta > 0 ? sizes[l] >= options.limits.neurons : sizes[l] <= 1);
       b.setAttribute("aria-label", t(delta > 0 ? "add_neuron" : "remove_neuron", { layer: number }));
       b.title = b.getAttribute("aria-label");
       b.addEventListener("click", () => this.handlers.resize(l, delta));
@@ -217,7 +211,7 @@ export class Diagram {
     label.textContent = t("neurons_n", { n: sizes[l] });
     head.appendChild(label);
     const select = document.createElement("select");
-    select.disabled = fixed;
+    select.disabled = locked;
     select.dataset.layer = l;
     select.setAttribute("aria-label", t("activation_of", { layer: number }));
     for (const name of options.activations) select.add(new Option(optionLabel("activation", name), name, false, name === act));
@@ -233,7 +227,6 @@ export class Diagram {
     this.root.querySelectorAll(".node.stage-on").forEach((el) => el.classList.remove("stage-on"));
     for (const item of this.links) item.link.classList.remove("stage-on");
     if (!stage) return;
-    const short = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? fmt(Number(v.toFixed(3))) : fmt(v, 2));
     const put = (l, j, text) => {
       const canvas = this.nodes[l] && this.nodes[l][j];
       if (!canvas) return;
@@ -246,9 +239,9 @@ export class Diagram {
       tag.style.top = `${parseFloat(node.style.top) + 2}px`;
       this.root.appendChild(tag);
     };
-    if (stage.stage === "forward") stage.z.forEach((z, j) => put(stage.layer, j, `z ${short(z)}\na ${short(stage.a[j])}`));
-    if (stage.stage === "bp1" || stage.stage === "bp2") stage.delta.forEach((d, j) => put(stage.layer, j, `δ ${short(d)}`));
-    if (stage.stage === "cost") put(this.nodes.length - 1, 0, `C ${short(stage.sample_cost)}`);
+    if (stage.stage === "forward") stage.z.forEach((z, j) => put(stage.layer, j, `z ${short(z, 3)}\na ${short(stage.a[j], 3)}`));
+    if (stage.stage === "bp1" || stage.stage === "bp2") stage.delta.forEach((d, j) => put(stage.layer, j, `δ ${short(d, 3)}`));
+    if (stage.stage === "cost") put(this.nodes.length - 1, 0, `C ${short(stage.sample_cost, 3)}`);
     const links = stage.stage === "gradients" ? stage.grad_weights : stage.stage === "update" ? stage.weights : null;
     if (!links) return;
     const svg = this.root.querySelector("svg"), sizes = this.nodes.map((column) => column.length);
@@ -261,7 +254,7 @@ export class Diagram {
       tag.setAttribute("aria-hidden", "true");
       tag.setAttribute("x", box.x + box.width * 0.45);
       tag.setAttribute("y", box.y + box.height * (item.to > item.from ? 0.62 : item.to < item.from ? 0.38 : 0.5) - 3);
-      tag.textContent = short(value);
+      tag.textContent = short(value, 3);
       svg.appendChild(tag);
     }
   }

@@ -1,5 +1,5 @@
 // Drawing: colour maps, heatmaps, data points, loss curves. Pure functions of the server's state.
-import { local } from "./i18n.js";
+import { local } from "./numbers.js";
 
 export const NEG = [245, 147, 34];   // orange: negative / class 0
 export const POS = [8, 119, 189];    // blue: positive / class 1

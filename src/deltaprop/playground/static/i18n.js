@@ -1,5 +1,7 @@
 // The page's words in the learner's language: static/words-<lang>.json (one table per language, with the
-// terminology of the explainer's tables), numbers written the language's way (French: decimal comma).
+// terminology of the explainer's tables); numbers in them written the language's way by numbers.js.
+import { fmt, useLanguage } from "./numbers.js";
+
 const tables = {};
 let current = "en";
 
@@ -13,6 +15,7 @@ export async function loadLanguage(lang) {
   }
   if (!tables.en) tables.en = (await (await fetch("/static/words-en.json")).json()).words;
   current = lang;
+  useLanguage(lang);
   document.documentElement.lang = lang;
   return lang;
 }
@@ -27,27 +30,6 @@ export function t(key, params = {}) {
     const v = params[name];
     return typeof v === "number" ? fmt(v) : v === undefined ? `{${name}}` : String(v);
   });
-}
-
-// A number for text: as given (or to `digits` significant digits), with the language's decimal mark and a real
-// minus sign.
-export function fmt(value, digits) {
-  if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
-  return local(digits ? Number(value).toPrecision(digits) : String(value));
-}
-
-// A number already written as text (toFixed, toExponential…) → the language's marks.
-export function local(text) {
-  text = String(text).replace(/-/g, "−");
-  return current === "fr" ? text.replace(".", ",") : text;
-}
-
-export const fixed = (value, places) => (value === null || value === undefined ? "–"
-  : local(Number(value).toFixed(places)));
-
-export function percent(share, places = 1) {
-  const text = fixed(100 * share, places);
-  return current === "fr" ? `${text} %` : `${text}%`;
 }
 
 // Fill every [data-t] (text), [data-t-label] (aria-label) and [data-t-title] (title) under root.

@@ -1,22 +1,11 @@
 // The inspector: a neuron's z, a, δ for the current mini-batch with BP1–BP4 filled in; a link's weight.
-import { fmt, local, t } from "./i18n.js";
+import { t } from "./i18n.js";
 import { layerNumber, optionLabel } from "./messages.js";
+import { mazurWeight, unitName, weightName } from "./names.js";
+import { fmt, local, precise as num } from "./numbers.js";
 
-export const num = (v) => fmt(v, 9);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 const p = (v) => `(${num(v)})`;
-
-// Weight names: Mazur's w1…w8 in the preset, w^l_jk otherwise (l as the page numbers layers).
-export function weightName(state, l, to, from, numbering = "nielsen") {
-  if (state.task === "mazur") return `w${(l - 1) * 4 + to * 2 + from + 1}`;
-  return `w<sup>${layerNumber(l, numbering)}</sup><sub>${to + 1}${from + 1}</sub>`;
-}
-function unitName(state, l, j, numbering) {
-  const L = state.network.sizes.length - 1;
-  if (state.task === "mazur") return ["i", "h", "o"][l] + (j + 1);
-  if (l === 0) return state.inputs?.[j] || `x${j + 1}`;
-  return t(l === L ? "output_unit" : "hidden_unit", { j: j + 1, layer: layerNumber(l, numbering) });
-}
 
 export function neuronPanel(state, r, { numbering }) {
   const l = r.layer, j = r.neuron, s = r.sample, L = state.network.sizes.length - 1, ln = layerNumber(l, numbering);
@@ -151,7 +140,7 @@ export function paramsTable(state, numbering = "nielsen") {
   let rows = "";
   net.weights.forEach((W, li) => W.forEach((row, to) => row.forEach((w, from) => {
     const g = state.batch.grad_weights[li][to][from];
-    rows += `<tr><th scope="row">${weightName(state, li + 1, to, from, numbering)}</th><td class="param" data-name="${state.task === "mazur" ? `w${li * 4 + to * 2 + from + 1}` : ""}">${num(w)}</td><td>${num(g)}</td></tr>`;
+    rows += `<tr><th scope="row">${weightName(state, li + 1, to, from, numbering)}</th><td class="param" data-name="${mazurWeight(state, li + 1, to, from)}">${num(w)}</td><td>${num(g)}</td></tr>`;
   })));
   return `<table><tr><th scope="col">${esc(t("weight"))}</th><th scope="col">${esc(t("value"))}</th><th scope="col">∂C/∂w (${esc(t("current_batch"))})</th></tr>${rows}</table>`;
 }

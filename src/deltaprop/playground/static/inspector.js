@@ -3,7 +3,8 @@
 // keeps its target in ``app.inspecting`` and gives the focus back to what opened it when it closes.
 import { drawHeatmap } from "./draw.js";
 import { demonText, linkPanel, neuronPanel, sliderToDz } from "./inspect.js";
-import { fmt, t } from "./i18n.js";
+import { t } from "./i18n.js";
+import { fmt } from "./numbers.js";
 import { layerNumber } from "./messages.js";
 
 const $ = (id) => document.getElementById(id);

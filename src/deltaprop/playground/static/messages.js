@@ -1,6 +1,7 @@
 // What the page says about the run, in the learner's language: notices, hints, errors, diagnostics, menu labels.
 import { LAYER_COLOURS, drawGradientNorms } from "./draw.js";
-import { fmt, t } from "./i18n.js";
+import { t } from "./i18n.js";
+import { fmt } from "./numbers.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,9 +16,17 @@ export function optionLabel(id, value) {
   return typeof value === "number" ? fmt(value) : String(value);
 }
 
+// A changed setting's value in the learner's words: costs, optimisers, data sets and activations by name.
+function valueText(key, v) {
+  if (key === "loss" || key === "optimizer") return optionLabel(key, v);
+  if (key === "dataset") return t(`dataset_${v}`);
+  if (key === "preset") return t(v === "mazur" ? "mazur_preset" : "preset_none");
+  if (key === "activations") return String(v).split(",").map((a) => optionLabel("activation", a)).join(t("list_sep"));
+  return typeof v === "number" ? fmt(v) : String(v);
+}
+
 function changeText(key, old, now) {
-  const show = (v) => (key === "loss" ? optionLabel("loss", v) : key === "optimizer" ? optionLabel("optimizer", v)
-    : typeof v === "number" ? fmt(v) : String(v));
+  const show = (v) => valueText(key, v);
   return old === undefined ? t(`field_${key}`) : t("change", { field: t(`field_${key}`), old: show(old), new: show(now) });
 }
 
@@ -29,8 +38,7 @@ export function noticeText(notice) {
 
 export function markerText(marker) {
   const changes = marker[2] || [];
-  return changes.map(([key, , now]) => `${t(`field_${key}`)} ${key === "loss" || key === "optimizer"
-    ? optionLabel(key, now) : fmt(now)}`).join(t("list_sep"));
+  return changes.map(([key, , now]) => `${t(`field_${key}`)} ${valueText(key, now)}`).join(t("list_sep"));
 }
 
 export function hintText(hint, numbering) {
@@ -42,14 +50,23 @@ export function errorText(error) {
   if (typeof error === "string") return error;
   if (error.state) {
     const code = error.state.error_code;
-    return code ? t(`error_${code.code}`, code.params) : error.state.error;
+    return code ? serverErrorText(code.code, code.params) : error.state.error;
   }
   if (error.key === "csv_refused") return t("csv_refused", { reason: errorText(error.error) });
-  if (error.key === "link_refused") return t("link_refused");
+  if (error.key === "link_refused") return t("link_refused") + (error.error ? t("sentence_sep") + errorText(error.error) : "");
   if (error.key) return t(error.key, error.params || {});
   const payload = error.payload;
-  if (payload && payload.code) return t(`error_${payload.code}`, payload.params || {});
+  if (payload && payload.code) return serverErrorText(payload.code, payload.params || {});
   return t("refused", { reason: error.message });
+}
+
+// A server error {code, params} (every one has a code: playground/responses.py) in the learner's words; a setting's
+// name is the page's word for it (field_<name>), except an unknown one, which is shown as the learner sent it.
+export function serverErrorText(code, params) {
+  const shown = { ...params };
+  if (params.field !== undefined && code !== "unknown_field") shown.field = t(`field_${params.field}`);
+  if (Array.isArray(params.fields)) shown.fields = params.fields.map((f) => t(`field_${f}`)).join(t("list_sep"));
+  return t(`error_${code}`, shown);
 }
 
 // The diagnostics panel: gradient norms per layer, unit counts, warnings with the lesson each links to.

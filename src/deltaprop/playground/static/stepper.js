@@ -2,10 +2,10 @@
 // walked with Prev / Next / Auto-play.  Every number comes from the server (the engine, for that batch); the
 // diagram shows them on the neurons and links, the panel lists them with the stage's typeset equation.  The button
 // pressed keeps the focus when the stage changes.
-import { fmt, local, t } from "./i18n.js";
+import { t } from "./i18n.js";
+import { fmt, short } from "./numbers.js";
 
 const full = (v) => String(v);
-const short = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? local(v.toFixed(4)) : local(v.toExponential(2)));
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 export class Stepper {
@@ -65,7 +65,7 @@ export class Stepper {
       <div class="stepper-head"><b>${t("stage_of", { k: this.index + 1, n: d.stages.length })}</b> ${badge}
         <h3 id="stepper-title" tabindex="-1" data-stage="${stage.stage}">${stage.title}</h3>
         <button class="close" aria-label="${t("close_step")}"><span aria-hidden="true">×</span></button></div>
-      <p class="stepper-sample">${t("sample_of_batch", { k: d.sample + 1 })} · x = (${d.x.map(short).join("; ")}) ·
+      <p class="stepper-sample">${t("sample_of_batch", { k: d.sample + 1 })} · x = (${d.x.map((v) => short(v)).join("; ")}) ·
         y = (${d.y.map(short).join("; ")}) ${d.trained ? `<span class="muted">${t("already_trained")}</span>` : ""}</p>
       <p>${stage.text}</p>
       <p class="equation">${stage.equation}</p>
