@@ -7,20 +7,26 @@ from __future__ import annotations
 import math
 
 
+def _slope(spec):
+    return float(spec.split(":")[1]) if ":" in spec else 0.01
+
+
 def _act(name, z_row):
-    name = name.split(":")[0]
+    name, slope = name.split(":")[0], _slope(name)
     if name == "softmax":
         m = max(z_row)
         e = [math.exp(z - m) for z in z_row]
         return [v / sum(e) for v in e]
     f = {"sigmoid": lambda z: 1 / (1 + math.exp(-z)), "tanh": math.tanh, "relu": lambda z: max(z, 0.0),
-         "linear": lambda z: z}[name]
+         "leaky-relu": lambda z: z if z > 0 else slope * z, "linear": lambda z: z}[name]
     return [f(z) for z in z_row]
 
 
-def _prime(name, z, a):
+def _prime(spec, z, a):
     """σ′ as a student takes it: from a for sigmoid and tanh, from z for ReLU."""
-    return {"sigmoid": a * (1 - a), "tanh": 1 - a * a, "relu": 1.0 if z > 0 else 0.0, "linear": 1.0}[name]
+    name = spec.split(":")[0]
+    return {"sigmoid": a * (1 - a), "tanh": 1 - a * a, "relu": 1.0 if z > 0 else 0.0,
+            "leaky-relu": 1.0 if z > 0 else _slope(spec), "linear": 1.0}[name]
 
 
 class Impossible(ArithmeticError):
@@ -93,7 +99,7 @@ class Student:
             self.GW = getattr(self, "GW", {})
             self.GW[l] = GW
             if l > 1:
-                D = self._hidden_delta(acts[l - 2].split(":")[0], W[l - 1], GW, eta, D, Z[l - 1], A[l - 1], l - 1 + off,
+                D = self._hidden_delta(acts[l - 2], W[l - 1], GW, eta, D, Z[l - 1], A[l - 1], l - 1 + off,
                                        tag)
         for l in range(1, L + 1):
             N = l + off

@@ -68,9 +68,9 @@ def test_french_excel_csv_is_read_and_errors_are_in_french(tmp_path):
     sheet = _write(tmp_path / "s.json", SHEET)
     rows = "nom;valeur\n" + "".join(f"{k};{str(round(v, 6)).replace('.', ',')}\n" for k, v in ANSWERS.items())
     code, out, _ = _run("check", sheet, _write(tmp_path / "a.csv", rows), "--lang", "fr")
-    assert code == 0 and f"Score : {len(ANSWERS)} sur {len(ANSWERS)}" in out
+    assert code == 0 and f"Score\u00a0: {len(ANSWERS)} sur {len(ANSWERS)}" in out
     err = _refused("check", sheet, _write(tmp_path / "b.csv", "z2_1;0,4x\n"), "--lang", "fr")
-    assert "ligne 1 : '0,4x' n’est pas un nombre" in err                  # a malformed first line is not a header
+    assert "ligne 1\u00a0: '0,4x' n’est pas un nombre" in err                  # a malformed first line is not a header
 
 
 @pytest.mark.parametrize("lang, word", [("zh", "第 1 行"), ("ja", "1 行目"), ("fr", "ligne 1")])

@@ -115,7 +115,7 @@ def test_a_class_of_thirty(tmp_path, capsys):
     assert main(["check", str(tmp_path / "class" / "answer-key.json"), str(tmp_path / "a.json"), "--student", "3",
                  "--lang", "fr"]) == 0
     total = len(key["students"][2]["questions"])
-    assert f"Score : {total} sur {total}" in capsys.readouterr().out
+    assert f"Score\u00a0: {total} sur {total}" in capsys.readouterr().out
 
 
 def _fails(capsys, *argv):

@@ -50,9 +50,14 @@ def test_every_key_the_document_uses_renders(lang, form):
 
 
 def test_seed_terminology():
-    assert "误差" in messages("zh")["errors"]
-    assert "コスト" in messages("ja")["errors"] and "誤差" not in messages("ja")["errors"]   # ja: 誤差 is δ only
-    assert "erreur" in messages("fr")["errors"] and "rétropropagation" in messages("fr")["title"].lower()
+    # C is the cost (代价, コスト, coût); the error (误差, 誤差, erreur) is δ only, as in Nielsen's chapter 2
+    assert "代价" in messages("zh")["errors"] and "误差" not in messages("zh")["errors"]
+    assert "コスト" in messages("ja")["errors"] and "誤差" not in messages("ja")["errors"]
+    assert "coût" in messages("fr")["errors"] and "erreur" not in messages("fr")["errors"]
+    assert "rétropropagation" in messages("fr")["title"].lower()
+    for lang, word in (("zh", "误差"), ("ja", "誤差"), ("fr", "erreur")):
+        for key in ("result", "loss_after_update", "loss_after_steps", "batch_mean"):
+            assert word not in messages(lang)[key], (lang, key)
     for lang in ("zh", "fr"):               # the backward-pass heading does not repeat the title's word
         assert messages(lang)["backward_pass"].split("\u00a0")[0] not in messages(lang)["title"], lang
 
@@ -97,7 +102,7 @@ def test_loss_and_activation_names_are_translated(lang, words):
 def test_french_groups_thousands_and_spaces_its_colons():
     import deltaprop as dp
     out = dp.explain(dp.mazur_network(), [0.05, 0.1], [0.01, 0.99]).to_text(lang="fr")
-    assert "10\u202f000 étapes" in out and "10,000" not in out          # a French reader reads 10,000 as ten
+    assert "10\u202f000\u00a0étapes" in out and "10,000" not in out          # a French reader reads 10,000 as ten
     assert "Remarque\u00a0: " in out and "Remarque:" not in out       # no-break space: the colon never starts a line
     zh = dp.explain(dp.mazur_network(), [0.05, 0.1], [0.01, 0.99]).to_text(lang="zh")
     assert "注：" in zh

@@ -13,6 +13,7 @@ import pytest
 import deltaprop as dp
 from deltaprop.cli import main
 from deltaprop.explain.exercise import i18n as exercise_i18n
+from deltaprop.explain.i18n import messages
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NO_START = set("，。、；：！？）」』〕】》〉…・ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
@@ -100,13 +101,26 @@ def test_no_e_notation_in_prose(lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh", "ja", "fr"])
-def test_exercise_locales_have_every_key_and_a_terminology_table(lang):
+def test_exercise_locales_have_every_key_and_follow_the_one_terminology_table(lang):
+    from deltaprop.explain.i18n import terminology
     keys = set(exercise_i18n.messages("en"))
     assert set(exercise_i18n.messages(lang)) == keys
-    table = exercise_i18n.messages(lang)["terminology"]
-    assert {"follow-through", "slip", "answers file", "forward pass", "cost function"} <= set(table)
+    assert "terminology" not in keys                                  # one table per language: the explainer's
+    table = terminology(lang)
+    assert {"follow-through", "slip", "answers file", "forward pass"} <= set(table)
+    assert {"cost", "cost function"} & set(table)
     corpus = "\n".join(v for v in exercise_i18n.messages(lang).values() if isinstance(v, str))
+    for concept in ("follow-through", "slip", "answers file"):           # the grader's own concepts, in its texts
+        assert table[concept]["use"] in corpus, (lang, concept)
     for concept, entry in table.items():
-        assert entry["use"] in corpus, (lang, concept)
         for variant in entry["not"]:
             assert variant not in corpus.replace(entry["use"], ""), (lang, concept, variant)
+
+
+def test_french_texts_put_a_no_break_space_before_high_punctuation():
+    """French typography: a no-break space before ; : ! ? % and inside « », so none starts a line."""
+    texts = [v for v in exercise_i18n.messages("fr").values() if isinstance(v, str)]
+    texts += [v for v in messages("fr").values() if isinstance(v, str)]
+    for text in texts:
+        assert not re.search(r" [:;!?»%]|« ", text), text
+    assert exercise_i18n.messages("fr")["sep"] == "\u00a0: "

@@ -33,6 +33,9 @@ def add_arguments(parser):
     parser.add_argument("--format", choices=FORMATS, default="html",
                         help="html: interactive, checked in the page; print: printable HTML, key on its own page; "
                              "pdf (through Chromium); markdown; latex; json (questions and answers)")
+    parser.add_argument("--worked-steps", action="store_true",
+                        help="the answer key also shows the worked steps: the explainer's derivation of the sheet's "
+                             "step, in its language and numbering (print, pdf, markdown, latex, json; folded in html)")
     parser.add_argument("--students", type=int_in_range(1, 500, "a number of students"), metavar="N",
                         help="N different sheets (seeds SEED, SEED+1, …) into the folder -o, plus one answer key")
     parser.add_argument("-o", "--output", metavar="PATH", help="file to write (a folder with --students); "
@@ -47,11 +50,11 @@ def run(args):
         if not args.output:
             raise ValueError("--format pdf needs -o FILE.pdf")
         from ..explain.exercise import html_to_pdf
-        html_to_pdf(sheet.to_html(args.lang, interactive=False), args.output)
+        html_to_pdf(sheet.to_html(args.lang, interactive=False, worked=args.worked_steps), args.output)
     elif args.output:
-        write_text(args.output, sheet.render(args.format, args.lang))
+        write_text(args.output, sheet.render(args.format, args.lang, worked=args.worked_steps))
     else:
-        sys.stdout.write(sheet.render(args.format, args.lang))
+        sys.stdout.write(sheet.render(args.format, args.lang, worked=args.worked_steps))
     if args.output:
         print(f"deltaprop exercise: wrote {args.output} ({len(sheet.questions)} questions)", file=sys.stderr)
     return 0
@@ -75,8 +78,8 @@ def _class(args):
             write_text(name, sheet.to_json())
         else:
             write_text(name, sheet.render(args.format, args.lang, key=False))
-        sheets.append(sheet.to_dict())
-        key_lines.append(sheet.to_markdown(args.lang, key=True).split("\n---\n", 1)[1].replace(
+        sheets.append(sheet.to_dict(worked=args.lang if args.worked_steps else None))
+        key_lines.append(sheet.to_markdown(args.lang, key=True, worked=args.worked_steps).split("\n---\n", 1)[1].replace(
             "## ", f"## {os.path.basename(name)} — ", 1))
     write_text(os.path.join(args.output, "answer-key.json"),
                json.dumps({"format": "deltaprop-exercise-key", "students": sheets}, indent=1, ensure_ascii=False))

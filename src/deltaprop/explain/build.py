@@ -89,7 +89,8 @@ def _setup(trace, names):
     out = [Para("network", {"sizes": "-".join(map(str, net.sizes)),
                             "activations": Terms(tuple(f"act_{a.split(':')[0]}" for a in net.activations)),
                             "loss": Terms((f"loss_{net.loss.name}",)), "eta": Num(trace.learning_rate)})]
-    out.append(Para("biases_trained" if all(trace.update_biases) else "biases_fixed_setup"))
+    fixed = "biases_fixed_mazur" if is_mazur(trace) else "biases_fixed_setup"       # "as in the tutorial" for Mazur's
+    out.append(Para("biases_trained" if all(trace.update_biases) else fixed))
     for s in range(trace.n):
         S = None if trace.n == 1 else s + 1
         x = [[names.input(k, S), "=", Num(trace.X[s, k])] for k in range(net.sizes[0])]

@@ -2,8 +2,9 @@
 
 English, Chinese, Japanese and French, with the terms their readers' backprop notes use, and their
 terminology (误差 / 誤差 / erreur for the error δ, 带权输入 / 純入力 for the net
-input, ...), kept in each file's ``terminology`` table.  Every locale has exactly the keys of ``en.json``
-(a test checks).
+input, ...), kept in each file's ``terminology`` table -- the language's one table, which the exercises and the
+grader (``exercise/locales``) and the playground's words follow too.  Every locale has exactly the keys of
+``en.json`` (a test checks).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """The exercises' and the grader's words: ``locales/<lang>.json`` (en, zh, ja, fr), one file per language, the same keys in
-each, and a ``terminology`` table per language (one term per concept: follow-through, slip, answers file, …)."""
+each.  Their terms follow the language's one terminology table, the explainer's (:func:`deltaprop.explain.i18n.terminology`:
+follow-through, slip, answers file, forward pass, cost, … beside the explainer's own concepts); a test checks every
+text of the language against it."""
 
 from __future__ import annotations
 

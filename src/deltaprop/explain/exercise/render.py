@@ -14,6 +14,7 @@ from ..expr import display_number, format_number
 from ..latex import plain_tex as tex
 from ..latex import preamble
 from ..text import prose_number
+from . import worked as worked_steps
 from .questions import Symbol
 from .i18n import equation_text, say
 from ..css import scope_css
@@ -43,7 +44,7 @@ def outline(ex, lang):
     for l, s, j in t.kinks():                         # z = 0 at a ReLU: say which one-sided derivative to take
         slope = net.layers[l - 1].activation.slope if net.layers[l - 1].activation.name == "leaky-relu" else 0.0
         z = Symbol("z", str(l + (1 if ex.numbering == "nielsen" else 0)), str(j + 1), s + 1 if t.n > 1 else None)
-        out.append(("para", say(lang, "kink_note", z=z.text(), slope=num(slope))))
+        out.append(("para", say(lang, "kink_note", z=z.text(), slope=prose_number(num(slope), lang))))
     data = []
     for s in range(t.n):
         sample = s + 1 if t.n > 1 else None
@@ -81,10 +82,10 @@ def _label(lang, q):
 
 
 def label(lang, kind, equation):
-    """``(kind; equation)``, or ``(kind)`` when both say the same (the cost)."""
-    kind, equation = say(lang, f"kind_{kind}"), say(lang, f"eqname_{equation}")
-    return say(lang, "label", kind=kind, equation=equation) if kind != equation else \
-        say(lang, "label", kind=kind, equation="").replace(" ; )", ")").replace("; )", ")").replace("；）", "）")
+    """``(kind; equation)``, or ``(kind)`` for the cost (its kind and its equation are the same word)."""
+    if equation == "cost":
+        return say(lang, "label_one", kind=say(lang, f"kind_{kind}"))
+    return say(lang, "label", kind=say(lang, f"kind_{kind}"), equation=say(lang, f"eqname_{equation}"))
 
 
 def _eq(lang, q):
@@ -92,7 +93,7 @@ def _eq(lang, q):
 
 
 # ------------------------------------------------------------------------ Markdown
-def markdown(ex, lang, key=True):
+def markdown(ex, lang, key=True, worked=False):
     lines = []
     for kind, payload in outline(ex, lang):
         if kind == "title":
@@ -114,11 +115,13 @@ def markdown(ex, lang, key=True):
         lines += [f"| {i} | {q.symbol.text()} | {num(q.value)} | {_eq(lang, q)} |"
                   for i, q in enumerate(ex.questions, start=1)]
         lines.append("")
+        if worked:                                  # the explainer's derivation of this very step, under the key
+            lines.append(worked_steps.markdown(ex, lang))
     return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------ LaTeX
-def latex(ex, lang, key=True):
+def latex(ex, lang, key=True, worked=False):
     head = preamble(lang) + [r"\usepackage{longtable}"]       # the explainer's: fonts, babel or xeCJK
     body = [r"\begin{document}", r"\setlength{\parindent}{0pt}", r"\setlength{\parskip}{0.5em}"]
     for kind, payload in outline(ex, lang):
@@ -146,6 +149,8 @@ def latex(ex, lang, key=True):
         body += [rf"{i} & ${q.symbol.latex()}$ & ${format_number(q.value, 6)}$ & {tex(_eq(lang, q))}\\"
                  for i, q in enumerate(ex.questions, start=1)]
         body.append(r"\end{longtable}")
+        if worked:
+            body += worked_steps.latex(ex, lang)
     body.append(r"\end{document}")
     return "\n".join(head + body) + "\n"
 
@@ -158,13 +163,13 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #cbd5
 .values { font-family: "STIX Two Math", "Cambria Math", serif; }
 ol li { margin: .5rem 0; } .blank { display: inline-block; min-width: 9rem; border-bottom: 1px solid #64748b; }
 .kind { color: #64748b; font-size: .85rem; }
-.key { break-before: page; page-break-before: always; }
+.key, .worked { break-before: page; page-break-before: always; }
 table { border-collapse: collapse; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #e2e8f0; text-align: left; }
 @media print { body { margin: 0 auto; } }
 """
 
 
-def printable(ex, lang, key=True):
+def printable(ex, lang, key=True, worked=False):
     parts = []
     for kind, payload in outline(ex, lang):
         if kind == "title":
@@ -188,6 +193,8 @@ def printable(ex, lang, key=True):
         parts.append(f'<section class="key"><h2>{escape(say(lang, "answer_key"))}</h2><table><tr><th>#</th><th></th>'
                      f'<th>{escape(say(lang, "answer"))}</th><th>{escape(say(lang, "equation"))}</th></tr>{rows}'
                      f"</table></section>")
+        if worked:
+            parts.append(worked_steps.html(ex, lang))
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(outline(ex, lang)[0][1])}</title><style>{scoped_style(PRINT_STYLE)}</style></head>"

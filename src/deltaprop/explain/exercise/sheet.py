@@ -14,6 +14,7 @@ from ..model import Trace
 from . import generate as generate_module
 from . import grading, questions, render, steps
 from . import interactive as interactive_page
+from . import worked as worked_module
 
 DEFAULT_ASK = {1: questions.KINDS, 2: ("a", "cost", "delta", "grad", "update"), 3: ("cost", "delta", "grad")}
 FORMAT_VERSION = 2         # 2: updates carry "base" (graded as the step), "numbering" may be the engine's
@@ -62,10 +63,13 @@ class Exercise:
             bundle.update(Exercise.notebook_view(self))
         return bundle
 
-    def to_dict(self):
-        """The JSON contract: the network, data, given values and questions with answers, equations, slips."""
+    def to_dict(self, worked=None):
+        """The JSON contract: the network, data, given values and questions with answers, equations, slips.
+
+        ``worked`` (a language): also ``worked_steps``, the explainer's derivation of this step (:mod:`.worked`).
+        """
         t, net = self.trace, self.trace.network
-        return {
+        out = {
             "format": "deltaprop-exercise", "format_version": FORMAT_VERSION, "level": self.level,
             "seed": self.seed, "student": self.student, "numbering": NUMBERINGS[self.numbering],
             "network": {"sizes": net.sizes, "activations": net.activations, "loss": net.loss.name,
@@ -77,9 +81,12 @@ class Exercise:
             "questions": [q.as_dict() for q in self.questions],
             "tolerance": {"relative": grading.REL_TOL, "absolute": grading.ABS_TOL},
         }
+        if worked:
+            out["worked_steps"] = worked_module.as_dict(self, check_language(worked))
+        return out
 
-    def to_json(self):
-        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n"
+    def to_json(self, worked=None):
+        return json.dumps(self.to_dict(worked), indent=1, ensure_ascii=False) + "\n"
 
     def check(self, answers):
         """Grade ``answers`` (``{id: number}``, or the text of a JSON/CSV answers file): a :class:`grading.Grade`."""
@@ -88,24 +95,29 @@ class Exercise:
         return grading.grade(self.to_dict(), answers)
 
     # ----------------------------------------------------------- renderers
-    def to_markdown(self, lang="en", key=True):
-        return render.markdown(self, check_language(lang), key)
+    # ``worked=True``: the answer key is followed by the worked steps, the explainer's derivation of this step.
+    def to_markdown(self, lang="en", key=True, worked=False):
+        return render.markdown(self, check_language(lang), key, worked)
 
-    def to_latex(self, lang="en", key=True):
-        return render.latex(self, check_language(lang), key)
+    def to_latex(self, lang="en", key=True, worked=False):
+        return render.latex(self, check_language(lang), key, worked)
 
-    def to_html(self, lang="en", interactive=True, key=True):
-        """Interactive (answers checked in the page, offline) or printable (answer key on its own page)."""
+    def to_html(self, lang="en", interactive=True, key=True, worked=False):
+        """Interactive (answers checked in the page, offline; the worked steps folded, opened on request) or
+        printable (answer key on its own page, then the worked steps)."""
         lang = check_language(lang)
-        return interactive_page.render(self, lang) if interactive else render.printable(self, lang, key)
+        if interactive:
+            return interactive_page.render(self, lang, worked)
+        return render.printable(self, lang, key, worked)
 
-    def render(self, format="html", lang="en", key=True):
+    def render(self, format="html", lang="en", key=True, worked=False):
         if format == "json":
-            return self.to_json()
+            return self.to_json(lang if worked and key else None)
         if format == "print":
-            return self.to_html(lang, interactive=False, key=key)
-        renderers = {"html": lambda: self.to_html(lang), "markdown": lambda: self.to_markdown(lang, key),
-                     "latex": lambda: self.to_latex(lang, key)}
+            return self.to_html(lang, interactive=False, key=key, worked=worked)
+        renderers = {"html": lambda: self.to_html(lang, worked=worked and key),
+                     "markdown": lambda: self.to_markdown(lang, key, worked),
+                     "latex": lambda: self.to_latex(lang, key, worked)}
         if format not in renderers:
             raise ValueError(f"unknown format {format!r}; valid: html, print, markdown, latex, json")
         return renderers[format]()
