@@ -47,15 +47,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     from deltaprop.fast import thread_choice
     _, X, y, _, _ = datasets.load("auto", n_train=args.samples)
-    real = (thread_choice.load_average, thread_choice.MIN_CORES)
+    real = thread_choice.MIN_CORES
     nets = {}
     for mode in args.order.split(","):
         quiet = mode == "forced"
-        thread_choice.load_average, thread_choice.MIN_CORES = ((lambda: 0.0), 0.0) if quiet else real
+        thread_choice.MIN_CORES = 0.0 if quiet else real
         nets[mode], times, note = run(X, y, args.epochs)
         print(f"{mode}: load average {os.getloadavg()[0]:.2f}; seconds per epoch "
               f"{', '.join(f'{t:.2f}' for t in times)}; note: {note}", flush=True)
-    thread_choice.load_average, thread_choice.MIN_CORES = real
+    thread_choice.MIN_CORES = real
     if len(nets) == 2:
         a, b = nets.values()
         print("largest weight difference between the two:",

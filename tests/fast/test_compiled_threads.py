@@ -38,7 +38,6 @@ def _blas_threads(monkeypatch):
     from deltaprop.fast import thread_choice
     monkeypatch.setattr(blas, "threads", lambda: 2)
     monkeypatch.setattr(thread_choice, "available_cpus", lambda: 2)
-    monkeypatch.setattr(thread_choice, "load_average", lambda: 0.0)
     monkeypatch.setattr(thread_choice, "MIN_CORES", 0.0)
 
 

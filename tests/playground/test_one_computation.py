@@ -45,7 +45,7 @@ def test_one_state_one_trace_read_by_every_panel():
     assert report["derivative"] == fresh.derivatives[0][3, 2]
     assert report["bp2"]["sum"] == fresh.error_into(1)[3, 2]
     output = session_neuron_report(session, 3, 0)
-    assert output["bp1"]["grad_a"] == fresh.loss_gradient[0, 0] and output["bp1"]["a_minus_y"] == fresh.fused()
+    assert output["bp1"]["grad_a"] == fresh.loss_gradient[0, 0] and output["bp1"]["a_minus_y"] == fresh.bp1_is_a_minus_y()
     link = link_report(session, 2, 1, 0)
     assert link["gradient"] == fresh.grads.weights[1][1, 0]
     step = explained_step(session)

@@ -269,19 +269,9 @@ def _check_unit_interval(loss, Y, name, rule, bad=None):
                           kind="range")
 
 
-LOSSES = {
-    "quadratic": Quadratic,
-    "binary-cross-entropy": BinaryCrossEntropy,
-    "cross-entropy": CrossEntropy,
-}
-_ALIASES = {
-    "squared-error": "quadratic",
-    "bce": "binary-cross-entropy",
-    "binary_cross_entropy": "binary-cross-entropy",
-    "ce": "cross-entropy",
-    "cross_entropy": "cross-entropy",
-    "categorical-cross-entropy": "cross-entropy",
-}
+LOSSES = {"quadratic": Quadratic, "binary-cross-entropy": BinaryCrossEntropy, "cross-entropy": CrossEntropy}
+_ALIASES = {"squared-error": "quadratic", "bce": "binary-cross-entropy", "binary_cross_entropy": "binary-cross-entropy",
+            "ce": "cross-entropy", "cross_entropy": "cross-entropy", "categorical-cross-entropy": "cross-entropy"}
 
 
 def get_loss(name):

@@ -146,11 +146,11 @@ def _output_error(trace, names):
     act, loss = net.layers[-1].activation, net.loss
     out = [Heading(3, "derive_output")]
     delta = trace.grads.deltas[L - 1][0]
-    if trace.fused() and act.name == "sigmoid":
+    if trace.bp1_is_a_minus_y() and act.name == "sigmoid":
         out += [Para("derive_fused_bce"),
                 Eq(equation(d_L, "=", frac([a_L, "−", y_j], [a_L, paren(1, "−", a_L)]), "×", a_L, paren(1, "−", a_L),
                             "=", a_L, "−", y_j), "BP1")]
-    elif trace.fused():
+    elif trace.bp1_is_a_minus_y():
         a_i, y_i = Sym("a", "i", "L"), Sym("y", "i")
         out += [Para("derive_fused_ce"),
                 Eq(equation(d_L, "=", Word("Σᵢ "), Partial(C, a_i), Sym("J", "ij"), "=", Word("Σᵢ "),
@@ -165,7 +165,7 @@ def _output_error(trace, names):
                 Eq(equation(Sym("δ", "", "L"), "=", Sym("J", "", "T"), Sym("∇", "a", plain=True), C), "BP1")]
     for j in _units(net.sizes[-1]):
         d_sym, a_sym = names.delta(L, j, S), names.a(L, j, S)
-        if trace.fused():
+        if trace.bp1_is_a_minus_y():
             out.append(Eq(equation(d_sym, "=", a_sym, "−", names.target(j, S), "=", Num(trace.acts[-1][0, j]), "−",
                                    Num(trace.Y[0, j]), "=", Num(delta[j])), "BP1"))
         elif act.elementwise:

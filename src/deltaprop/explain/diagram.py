@@ -77,18 +77,7 @@ def network_svg(network, *, names=None, precision=4, title=None, changed=None):
                     lx, ly = _place(text, (xk + R, yk), (xj - R, yj), boxes)
                     labels.append(_label(lx, ly, symbol_text(names.weight(l, j, k)), display_number(w, precision), hot,
                                          boxes))
-    for l, units in enumerate(pos):
-        for j, (x, y) in units.items():
-            kind = "input" if l == 0 else ("output" if l == len(sizes) - 1 else "hidden")
-            name = symbol_text(names.a(l, j)).replace("out_", "") if l else symbol_text(names.input(j))
-            parts.append(f'<circle cx="{x}" cy="{y}" r="{R}" class="{kind}" fill="{_FILL[kind]}" '
-                         f'stroke="#334155" stroke-width="1.5"/>')
-            parts.append(f'<text x="{x}" y="{y + 4}" text-anchor="middle" font-weight="600">{escape(name)}</text>')
-        for i, unit in enumerate(shown[l]):
-            if unit < 0:
-                x = MARGIN + R + 30 + l * DX
-                parts.append(f'<text x="{x}" y="{_y(i, len(shown[l]), height) + 6}" text-anchor="middle" '
-                             f'font-size="20">⋮</text>')
+    parts += _neurons(pos, shown, names, height)
     parts += labels
     parts.append("</svg>")
     return "".join(parts)
@@ -141,3 +130,21 @@ def _label(x, y, name, value, hot, boxes):
     return (f'<g class="label"><rect x="{x - width / 2:.1f}" y="{y - 9:.1f}" width="{width:.1f}" height="16" rx="4" '
             f'fill="{fill}" fill-opacity="0.92" stroke="#cbd5e1" stroke-width="0.6"/>'
             f'<text x="{x:.1f}" y="{y + 3:.1f}" text-anchor="middle">{escape(text)}</text></g>')
+
+
+def _neurons(pos, shown, names, height):
+    """The neurons as named circles (input, hidden, output), and ⋮ where a layer's middle units are left out."""
+    parts = []
+    for l, units in enumerate(pos):
+        for j, (x, y) in units.items():
+            kind = "input" if l == 0 else ("output" if l == len(pos) - 1 else "hidden")
+            name = symbol_text(names.a(l, j)).replace("out_", "") if l else symbol_text(names.input(j))
+            parts.append(f'<circle cx="{x}" cy="{y}" r="{R}" class="{kind}" fill="{_FILL[kind]}" '
+                         f'stroke="#334155" stroke-width="1.5"/>')
+            parts.append(f'<text x="{x}" y="{y + 4}" text-anchor="middle" font-weight="600">{escape(name)}</text>')
+        for i, unit in enumerate(shown[l]):
+            if unit < 0:
+                x = MARGIN + R + 30 + l * DX
+                parts.append(f'<text x="{x}" y="{_y(i, len(shown[l]), height) + 6}" text-anchor="middle" '
+                             f'font-size="20">⋮</text>')
+    return parts

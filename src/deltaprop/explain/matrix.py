@@ -110,7 +110,7 @@ def _bp1(trace, names):
     d, a, z = _sym(names, "δ", L), _sym(names, "a", L), _sym(names, "z", L)
     y = Sym("y")
     delta = _col(trace.grads.deltas[L - 1])
-    if trace.fused():
+    if trace.bp1_is_a_minus_y():
         return [Para("fused_intro"),
                 Eq(equation(d, "=", a, "−", y), "BP1"), _shapes((d, d_L, n), (a, d_L, n), (y, d_L, n)),
                 Eq(equation(d, "=", _col(trace.acts[L]), "−", _col(trace.Y), "=", delta), "BP1")]

@@ -143,7 +143,7 @@ class Trace:
     def n_layers(self):
         return len(self.network.layers)
 
-    def fused(self):
+    def bp1_is_a_minus_y(self):
         """True when BP1 collapses to ``δ^L = a^L − y`` (sigmoid + BCE, softmax + CE)."""
         return self.network.loss.bp1_is_a_minus_y(self.network.layers[-1].activation)
 

@@ -42,7 +42,7 @@ def build(trace, names):
         kind = "output_layer" if l == L else "hidden_layer"
         out.append(Heading(3, kind, {"layer": names.layer(l)}))
         if l == L:
-            out.append(Para("fused_intro" if trace.fused() else "output_intro"))
+            out.append(Para("fused_intro" if trace.bp1_is_a_minus_y() else "output_intro"))
         else:
             out.append(Para("hidden_intro"))
         for j in range(trace.network.sizes[l]):
@@ -123,7 +123,7 @@ def _deltas(trace, names, l, j):
         cost = names.total(S)           # a sample's own cost C_x: δ_x = ∂C_x/∂z_x
         z_sym, a_sym, d_sym = names.z(l, j, S), names.a(l, j, S), names.delta(l, j, S)
         a, z, delta = trace.acts[l][s, j], trace.zs[l - 1][s, j], trace.grads.deltas[l - 1][s, j]
-        if l == L and trace.fused():
+        if l == L and trace.bp1_is_a_minus_y():
             y = trace.Y[s, j]
             out.append(Eq(equation(d_sym, "=", a_sym, "−", names.target(j, S), "=", Num(a), "−", Num(y),
                                    "=", Num(delta)), "BP1"))
@@ -174,7 +174,7 @@ def _weights(trace, names, l, j):
     layer, new = trace.network.layers[l - 1], trace.updated.layers[l - 1]
     cost, n, out = names.total(), trace.n, []
     chain = n == 1 and not (l == trace.n_layers and not layer.activation.elementwise) \
-        and not (l == trace.n_layers and trace.fused())
+        and not (l == trace.n_layers and trace.bp1_is_a_minus_y())
     for k in range(layer.n_in):
         w_sym, grad = names.weight(l, j, k), trace.grads.weights[l - 1][j, k]
         a_sym, z_sym = names.a(l, j), names.z(l, j)

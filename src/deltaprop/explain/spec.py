@@ -72,29 +72,45 @@ def parse(data):
     n_in = len(data[in_key][0]) if batch and _is_nonempty_list(data[in_key]) and isinstance(data[in_key][0], list) \
         else (len(data[in_key]) if isinstance(data[in_key], list) else None)
     for l, layer in enumerate(layers, start=1):
-        where = f"layers[{l - 1}]"                # the JSON path; messages say "layer {l}" (1 = first hidden)
-        if not isinstance(layer, dict):
-            raise ExplainError("error_layer_not_object", layer=l, keys=", ".join(LAYER_KEYS), kind=kind(layer))
-        _check_keys(layer, LAYER_KEYS, where)
-        for key in LAYER_KEYS:
-            if key not in layer:
-                raise ExplainError("error_layer_missing_key", layer=l, key=key)
-        w = _matrix(layer["weights"], f"{where}.weights")
-        if n_in is not None and len(w[0]) != n_in:
-            raise ExplainError("error_weights_vs_input" if l == 1 else "error_weights_vs_layer", layer=l,
-                               before=l - 1, rows=len(w), cols=len(w[0]), n_in=n_in)
-        b = _vector(layer["biases"], f"{where}.biases")
-        if len(b) != len(w):
-            raise ExplainError("error_biases_length", layer=l, count=len(b), rows=len(w))
-        if not isinstance(layer["activation"], str):
-            raise ExplainError("error_activation_not_name", layer=l, kind=kind(layer["activation"]))
-        if layer["activation"].split(":")[0] not in ACTIVATIONS:
-            raise ExplainError("error_unknown_activation", layer=l, name=layer["activation"],
-                               valid=", ".join(ACTIVATIONS))
-        get_activation(layer["activation"])
-        weights.append(w), biases.append(b), activations.append(layer["activation"])
+        w, b, activation = _layer(layer, l, n_in)
+        weights.append(w), biases.append(b), activations.append(activation)
         n_in = len(w)
+    loss, learning_rate, update_biases = _settings(data)
+    X, Y = _samples(data, batch, len(weights[0][0]), len(weights[-1]))
+    if loss != "quadratic" and activations[-1] not in ("sigmoid", "softmax"):
+        raise ExplainError("error_output_range", loss=Terms((f"loss_{loss}",)), name=activations[-1])
+    network = Network.from_weights(weights, biases, activations, loss=loss, train_biases=update_biases)
+    _check_targets(network, Y, out_key)
+    return Spec(network, X, Y, float(learning_rate), update_biases)
 
+
+def _layer(layer, l, n_in):
+    """Layer ``l``'s ``(weights, biases, activation)``, checked (``n_in``: the width below it, if known)."""
+    where = f"layers[{l - 1}]"                # the JSON path; messages say "layer {l}" (1 = first hidden)
+    if not isinstance(layer, dict):
+        raise ExplainError("error_layer_not_object", layer=l, keys=", ".join(LAYER_KEYS), kind=kind(layer))
+    _check_keys(layer, LAYER_KEYS, where)
+    for key in LAYER_KEYS:
+        if key not in layer:
+            raise ExplainError("error_layer_missing_key", layer=l, key=key)
+    w = _matrix(layer["weights"], f"{where}.weights")
+    if n_in is not None and len(w[0]) != n_in:
+        raise ExplainError("error_weights_vs_input" if l == 1 else "error_weights_vs_layer", layer=l,
+                           before=l - 1, rows=len(w), cols=len(w[0]), n_in=n_in)
+    b = _vector(layer["biases"], f"{where}.biases")
+    if len(b) != len(w):
+        raise ExplainError("error_biases_length", layer=l, count=len(b), rows=len(w))
+    if not isinstance(layer["activation"], str):
+        raise ExplainError("error_activation_not_name", layer=l, kind=kind(layer["activation"]))
+    if layer["activation"].split(":")[0] not in ACTIVATIONS:
+        raise ExplainError("error_unknown_activation", layer=l, name=layer["activation"],
+                           valid=", ".join(ACTIVATIONS))
+    get_activation(layer["activation"])
+    return w, b, layer["activation"]
+
+
+def _settings(data):
+    """``(loss, learning_rate, update_biases)``, checked, with their defaults."""
     loss = data.get("loss", "quadratic")
     if not isinstance(loss, str):
         raise ExplainError("error_loss_not_name", kind=kind(loss))
@@ -107,8 +123,12 @@ def parse(data):
     update_biases = data.get("update_biases", False)
     if not isinstance(update_biases, bool):
         raise ExplainError("error_update_biases", value=json.dumps(update_biases))
+    return loss, learning_rate, update_biases
 
-    d_in, d_out = len(weights[0][0]), len(weights[-1])
+
+def _samples(data, batch, d_in, d_out):
+    """``(X, Y)`` as lists of rows: ``inputs``/``targets`` (a batch) or one ``input``/``target``, widths checked."""
+    in_key, out_key = ("inputs", "targets") if batch else ("input", "target")
     if batch:
         X = _matrix(data["inputs"], "inputs")
         Y = _matrix(data["targets"], "targets")
@@ -118,11 +138,7 @@ def parse(data):
         X, Y = [_vector(data["input"], "input")], [_vector(data["target"], "target")]
     _check_length(X, d_in, in_key, "error_input_length")
     _check_length(Y, d_out, out_key, "error_target_length")
-    if loss != "quadratic" and activations[-1] not in ("sigmoid", "softmax"):
-        raise ExplainError("error_output_range", loss=Terms((f"loss_{loss}",)), name=activations[-1])
-    network = Network.from_weights(weights, biases, activations, loss=loss, train_biases=update_biases)
-    _check_targets(network, Y, out_key)
-    return Spec(network, X, Y, float(learning_rate), update_biases)
+    return X, Y
 
 
 def _check_keys(obj, allowed, where):

@@ -60,10 +60,8 @@ class CompiledEngine:
         threads = self.choice.threads(epoch) if self.choice is not None else self.threads
         kernel = self._kernel_for(threads)
         if not kernel.ready():
-            if self.choice is not None:
-                self.choice.ran_on_numpy()
-                if self.compiled_epochs:
-                    self.waited_epochs.append(epoch)
+            if self.choice is not None and self.compiled_epochs:
+                self.waited_epochs.append(epoch)
             return self.meanwhile.train_epoch(epoch, order, labels, progress, snapshot)
         if not self.compiled_epochs:
             self.kernel = kernel                        # the one whose readiness the note reports

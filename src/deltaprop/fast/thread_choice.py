@@ -5,15 +5,17 @@ On a quiet machine they make a small network's epoch about 1.6 × faster than on
 holds one of the cores, every meeting waits for the partner's next time slice (milliseconds), and the epoch is
 many times *slower* than on one thread (docs/performance.md: A/10 took 0.92 s an epoch at load average 7, against
 0.13 s on one thread when quiet).  :func:`deltaprop.fast.compiled_epoch.threads_for` decides from the shapes alone
-whether two threads can help; this module decides, before every epoch, whether they will, from three readings:
+whether two threads can help; this module decides, before every epoch, whether they will, from two readings:
 
 1. **the CPUs this process may run on** (``os.sched_getaffinity``): fewer than two → one thread;
 2. **the share of the cores the last two-thread epoch got** (the process's CPU time over the epoch's wall time;
    both threads spin while they wait, so a quiet machine gives ≈ 2): below :data:`MIN_CORES` → one thread, and two
-   are tried again only after :data:`RETRY_SECONDS` (the load average needs about a minute to show a new program);
-   epochs shorter than :data:`MIN_JUDGED_SECONDS` are not judged (starting the helper thread is most of them);
-3. **the load average of the last minute** (``os.getloadavg``) minus the threads this run kept busy itself: if it
-   leaves fewer than :data:`MIN_FREE_CORES` of the CPUs free → one thread.
+   are tried again only after :data:`RETRY_SECONDS`; epochs shorter than :data:`MIN_JUDGED_SECONDS` are not judged
+   (starting the helper thread is most of them).
+
+The load average is not a reading: it lags by a minute and counts work that has just ended -- the quiet benchmark
+run found a 1-minute average of 1.7 left by its own previous steps, which sent A/10 to one thread on an idle
+machine (0.50 × JAX's time instead of ≤ 0.37 ×).  The first two-thread epoch measures what the machine gives now.
 
 Both epochs take the same steps on the same numbers (tested equal), so the choice changes the speed, never the
 result.  ``history.engine_note`` says which epochs ran on how many threads and why (:meth:`ThreadChoice.note`).
@@ -25,7 +27,6 @@ import os
 import time
 
 MIN_CORES = 1.7         # of 2: the last two-thread epoch's CPU time / wall time below this → it was starved
-MIN_FREE_CORES = 1.5    # CPUs left free by other programs (load average − this run's own threads) for two threads
 RETRY_SECONDS = 60.0    # after a starved two-thread epoch, one thread for at least this long
 MIN_JUDGED_SECONDS = 0.02   # shorter epochs are not judged by their share: starting the thread is most of them
 
@@ -37,14 +38,6 @@ def available_cpus():
     return os.cpu_count() or 1
 
 
-def load_average():
-    """The load average of the last minute, or None where the system has none (Windows)."""
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return None
-
-
 class ThreadChoice:
     """Before each epoch of a run that two threads could serve: :meth:`threads` (1 or 2, and the reason is kept);
     around the epoch: :meth:`started` / :meth:`finished` (the share of the cores it got); after the run:
@@ -53,7 +46,6 @@ class ThreadChoice:
     def __init__(self, clock=time.perf_counter, cpu_clock=time.process_time):
         self.clock, self.cpu_clock = clock, cpu_clock
         self.runs = []                  # [(first epoch, last epoch, threads, reason)]: a choice and how long it held
-        self.own_threads = 0            # threads this run kept busy in its last epoch (0 before the first)
         self.starved_at = None          # clock() when a two-thread epoch last got too small a share
         self.starved_reason = None
         self._start = None
@@ -74,12 +66,6 @@ class ThreadChoice:
             return 1, f"this process may run on {cpus} CPU only"
         if self.starved_at is not None and self.clock() - self.starved_at < RETRY_SECONDS:
             return 1, self.starved_reason
-        load = load_average()
-        if load is not None:
-            others = max(0.0, load - self.own_threads)
-            if cpus - others < MIN_FREE_CORES:
-                return 1, (f"the load average {load:.2f} left {max(0.0, cpus - others):.1f} of {cpus} CPUs "
-                           f"free (two threads need {MIN_FREE_CORES:g})")
         return 2, None
 
     def started(self, threads):
@@ -87,20 +73,15 @@ class ThreadChoice:
         self._start = (threads, self.clock(), self.cpu_clock())
 
     def finished(self):
-        """Call just after it: books the threads this run kept busy, and whether two threads were starved."""
+        """Call just after it: books whether two threads were starved."""
         threads, wall0, cpu0 = self._start
         wall, cpu = self.clock() - wall0, self.cpu_clock() - cpu0
-        self.own_threads = threads
         if threads == 2 and wall >= MIN_JUDGED_SECONDS:
             cores = cpu / wall
             if cores < MIN_CORES:
                 self.starved_at = self.clock()
                 self.starved_reason = (f"a two-thread epoch got {cores:.2f} of 2 cores (other programs held "
                                        f"them; retried after {RETRY_SECONDS:g} s)")
-
-    def ran_on_numpy(self):
-        """The epoch ran on the NumPy path instead (its kernel was not ready): it kept about one thread busy."""
-        self.own_threads = 1
 
     def note(self):
         """Which epochs ran on how many threads, and why one: e.g. ``"epochs 1 to 3 on 2 threads; epochs 4 to 9

@@ -56,7 +56,7 @@ def neuron_report(network, X, Y, layer, j, sample=0, trace=None):
         **_health(dense, zs[layer - 1], acts[layer], j, sample),
     }
     if layer == L:
-        report["bp1"] = {"loss": trace.network.loss.name, "a_minus_y": trace.fused(),
+        report["bp1"] = {"loss": trace.network.loss.name, "a_minus_y": trace.bp1_is_a_minus_y(),
                          "elementwise": dense.activation.elementwise,
                          "a": float(a[sample]), "y": float(trace.Y[sample, j]),
                          "grad_a": float(trace.loss_gradient[sample, j]), "delta": float(delta[sample])}

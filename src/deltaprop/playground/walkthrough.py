@@ -108,7 +108,7 @@ def explained_step(session, sample=0, lang="en", numbering="nielsen"):
     else:                                           # not yet: the same step on copies (optimiser state too)
         after, optimizer = network.copy(), copy.deepcopy(session.optimizer)
         after.train_step(X, Y, optimizer)
-    fused = trace.fused()
+    fused = trace.bp1_is_a_minus_y()
     words, L = texts(lang)["explained_step"], len(network.layers)
     out = []
 

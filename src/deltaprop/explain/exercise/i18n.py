@@ -9,6 +9,8 @@ import json
 from functools import cache
 from importlib import resources
 
+from ...core.activations import get_activation
+from ...core.losses import get_loss
 from ..i18n import check_language
 
 
@@ -25,12 +27,10 @@ def say(lang, key, **args):
     return messages(lang)[key].format(**args)
 
 
-FUSED = {("softmax", "cross-entropy"), ("sigmoid", "binary-cross-entropy")}
-
-
-def fused(activation, loss):
-    """True when BP1 for this output/loss pair is ``δ^L = a^L − y`` (the engine's ``Loss.fuses_with``)."""
-    return (str(activation).split(":")[0], loss) in FUSED
+def bp1_is_a_minus_y(activation, loss):
+    """True when BP1 for this output/loss pair is ``δ^L = a^L − y``: the loss module's rule
+    (:meth:`deltaprop.core.losses.Loss.bp1_is_a_minus_y`), asked with the sheet's names."""
+    return get_loss(loss).bp1_is_a_minus_y(get_activation(activation))
 
 
 def equation_text(lang, equation, sheet):
@@ -39,6 +39,6 @@ def equation_text(lang, equation, sheet):
     net = sheet["network"]
     if equation == "cost":
         return say(lang, "eq_cost", formula=say(lang, f"loss_{net['loss']}"))
-    if equation == "BP1" and fused(net["activations"][-1], net["loss"]):
+    if equation == "BP1" and bp1_is_a_minus_y(net["activations"][-1], net["loss"]):
         return say(lang, "eq_BP1_fused", pair=say(lang, f"pair_{net['loss']}"), why=say(lang, f"why_{net['loss']}"))
     return say(lang, f"eq_{equation}")

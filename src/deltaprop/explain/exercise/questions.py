@@ -136,7 +136,7 @@ def _delta_needs(trace, l, j, N, offset):
     """What δ^l_j is computed from: BP1 (a − y for the matched pairs) or BP2."""
     if l == trace.n_layers:
         needs = [Symbol("a", N, str(j + 1)), Symbol("y", "", str(j + 1))]
-        return needs if trace.fused() else needs + [f"σ'({Symbol('z', N, str(j + 1)).text()})"]
+        return needs if trace.bp1_is_a_minus_y() else needs + [f"σ'({Symbol('z', N, str(j + 1)).text()})"]
     return [Symbol("w", str(l + 1 + offset), f"k{j + 1}"), Symbol("δ", str(l + 1 + offset), "k"),
             f"σ'({Symbol('z', N, str(j + 1)).text()})"]
 
