@@ -111,3 +111,24 @@ def test_a_wrong_answer_is_marked_wrong_with_its_equation_in_the_sheets_language
     assert reply["lines"][0] == ["verdict", messages("fr")["wrong"]]
     assert [kind for kind, _ in reply["lines"]][:3] == ["verdict", "equation", "needs"]
     assert reply["score"] == messages("fr")["score"].format(right=0, total=len(sheet.questions))
+
+
+def test_the_kernel_grades_as_check_does_with_follow_through():
+    """A learner who forgets σ′ in BP1 and works every later step from that δ: the notebook marks the slip once and
+    credits the later answers as follow-through, exactly as `deltaprop check` grades the same answers."""
+    from deltaprop.explain.exercise import grading
+    from deltaprop.explain.exercise.i18n import messages
+    from tests.exercise.student import Student
+    sheet = next(s for s in (dp.exercise(level=1, seed=seed) for seed in range(50))
+                 if ("delta3_1", "no_sigma") in [(q["id"], k) for q in s.to_dict()["questions"] for k in q["slips"]])
+    answers = Student(sheet.to_dict(), "delta3_1", "no_sigma").work()
+    view = ExerciseView(sheet, lang="en")
+    for qid, value in answers.items():                      # typed in the sheet's order, Check after each
+        reply = view.mark(qid, value)
+    expected = {r.id: r.status for r in grading.grade(sheet.to_dict(), answers).results}
+    shown = {r["id"]: r["status"] for r in reply["all"]}
+    assert shown == expected and list(shown.values()).count("wrong") == 1
+    assert list(shown.values()).count("follow-through") >= 3
+    ft = next(r for r in reply["all"] if r["status"] == "follow-through")
+    assert ft["lines"] == [["verdict", messages("en")["follow_page"]]]
+    assert "with follow-through credit" in reply["score"]

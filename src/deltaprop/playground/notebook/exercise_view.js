@@ -1,6 +1,6 @@
 // dp.exercise(...) in a notebook: the interactive sheet (the exercise's own page, in an iframe so its styles and
-// script stay inside), whose Check buttons ask the kernel: views.py's ExerciseView marks each answer with the
-// grader of `deltaprop check`.  Show-answer and the rest of the page work as they do offline.
+// script stay inside), whose Check buttons ask the kernel: views.py's ExerciseView grades the answers so far with
+// the grader of `deltaprop check` (follow-through credit included) and every answer's feedback is redrawn.  Show-answer and the rest of the page work as they do offline.
 const HOOK = `<script>(() => {
   const kernel = window.frameElement.__deltaprop;
   const ask = (li) => {
@@ -47,7 +47,7 @@ export default {
     frame.__deltaprop = { check: (id, value) => model.send({ kind: "check", id, value }) };
     const onMessage = (message) => {
       if (message.kind === "marked" && frame.contentWindow && frame.contentWindow.__marked) {
-        frame.contentWindow.__marked(message);
+        for (const reply of message.all || [message]) frame.contentWindow.__marked(reply);   // follow-through
       }
     };
     model.on("msg:custom", onMessage);

@@ -108,26 +108,43 @@ class ExerciseView(anywidget.AnyWidget):
         super().__init__(lang=lang, page=page.replace(offline, escape(IN_KERNEL.get(lang, IN_KERNEL["en"]))),
                          **kwargs)
         self.exercise = exercise
-        self.marked = {}
+        self.marked, self.answers = {}, {}
         self.on_msg(self._on_message)
 
     def mark(self, question, value):
-        """Grade one answer with the sheet's grader; returns what the page shows (texts in the sheet's language)."""
-        result = next(r for r in self.exercise.check({question: float(value)}).results if r.id == question)
-        self.marked[question] = result.status == "right"
+        """Grade the answers so far with the sheet's grader, as ``deltaprop check`` does (follow-through from the
+        learner's own earlier answers included); returns what the page shows for ``question`` and, under
+        ``"all"``, for every answer given (a later answer's status may change with an earlier one)."""
+        self.answers[question] = float(value)
+        grade = self.exercise.check(dict(self.answers))
         m = messages(self.lang)
-        asked = next(q for q in self.exercise.to_dict()["questions"] if q["id"] == question)
-        lines = [["verdict", m["right"] if result.status == "right" else m["wrong"]]]
-        if result.status != "right":
+        asked = {q["id"]: q for q in self.exercise.to_dict()["questions"]}
+        if question not in asked:
+            raise ValueError(f"no question {question!r} on this sheet")
+        credited = sum(r.status in ("right", "follow-through") for r in grade.results)
+        score = (m["score_both"].format(right=grade.right, credited=credited, total=grade.total)
+                 if credited != grade.right else m["score"].format(right=grade.right, total=grade.total))
+        replies = {r.id: self._reply(r, asked[r.id], m, score) for r in grade.results if r.id in self.answers}
+        self.marked = {qid: reply["status"] == "right" for qid, reply in replies.items()}
+        return {**replies[question], "all": list(replies.values())}
+
+    def _reply(self, result, asked, m, score):
+        """One answer's feedback lines, in the sheet's language."""
+        if result.status == "right":
+            lines = [["verdict", m["right"]]]
+        elif result.status == "follow-through":
+            lines = [["verdict", m["follow_page"]]]
+        else:
+            lines = [["verdict", m["wrong"]]]
             equation = asked["equation"]
             said = m["eq_cost"].format(formula=m[f"loss_{self.exercise.trace.network.loss.name}"]) \
                 if equation == "cost" else m.get(f"eq_{equation}", equation)
             lines.append(["equation", m["equation"] + m["sep"] + said])
             lines.append(["needs", m["needs"] + m["sep"] + ", ".join(result.needs)])
             if result.slip:
-                lines.append(["slip", m["slip"].format(slip=m.get(f"slip_{result.slip}", result.slip))])
-        score = m["score"].format(right=sum(self.marked.values()), total=len(self.exercise.questions))
-        return {"id": question, "status": result.status, "lines": lines, "score": score}
+                lines.append(["slip", m["same_slip"] if result.repeat else
+                              m["slip"].format(slip=m.get(f"slip_{result.slip}", result.slip))])
+        return {"id": result.id, "status": result.status, "lines": lines, "score": score}
 
     def _on_message(self, _widget, content, _buffers):
         if not isinstance(content, dict) or content.get("kind") != "check":
