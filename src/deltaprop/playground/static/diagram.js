@@ -1,11 +1,11 @@
 // The network diagram: neurons as small heatmaps, links coloured by sign and sized by |w|.
-// Keyboard: one roving tab stop; ←/→ move between columns (links of a layer, then its neurons), ↑/↓ within a
-// column, Home/End to its ends, Enter or Space opens the inspector. Wider than its box, it scrolls inside it.
+// Keyboard: one roving tab stop (roving.js). Wider than its box, it scrolls inside it.
 import { decode, diverging, paint, rgb, NEG, POS } from "./draw.js";
 import { t } from "./i18n.js";
 import { nodeName } from "./names.js";
 import { fmt, short } from "./numbers.js";
 import { layerNumber, optionLabel } from "./messages.js";
+import { RovingFocus } from "./roving.js";
 
 const NODE = 40, GAP = 48, TOP = 84, HEAD = 80, MIN_SPACING = 84, LEFT = 30, RIGHT = 64;
 const SVGNS = "http://www.w3.org/2000/svg";
@@ -18,7 +18,7 @@ export class Diagram {
     this.numbering = numbering;
     this.key = null;
     this.selected = null;
-    this.current = null;        // {kind, l, j} or {kind, l, to, from}: the roving tab stop
+    this.focus = new RovingFocus(root, (l, j) => handlers.preview(l, j));
   }
 
   // How a screen reader (and the heatmap preview) names a neuron.
@@ -44,7 +44,7 @@ export class Diagram {
   }
 
   build(state, options) {
-    const sizes = state.network.sizes, n = sizes.length, L = n - 1;
+    const sizes = state.network.sizes, n = sizes.length;
     const hadFocus = this.root.contains(document.activeElement);
     this.width = Math.max(this.box.clientWidth, LEFT + RIGHT + (n - 1) * MIN_SPACING);
     this.root.innerHTML = "";
@@ -55,9 +55,17 @@ export class Diagram {
     svg.setAttribute("height", this.root.clientHeight);
     svg.setAttribute("role", "presentation");
     this.root.appendChild(svg);
+    this.focus.columns = [];
+    this.buildLinks(svg, sizes);
+    this.buildNodes(state, options);
+    this.focus.rove(hadFocus);
+  }
+
+  // Each link twice: a wide transparent path to click or focus (.hit) under the visible one (.link).
+  buildLinks(svg, sizes) {
+    const n = sizes.length;
     this.links = [];
-    this.columns = [];
-    for (let l = 1; l <= L; l++) {
+    for (let l = 1; l < n; l++) {
       const column = [];
       for (let to = 0; to < sizes[l]; to++) {
         for (let from = 0; from < sizes[l - 1]; from++) {
@@ -70,9 +78,7 @@ export class Diagram {
           hit.setAttribute("role", "button");
           hit.setAttribute("tabindex", "-1");
           hit.dataset.layer = l; hit.dataset.to = to; hit.dataset.from = from;
-          const target = { kind: "link", l, to, from };
-          hit.addEventListener("click", () => { this.current = target; this.handlers.link(l, to, from); });
-          this.keys(hit, target, () => this.handlers.link(l, to, from, hit));
+          this.focus.bind(hit, { kind: "link", l, to, from }, (origin) => this.handlers.link(l, to, from, origin));
           const link = document.createElementNS(SVGNS, "path");
           link.setAttribute("d", d);
           link.setAttribute("class", "link");
@@ -82,9 +88,12 @@ export class Diagram {
           column.push(hit);
         }
       }
-      this.columns.push(column);
-      this.columns.push([]);                      // the neurons of layer l, filled below
+      this.focus.columns.push(column, []);      // the links into layer l, then its neurons (filled below)
     }
+  }
+
+  buildNodes(state, options) {
+    const sizes = state.network.sizes, n = sizes.length, L = n - 1;
     this.nodes = [];
     for (let l = 0; l <= L; l++) {
       const x = this.columnX(l, n);
@@ -97,82 +106,29 @@ export class Diagram {
         node.dataset.layer = l; node.dataset.neuron = j;
         const canvas = document.createElement("canvas");
         canvas.setAttribute("aria-hidden", "true");
-        node.appendChild(canvas);
         const name = document.createElement("span");
         name.className = "name";
         name.setAttribute("aria-hidden", "true");
         name.textContent = nodeName(state, l, j);
-        node.appendChild(name);
+        node.append(canvas, name);
         node.addEventListener("mouseenter", () => this.handlers.preview(l, j));
         node.addEventListener("mouseleave", () => this.handlers.preview(null));
+        node.setAttribute("role", l > 0 ? "button" : "img");
+        node.setAttribute("aria-label", this.label(state, l, j));
         if (l > 0) {
-          node.setAttribute("role", "button");
           node.setAttribute("tabindex", "-1");
-          node.setAttribute("aria-label", this.label(state, l, j));
-          const target = { kind: "neuron", l, j };
-          node.addEventListener("click", () => { this.current = target; this.handlers.neuron(l, j); });
-          this.keys(node, target, () => this.handlers.neuron(l, j, node));
-          this.columns[2 * l - 1].push(node);
-        } else {
-          node.setAttribute("role", "img");
-          node.setAttribute("aria-label", this.label(state, 0, j));
+          this.focus.bind(node, { kind: "neuron", l, j }, (origin) => this.handlers.neuron(l, j, origin));
+          this.focus.columns[2 * l - 1].push(node);
         }
         this.root.appendChild(node);
         this.nodes[l].push(canvas);
       }
       this.root.appendChild(this.layerHead(state, l, x, options));
     }
-    this.rove(hadFocus);
   }
 
-  // The one element of the diagram in the tab order (the last one used, or the first hidden neuron).
-  rove(focus = false) {
-    const all = this.columns.flat();
-    all.forEach((el) => el.setAttribute("tabindex", "-1"));
-    const el = (this.current && this.find(this.current)) || this.columns[1]?.[0] || all[0];
-    if (!el) return;
-    el.setAttribute("tabindex", "0");
-    if (focus) el.focus();
-  }
-
-  find(target) {
-    const sel = target.kind === "neuron" ? `.node[data-layer="${target.l}"][data-neuron="${target.j}"]`
-      : `.hit[data-layer="${target.l}"][data-to="${target.to}"][data-from="${target.from}"]`;
-    return this.root.querySelector(sel);
-  }
-
-  // Focus the element that stands where `el` stood (after a rebuild).
-  focusLike(el) {
-    const d = el.dataset || {};
-    const target = d.neuron !== undefined ? { kind: "neuron", l: +d.layer, j: +d.neuron }
-      : { kind: "link", l: +d.layer, to: +d.to, from: +d.from };
-    const found = this.find(target);
-    if (found) { this.current = target; this.rove(); found.focus(); }
-  }
-
-  keys(el, target, open) {
-    el.addEventListener("focus", () => {
-      this.current = target;
-      this.rove();
-      if (target.kind === "neuron") this.handlers.preview(target.l, target.j);
-    });
-    el.addEventListener("blur", () => { if (target.kind === "neuron") this.handlers.preview(null); });
-    el.addEventListener("keydown", (event) => {
-      const c = this.columns.findIndex((column) => column.includes(el)), i = this.columns[c].indexOf(el);
-      let next = null;
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); return; }
-      if (event.key === "ArrowDown") next = this.columns[c][i + 1];
-      else if (event.key === "ArrowUp") next = this.columns[c][i - 1];
-      else if (event.key === "Home") next = this.columns[c][0];
-      else if (event.key === "End") next = this.columns[c][this.columns[c].length - 1];
-      else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
-        const column = this.columns[c + (event.key === "ArrowRight" ? 1 : -1)];
-        if (column && column.length) next = column[Math.min(column.length - 1, Math.round(i * column.length / this.columns[c].length))];
-      } else return;
-      event.preventDefault();
-      if (next) { next.focus(); next.scrollIntoView?.({ block: "nearest", inline: "nearest" }); }
-    });
-  }
+  // Focus the element that stands where `el` stood (the inspector gives focus back after a rebuild).
+  focusLike(el) { this.focus.focusLike(el); }
 
   layerHead(state, l, x, options) {
     const sizes = state.network.sizes, L = sizes.length - 1, number = layerNumber(l, this.numbering());

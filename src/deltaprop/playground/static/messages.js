@@ -46,6 +46,12 @@ export function hintText(hint, numbering) {
 }
 
 // An error: a server reply with a code the page words, a page message {key, params}, or a diverged state.
+// The page's one error line (role="alert"): an error from the server or the page, in the learner's words; "" clears it.
+export function showError(error) {
+  $("error").hidden = !error;
+  $("error").textContent = error ? errorText(error) : "";
+}
+
 export function errorText(error) {
   if (typeof error === "string") return error;
   if (error.state) {
