@@ -134,3 +134,29 @@ def test_the_language_menu_names_each_language_in_itself(browser, server):
     again.wait_for_function("window.playground && window.playground.state && document.documentElement.lang === 'fr'")
     assert again.input_value("#lang") == "fr" and again.inner_text("#step") == "Pas"
     again.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "fr"])
+def test_the_file_picker_speaks_the_page_language_by_mouse_and_keyboard(browser, server, tmp_path, lang):
+    """The browser draws a file input's own "Choose File / No file chosen" in *its* language, not the page's: the
+    page shows its own words instead, and the picker still opens by a click and by the keyboard."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    page.goto(server.url + f"#lang={lang}")
+    page.wait_for_function(f"window.playground && window.playground.state && document.documentElement.lang === '{lang}'")
+    box = page.locator("#csv").bounding_box()
+    assert box["width"] <= 1 and box["height"] <= 1 and page.locator("#csv").evaluate("e => getComputedStyle(e).opacity") == "0"
+    label = page.locator("label.upload")
+    assert label.inner_text().strip() == words_table(lang)["words"]["upload"]
+    assert label.bounding_box()["height"] >= 24                                   # a target a finger can hit
+    with page.expect_file_chooser() as chosen:
+        label.click()
+    assert chosen.value.element.get_attribute("id") == "csv"
+    page.focus("#csv")
+    assert page.evaluate("getComputedStyle(document.querySelector('label.upload')).outlineStyle") == "solid"
+    path = tmp_path / "points.csv"
+    path.write_text("x1,x2,label\n" + "".join(f"{i / 10},{-i / 10},{i % 2}\n" for i in range(20)))
+    with page.expect_file_chooser() as chosen:
+        page.keyboard.press("Enter")                                            # the keyboard opens it too
+    chosen.value.set_files(str(path))
+    page.wait_for_function("window.playground.state.config.dataset === 'upload'")
+    page.close()
