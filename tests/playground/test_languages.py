@@ -141,6 +141,16 @@ def test_the_file_picker_speaks_the_page_language_by_mouse_and_keyboard(browser,
     """The browser draws a file input's own "Choose File / No file chosen" in *its* language, not the page's: the
     page shows its own words instead, and the picker still opens by a click and by the keyboard."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))    # listening from the start: every picker the page opens is caught
+
+    def next_chooser(count):
+        for _ in range(200):
+            if len(choosers) > count:
+                return choosers[count]
+            page.wait_for_timeout(50)
+        raise AssertionError("no file picker opened")
+
     page.goto(server.url + f"#lang={lang}")
     page.wait_for_function(f"window.playground && window.playground.state && document.documentElement.lang === '{lang}'")
     box = page.locator("#csv").bounding_box()
@@ -148,15 +158,18 @@ def test_the_file_picker_speaks_the_page_language_by_mouse_and_keyboard(browser,
     label = page.locator("label.upload")
     assert label.inner_text().strip() == words_table(lang)["words"]["upload"]
     assert label.bounding_box()["height"] >= 24                                   # a target a finger can hit
-    with page.expect_file_chooser() as chosen:
-        label.click()
-    assert chosen.value.element.get_attribute("id") == "csv"
     page.focus("#csv")
     assert page.evaluate("getComputedStyle(document.querySelector('label.upload')).outlineStyle") == "solid"
     path = tmp_path / "points.csv"
     path.write_text("x1,x2,label\n" + "".join(f"{i / 10},{-i / 10},{i % 2}\n" for i in range(20)))
-    with page.expect_file_chooser() as chosen:
-        page.keyboard.press("Enter")                                            # the keyboard opens it too
-    chosen.value.set_files(str(path))
+    page.keyboard.press("Enter")                                                # the keyboard opens it
+    chooser = next_chooser(0)
+    assert chooser.element.get_attribute("id") == "csv"
+    chooser.set_files(str(path))
     page.wait_for_function("window.playground.state.config.dataset === 'upload'")
+    label.click()                                                               # and so does a click on the words
+    chooser = next_chooser(1)
+    assert chooser.element.get_attribute("id") == "csv"
+    chooser.set_files([])                                                       # the learner cancels: nothing changes
+    assert page.evaluate("window.playground.state.config.dataset") == "upload"
     page.close()
