@@ -77,7 +77,8 @@ def parse_args(argv=None):
 def worker(args):
     """Run one engine on one config in this process; print a JSON line."""
     import datasets
-    from engines import ENGINES, N_PREDICT
+    from engines import ENGINES
+    from measure import N_PREDICT
 
     engine, config, batch = args.worker[0], args.worker[1], int(args.worker[2])
     if engine == "limits":
@@ -137,7 +138,7 @@ def main(argv=None):
         os.execve(sys.executable, script, env)
     sys.path.insert(0, HERE)
     import numpy as np
-    from engines import CONFIGS, blas_name, cpu_model, flops_per_epoch, numpy_blas_threads
+    from measure import CONFIGS, blas_name, cpu_model, flops_per_epoch, numpy_blas_threads
     from report import evaluate_targets, format_table, format_targets
 
     runs_wanted = [r.strip() for r in args.configs.split(",") if r.strip()]
