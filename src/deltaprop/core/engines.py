@@ -9,7 +9,10 @@ the run (the compiled engine says there which epochs ran compiled).  The core ha
 it, and every engine is tested equal to the NumPy one.
 
 ``engine="auto"`` takes the first registered fast engine that can train the run and says why not otherwise
-(``history.engine_note``).  ``"fused"``, the old name of ``"compiled"``, still works (deprecated; one release).
+(``history.engine_note``); it never waits for a compile: until the kernel is ready
+(:mod:`deltaprop.fast.compiled_warmup`) the epochs run on NumPy, and ``history.compile_seconds`` says how long it
+took.  ``"compiled"`` refuses a run it cannot do.  ``"fused"``, the old name of ``"compiled"``, still works
+(deprecated; one release).
 """
 
 from __future__ import annotations

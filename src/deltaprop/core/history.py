@@ -11,7 +11,9 @@ from .validation import check_positive_int
 
 
 class History:
-    """Per-epoch records: ``history["loss"]`` is the list of training losses, etc."""
+    """Per-epoch records of :func:`~deltaprop.core.training.fit`: ``history["loss"]`` is the list of training losses
+    (each the mean of the epoch's batch losses); also ``accuracy`` (class targets), ``val_loss`` / ``val_accuracy``
+    (with validation data), ``learning_rate`` and ``diagnostics`` (when asked for)."""
 
     def __init__(self):
         self.epochs = []        # list of dicts, one per epoch

@@ -41,7 +41,8 @@ __all__ = ["BatchWalk", "DivergenceError", "EarlyStopping", "History", "Training
 def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *, shuffle=True,
         seed=None, validation_data=None, callback=None, weight_decay=0.0, schedule=None,
         early_stopping=None, checkpoint=None, progress=None, resume=None, engine="auto", diagnostics=False):
-    """Train ``network`` in place by mini-batch gradient descent.
+    """Train ``network`` in place by mini-batch gradient descent; return its :class:`History`.  A NaN or infinite
+    loss or weight raises :class:`DivergenceError`, the weights set back to the last finite ones.
 
     Parameters
     ----------
@@ -50,59 +51,25 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
     Y : array_like, shape (n, d_L), or integer labels (n,)
     epochs, batch_size : int
         The last batch of an epoch may be smaller.
-    optimizer : str or Optimizer, default "sgd"
-        A name is built with ``learning_rate``.
-    learning_rate : float
-        Used only when ``optimizer`` is a name.
-    shuffle : bool
-        Visit the samples in a fresh random order each epoch.
-    seed : int, optional
-        Seeds the shuffling and dropout: same seed, same run.
-    validation_data : (X_val, Y_val), optional
-        Evaluated after every epoch (``val_loss``, ``val_accuracy``).
-    callback : callable(epoch, record), optional
-        Called after every epoch with the epoch's record.
-    weight_decay : float, default 0
-        L2 regularisation ``λ`` in Nielsen's form (ch. 3, eq. 85): the cost gains
-        ``(λ/2n) Σ w²`` with ``n = len(X)``; biases are not decayed.  The optimiser takes ``λ/n`` for this run
-        (:meth:`~deltaprop.core.optimizers.Optimizer.regularized`) and has its own value back afterwards.
-    schedule : str or Schedule, optional
-        Learning-rate schedule (:mod:`deltaprop.core.schedules`), e.g. ``"cosine"``; the optimiser applies it.
-    early_stopping : int, optional
-        Patience: stop when the validation loss has not improved for this many
-        epochs, and restore the weights of the best epoch.  Needs ``validation_data``.
-    checkpoint : callable(TrainingState), optional
-        Called after every epoch (after ``callback``) with the state to save.
-    progress : callable(epoch, samples_done, n_samples, loss_sum, correct), optional
-        Called after every chunk of batches (about 1 MB of inputs; a progress bar).
+    optimizer, learning_rate : str or Optimizer, float
+        An optimiser, or its name (built with ``learning_rate``).
+    shuffle, seed : bool, int
+        A fresh random order each epoch; ``seed`` seeds it and dropout (same seed, same run).
+    validation_data, early_stopping : (X_val, Y_val), int, optional
+        Evaluated after every epoch (``val_loss``, ``val_accuracy``); early stopping (patience in epochs) watches
+        its loss and restores the best epoch's weights.
+    weight_decay, schedule : float, str or Schedule
+        L2 ``λ`` in Nielsen's form (ch. 3, eq. 85: the cost gains ``(λ/2n) Σ w²``, biases not decayed) and the
+        learning-rate schedule (:mod:`~deltaprop.core.schedules`); the optimiser has both for this run only.
+    callback, checkpoint, progress : callable, optional
+        ``callback(epoch, record)``, then ``checkpoint(TrainingState)``, after every epoch; ``progress(epoch,
+        samples_done, n, loss_sum, correct)`` after every chunk of batches (about 1 MB of inputs).
     resume : TrainingState, optional
-        Continue a run: ``network`` must hold the checkpoint's weights.
+        Continue a checkpointed run (``network`` holding its weights): the result equals an uninterrupted run.
     engine : {"auto", "numpy", "compiled"}
-        ``compiled`` runs each epoch compiled (:mod:`deltaprop.fast.compiled_epoch`, needs numba: ``deltaprop[fast]``)
-        and refuses runs it cannot do; ``numpy`` the NumPy loop; ``auto`` the compiled epoch when it can, else NumPy
-        (:mod:`deltaprop.core.engines`).  ``history.engine`` says which ran and ``history.engine_note`` why the
-        compiled one did not (or that it ran on two threads).  ``"fused"``, the old name of ``"compiled"``, still
-        works for one release, with a ``DeprecationWarning``.  ``auto`` never waits for a compile: until the kernel
-        is ready (:mod:`deltaprop.fast.compiled_warmup`) the epochs run on NumPy; ``history.compile_seconds`` is how
-        long it took to get ready.
+        Who runs the epochs (:mod:`deltaprop.core.engines`); ``history.engine`` and ``engine_note`` say who did.
     diagnostics : bool
-        Record per-layer weight and gradient norms, update/weight ratios and the fractions of saturated and dead
-        units after every epoch (:mod:`deltaprop.core.diagnostics`) under ``record["diagnostics"]``.
-
-    Returns
-    -------
-    History
-        ``loss`` (mean of the batch losses), ``accuracy`` for class targets,
-        the validation figures and ``learning_rate``.  ``history.stopped_epoch``
-        is set when early stopping ended the run, ``history.best_epoch`` to
-        the epoch whose weights were kept.
-
-    Raises
-    ------
-    DivergenceError
-        When a batch loss or a weight is NaN or infinite (:func:`check_divergence`).
-        The weights are then the last finite ones: the current ones if they
-        are all finite, else those from the start of the epoch.
+        Per-layer norms, update ratios and saturated / dead units after every epoch (``record["diagnostics"]``).
     """
     epochs = check_positive_int(epochs, "epochs")
     X = check_inputs(X, network.sizes[0], network.dtype)                  # (n, d_0), cast once
@@ -121,12 +88,8 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         history = _history(engine, state)
         snapshot = None
         for epoch in range(state.epoch + 1, epochs + 1):
-            optimizer.start_epoch(epoch)
             snapshot = _copy_into(snapshot, network.parameters())          # last known finite weights
-            order = walk.start_epoch()
-            epoch_labels = labels[order] if labels is not None and order is not None else labels
-            loss_sum, correct = engine.train_epoch(epoch, order, epoch_labels, progress, snapshot)
-            check_divergence(network, loss_sum, snapshot, f"in epoch {epoch}")
+            loss_sum, correct = _train_epoch(network, engine, optimizer, walk, labels, epoch, progress, snapshot)
             record = _record(network, epoch, loss_sum, correct, labels is not None, optimizer, validation,
                              (X, Y), diagnostics)
             history.append(record)
@@ -140,6 +103,16 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         stopper.restore_best(network, history)
     engine.finish(history)
     return history
+
+
+def _train_epoch(network, engine, optimizer, walk, labels, epoch, progress, snapshot):
+    """One epoch: the epoch's η, a fresh order, the engine's batches, the divergence check → ``(loss_sum, correct)``."""
+    optimizer.start_epoch(epoch)
+    order = walk.start_epoch()                                            # (n,) permutation, or None (no shuffle)
+    epoch_labels = labels[order] if labels is not None and order is not None else labels
+    loss_sum, correct = engine.train_epoch(epoch, order, epoch_labels, progress, snapshot)
+    check_divergence(network, loss_sum, snapshot, f"in epoch {epoch}")
+    return loss_sum, correct
 
 
 def _validation_set(network, validation_data, early_stopping):
