@@ -10,14 +10,12 @@ import json
 import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.notebook.servers import free_port, require, serving
 from tests.page_numbers import read_number
 
 pytestmark = pytest.mark.browser
@@ -32,45 +30,19 @@ CHECK = ("import json; _b, _X, _Y, _i = widget.session.current_batch(); _z, _a =
 
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
-    try:
-        import jupyterlab  # noqa: F401
-    except ImportError:
-        if os.environ.get("DELTAPROP_REQUIRE_BROWSER") == "1":
-            pytest.fail("JupyterLab is required (DELTAPROP_REQUIRE_BROWSER=1): pip install -e '.[test]'")
-        pytest.skip("JupyterLab not installed")
+    require("jupyterlab", "JupyterLab")
     home = tmp_path_factory.mktemp("jupyterlab")
     (home / "notebooks").mkdir()
     shutil.copy(NOTEBOOK, home / "notebooks")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    token = secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
                f"--ServerApp.root_dir={home / 'notebooks'}", "--LabApp.extension_manager=readonly"]
-    log = open(home / "jupyterlab.log", "w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"jupyter lab did not start:\n{(home / 'jupyterlab.log').read_text()[-2000:]}")
-                time.sleep(0.5)
+    with serving(command, env, port, home / "jupyterlab.log", "jupyter lab"):
         yield f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={token}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def run_cell(page, count=1):

@@ -6,10 +6,7 @@ the widget then shows equal one ``train_step`` of the same network, replayed her
 """
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +14,7 @@ import pytest
 
 import deltaprop as dp
 from deltaprop.data import make_dataset
+from tests.notebook.servers import free_port, require, serving
 
 pytestmark = pytest.mark.browser
 APP = Path(__file__).resolve().parents[2] / "examples" / "marimo_playground.py"
@@ -24,39 +22,14 @@ APP = Path(__file__).resolve().parents[2] / "examples" / "marimo_playground.py"
 
 @pytest.fixture(scope="module")
 def marimo_app(tmp_path_factory):
-    try:
-        import marimo  # noqa: F401
-    except ImportError:
-        if os.environ.get("DELTAPROP_REQUIRE_BROWSER") == "1":
-            pytest.fail("marimo is required (DELTAPROP_REQUIRE_BROWSER=1): pip install -e '.[test]'")
-        pytest.skip("marimo not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    home = tmp_path_factory.mktemp("marimo")
+    require("marimo", "marimo")
+    port, home = free_port(), tmp_path_factory.mktemp("marimo")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(APP.parents[1] / "src"), os.environ.get("PYTHONPATH", "")]),
            "MARIMO_SKIP_UPDATE_CHECK": "1", "HOME": str(home)}
-    log = open(home / "marimo.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "marimo", "run", str(APP), "--headless", "--host", "127.0.0.1",
-                               "--port", str(port), "--no-token"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"marimo did not start:\n{(home / 'marimo.log').read_text()[-2000:]}")
-                time.sleep(0.5)
+    command = [sys.executable, "-m", "marimo", "run", str(APP), "--headless", "--host", "127.0.0.1",
+               "--port", str(port), "--no-token"]
+    with serving(command, env, port, home / "marimo.log", "marimo"):
         yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def test_step_in_marimo_trains_the_learners_network_in_the_kernel(browser, marimo_app, output_dir):
