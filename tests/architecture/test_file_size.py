@@ -1,20 +1,14 @@
-"""Every module reads without hunting: no file (Python, or a page's JavaScript and CSS) over 300 lines and no function over about a screen (60 lines of
-code, its docstring aside) anywhere in the package -- the core's stricter checks are in test_function_size.py."""
+"""Every module reads without hunting: no file (Python, or a page's JavaScript and CSS) over 300 lines and no
+function over about a screen (60 lines of code, its docstring aside) anywhere in the package -- the core's stricter
+checks are in test_function_size.py."""
 
 import ast
 from pathlib import Path
 
+from tests.architecture.test_function_size import code_lines
+
 SRC = Path(__file__).resolve().parents[2] / "src" / "deltaprop"
 FILE_LIMIT, FUNCTION_LIMIT = 300, 60
-
-
-def _code_lines(node):
-    lines = node.end_lineno - node.lineno + 1
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        lines -= body[0].end_lineno - body[0].lineno + 1
-    return lines
 
 
 def test_no_module_is_longer_than_300_lines():
@@ -35,6 +29,6 @@ def test_no_function_is_longer_than_a_screen():
     long = []
     for path in sorted(SRC.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _code_lines(node) > FUNCTION_LIMIT:
-                long.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name} ({_code_lines(node)} lines)")
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and code_lines(node) > FUNCTION_LIMIT:
+                long.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name} ({code_lines(node)} lines)")
     assert not long, "functions to split into named steps: " + ", ".join(long)

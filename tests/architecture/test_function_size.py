@@ -7,7 +7,7 @@ CORE = Path(__file__).resolve().parents[2] / "src" / "deltaprop" / "core"
 LIMIT = 60
 
 
-def _code_lines(node):
+def code_lines(node):
     """Lines of ``node`` that are not its docstring."""
     lines = node.end_lineno - node.lineno + 1
     body = node.body
@@ -21,8 +21,8 @@ def test_no_core_function_is_longer_than_a_screen():
     long = []
     for path in sorted(CORE.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _code_lines(node) > LIMIT:
-                long.append(f"{path.name}:{node.lineno} {node.name} ({_code_lines(node)} lines)")
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and code_lines(node) > LIMIT:
+                long.append(f"{path.name}:{node.lineno} {node.name} ({code_lines(node)} lines)")
     assert not long, "functions to split: " + ", ".join(long)
 
 
@@ -31,4 +31,4 @@ def test_fit_and_backward_pass_fit_on_one_screen():
     for module, name, limit in (("training.py", "fit", 40), ("backprop.py", "backward_pass", 40)):
         tree = ast.parse((CORE / module).read_text(encoding="utf-8"))
         node = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
-        assert _code_lines(node) <= limit, f"{name}: {_code_lines(node)} lines"
+        assert code_lines(node) <= limit, f"{name}: {code_lines(node)} lines"

@@ -6,17 +6,8 @@ import pytest
 
 from deltaprop import SGD, Adam, Network
 from deltaprop.data import make_dataset
+from tests.core.fit_cases import small_net
 from deltaprop.core.training import DivergenceError, TrainingState, fit
-
-
-def _net(dropout=0.2, seed=0):
-    return Network([2, 16, 16, 3], ["relu", "tanh", "softmax"], loss="cross-entropy", seed=seed, dropout=dropout)
-
-
-@pytest.fixture(scope="module")
-def blobs():
-    X, y = make_dataset("blobs", 240, seed=1)
-    return X[:180], y[:180], X[180:], y[180:]
 
 
 def _copy_state(state):
@@ -30,16 +21,16 @@ def _copy_state(state):
 def test_resume_is_bit_identical(blobs, optimizer):
     X, y, Xv, yv = blobs
     options = dict(seed=7, validation_data=(Xv, yv), weight_decay=0.5, schedule="cosine", early_stopping=50)
-    full = _net()
+    full = small_net()
     history = fit(full, X, y, 6, 16, optimizer, 0.02, **options)
 
     saved = {}
-    partial = _net()
+    partial = small_net()
     fit(partial, X, y, 6, 16, optimizer, 0.02,
         checkpoint=lambda s: saved.update({s.epoch: (_copy_state(s), [p.copy() for p in partial.weights + partial.biases])}),
         **options)
     state, params = saved[3]
-    resumed = _net(seed=99)             # different start: everything comes from the checkpoint
+    resumed = small_net(seed=99)             # different start: everything comes from the checkpoint
     for target, value in zip(resumed.weights + resumed.biases, params):
         target[...] = value
     resumed_history = fit(resumed, X, y, 6, 16, optimizer, 0.02, resume=state, **options)
@@ -52,7 +43,7 @@ def test_weight_decay_shrinks_weights(blobs):
     X, y, _, _ = blobs
     norms = []
     for decay in (0.0, 50.0):
-        net = _net(dropout=None)
+        net = small_net(dropout=None)
         fit(net, X, y, 5, 16, "sgd", 0.05, seed=0, weight_decay=decay)
         norms.append(sum(float(np.sum(w * w)) for w in net.weights))
     assert norms[1] < 0.8 * norms[0]
@@ -60,7 +51,7 @@ def test_weight_decay_shrinks_weights(blobs):
 
 def test_early_stopping_restores_the_best_epoch(blobs):
     X, y, Xv, yv = blobs
-    net = _net(dropout=None)
+    net = small_net(dropout=None)
     seen = {}
     history = fit(net, X, y, 200, 8, "sgd", 2.0, seed=0, validation_data=(Xv, yv), early_stopping=2,
                   checkpoint=lambda s: seen.update({s.epoch: [w.copy() for w in net.weights]}))
@@ -76,7 +67,7 @@ def test_early_stopping_restores_the_best_epoch(blobs):
 
 def test_schedule_sets_each_epochs_rate(blobs):
     X, y, _, _ = blobs
-    history = fit(_net(dropout=None), X, y, 4, 32, "sgd", 0.8, schedule="step:2:0.5", seed=0)
+    history = fit(small_net(dropout=None), X, y, 4, 32, "sgd", 0.8, schedule="step:2:0.5", seed=0)
     assert history["learning_rate"] == [0.8, 0.8, 0.4, 0.4]
 
 
@@ -153,22 +144,22 @@ def test_fit_leaves_the_callers_weight_decay_as_it_was(blobs, make):
     optimizer = make()
     own = optimizer.weight_decay
     seen = []
-    fit(_net(dropout=None), X, y, 2, 32, optimizer, weight_decay=0.9, seed=0,
+    fit(small_net(dropout=None), X, y, 2, 32, optimizer, weight_decay=0.9, seed=0,
         callback=lambda epoch, record: seen.append(optimizer.weight_decay))
     assert seen == [pytest.approx(0.9 / len(X))] * 2 and optimizer.weight_decay == own
     with pytest.raises(ValueError, match="1 − ηλ/n"):
-        fit(_net(dropout=None), X, y, 1, 32, SGD(3.0), weight_decay=len(X))       # ηλ/n = 3: refused
+        fit(small_net(dropout=None), X, y, 1, 32, SGD(3.0), weight_decay=len(X))       # ηλ/n = 3: refused
     assert Adam.decay_scales_weights is False                                       # no factor 1 − ηλ/n in Adam
-    fit(_net(dropout=None), X, y, 1, 32, Adam(3.0), weight_decay=len(X), seed=0)  # so Adam is not refused
+    fit(small_net(dropout=None), X, y, 1, 32, Adam(3.0), weight_decay=len(X), seed=0)  # so Adam is not refused
 
 
 def test_the_old_engine_name_warns_and_runs_the_compiled_engine(blobs):
     X, y, _, _ = blobs
     with pytest.warns(DeprecationWarning, match="engine='fused' is deprecated.*engine='compiled'"):  # relayout: keep
-        history = fit(_net(dropout=None), X, y, 1, 32, seed=0, engine="fused")  # relayout: keep (the deprecated name, on purpose)
+        history = fit(small_net(dropout=None), X, y, 1, 32, seed=0, engine="fused")  # relayout: keep (the deprecated name, on purpose)
     assert history.engine == "compiled"
     with pytest.raises(ValueError, match="unknown engine 'jit'; valid: auto, numpy, compiled"):
-        fit(_net(dropout=None), X, y, 1, 32, engine="jit")
+        fit(small_net(dropout=None), X, y, 1, 32, engine="jit")
 
 
 def test_fit_leaves_the_callers_optimiser_schedule_and_learning_rate_as_they_were(rng):

@@ -8,17 +8,7 @@ import pytest
 from deltaprop import SGD, Network
 from deltaprop.core import batch_step, engines
 from deltaprop.core.training import fit
-from deltaprop.data import make_dataset
-
-
-def _net(dropout=0.2, seed=0):
-    return Network([2, 16, 16, 3], ["relu", "tanh", "softmax"], loss="cross-entropy", seed=seed, dropout=dropout)
-
-
-@pytest.fixture(scope="module")
-def blobs():
-    X, y = make_dataset("blobs", 240, seed=1)
-    return X[:180], y[:180], X[180:], y[180:]
+from tests.core.fit_cases import small_net
 
 
 def test_numpy_loop_one_epoch_is_the_sequence_of_batch_steps_including_a_short_last_batch(rng):
@@ -50,11 +40,11 @@ def test_numpy_loop_without_shuffle_takes_the_batches_in_order(rng):
 def test_numpy_loop_calls_the_progress_hook_per_chunk_of_batches(blobs, monkeypatch):
     X, y, _, _ = blobs                  # 180 samples of 2 float64 features: 16 bytes a row
     calls = []
-    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
+    fit(small_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
     assert [c[:3] for c in calls] == [(1, 180, 180), (2, 180, 180)]     # all 180 rows fit one 1 MB chunk
     monkeypatch.setattr(engines, "CHUNK_BYTES", 100 * 16)              # chunks of 2 batches of 50
     calls.clear()
-    fit(_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
+    fit(small_net(dropout=None), X, y, 2, 50, progress=lambda *a: calls.append(a), seed=0, engine="numpy")
     assert [c[:3] for c in calls] == [(1, 100, 180), (1, 180, 180), (2, 100, 180), (2, 180, 180)]
     assert all(c[3] > 0 and 0 <= c[4] <= c[1] for c in calls)
 
@@ -63,10 +53,10 @@ def test_numpy_loop_calls_the_progress_hook_per_chunk_of_batches(blobs, monkeypa
 def test_numpy_loop_chunk_size_does_not_change_the_run(blobs, monkeypatch, chunk_bytes):
     """Chunks are whole batches, so the batches, the weights and the books are the same for any chunk size."""
     X, y, _, _ = blobs
-    reference = _net(dropout=None)
+    reference = small_net(dropout=None)
     ref_history = fit(reference, X, y, 2, 16, "sgd", 0.5, seed=3, engine="numpy")      # 180 = 11 × 16 + 4
     monkeypatch.setattr(engines, "CHUNK_BYTES", chunk_bytes)
-    net = _net(dropout=None)
+    net = small_net(dropout=None)
     history = fit(net, X, y, 2, 16, "sgd", 0.5, seed=3, engine="numpy")
     for a, b in zip(net.weights + net.biases, reference.weights + reference.biases):
         np.testing.assert_array_equal(a, b)
@@ -79,11 +69,11 @@ def test_numpy_loop_is_complete_without_the_fast_path(blobs, monkeypatch, optimi
     """The core does not import deltaprop.fast: unplugged (no fused SGD pass, no compiled engine), the NumPy loop
     trains the same run, and engine="auto" says why it fell back."""
     X, y, _, _ = blobs
-    plugged = _net(dropout=None)
+    plugged = small_net(dropout=None)
     expected = fit(plugged, X, y, 2, 16, optimizer, 0.3, seed=4, engine="numpy")
     monkeypatch.setattr(batch_step, "_fused_sgd", None)
     monkeypatch.setattr(engines, "ENGINES", {"numpy": engines.NumpyEngine})
-    alone = _net(dropout=None)
+    alone = small_net(dropout=None)
     history = fit(alone, X, y, 2, 16, optimizer, 0.3, seed=4)
     assert history.engine == "numpy" and "no fast engine" in history.engine_note
     for a, b in zip(alone.parameters(), plugged.parameters()):

@@ -16,8 +16,8 @@ from deltaprop.fast import compiled_epoch as compiled
 from deltaprop.core.optimizers import SGD, Adam
 
 import numba  # noqa: E402,F401  (a test dependency: the [fast] extra is in [test])
+from tests.fast.cases import TOL, random_data
 
-TOL = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=2e-4, atol=2e-6)}
 CASES = [
     ([6, 5, 3], ["sigmoid", "sigmoid"], "quadratic"),
     ([6, 7, 5, 3], ["relu", "leaky-relu:0.2", "softmax"], "cross-entropy"),
@@ -25,15 +25,6 @@ CASES = [
     ([6, 4, 1], ["linear", "linear"], "quadratic"),
     ([6, 5, 2], ["tanh", "relu"], "quadratic"),
 ]
-
-
-def _data(rng, n, sizes, loss):
-    X = rng.normal(size=(n, sizes[0]))
-    if loss == "quadratic" and sizes[-1] == 1:
-        return X, rng.normal(size=(n, 1))
-    if loss == "binary-cross-entropy":
-        return X, rng.integers(0, 2, (n, sizes[-1])).astype(float)
-    return X, rng.integers(0, sizes[-1], n)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -45,7 +36,7 @@ def test_compiled_epochs_equal_the_numpy_path(rng, monkeypatch, dtype, sizes, ac
     forward products as the small-shape loops (these shapes' default) and, forced, as GEMM calls."""
     if products == "gemm":
         monkeypatch.setattr(compiled, "SMALL_ROWS", 0)
-    X, Y = _data(rng, 50, sizes, loss)
+    X, Y = random_data(rng, 50, sizes, loss)
     net = Network(sizes, activations, loss=loss, seed=3, dtype=dtype)
     net.layers[0].train_biases = False
     twin = net.copy()

@@ -11,23 +11,14 @@ from deltaprop.fast import compiled_epoch as compiled
 from deltaprop.core.optimizers import SGD
 
 import numba  # noqa: F401  (a test dependency: the [fast] extra is in [test])
+from tests.fast.cases import TOL, random_data
 
-TOL = {np.float64: dict(rtol=1e-12, atol=1e-14), np.float32: dict(rtol=2e-4, atol=2e-6)}
 CASES = [
     ([40, 20, 5], ["sigmoid", "sigmoid"], "quadratic"),
     ([40, 30, 7, 5], ["tanh", "relu", "softmax"], "cross-entropy"),
     ([40, 12, 3], ["leaky-relu:0.1", "sigmoid"], "binary-cross-entropy"),
     ([40, 9, 1], ["relu", "linear"], "quadratic"),
 ]
-
-
-def _data(rng, n, sizes, loss):
-    X = rng.normal(size=(n, sizes[0]))
-    if sizes[-1] == 1:
-        return X, rng.normal(size=(n, 1))
-    if loss == "binary-cross-entropy":
-        return X, rng.integers(0, 2, (n, sizes[-1])).astype(float)
-    return X, rng.integers(0, sizes[-1], n)
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +46,7 @@ def _train(monkeypatch, threads, engine, sizes, activations, loss, dtype, X, Y, 
 @pytest.mark.parametrize("batch", [1, 7, 64])
 def test_two_threads_train_as_one(rng, monkeypatch, dtype, sizes, activations, loss, batch):
     """203 samples: a short last batch at 7 and 64; weight decay, a schedule, frozen first-layer biases."""
-    X, Y = _data(rng, 203, sizes, loss)
+    X, Y = random_data(rng, 203, sizes, loss)
     net = Network(sizes, activations, loss=loss, dtype=dtype)
     monkeypatch.setattr(compiled, "THREADS", 2)
     assert compiled.threads_for(net, X.astype(dtype), batch) == 2           # the two-thread epoch is what runs

@@ -13,19 +13,25 @@ import os
 import numpy as np
 
 
+def _real_array(values, name):
+    """``values`` as an array of real numbers (bool, int or float), or a one-line error naming ``name``."""
+    try:
+        values = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a numeric array ({exc})") from None
+    if values.dtype == object or not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
+        raise TypeError(f"{name} must be numeric, got dtype {values.dtype}")
+    if np.iscomplexobj(values):
+        raise TypeError(f"{name} must hold real numbers, got complex dtype {values.dtype}")
+    return values
+
+
 def check_inputs(X, n_features, dtype, name="X"):
     """Return ``X`` as a C-contiguous ``(n, n_features)`` array of ``dtype``.
 
     A 1-D ``X`` of length ``n_features`` is taken as one sample.
     """
-    try:
-        X = np.asarray(X)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric array ({exc})") from None
-    if X.dtype == object or not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
-        raise TypeError(f"{name} must be numeric, got dtype {X.dtype}")
-    if np.iscomplexobj(X):
-        raise TypeError(f"{name} must hold real numbers, got complex dtype {X.dtype}")
+    X = _real_array(X, name)
     if X.ndim == 1 and X.shape[0] == n_features:
         X = X[None, :]
     if X.ndim != 2:
@@ -46,14 +52,7 @@ def check_targets(Y, n_samples, n_outputs, dtype, name="Y"):
     Integer class labels of shape ``(n,)`` are one-hot encoded when the output
     layer has more than one unit; a 1-D ``Y`` for a one-unit output becomes a column.
     """
-    try:
-        Y = np.asarray(Y)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric array ({exc})") from None
-    if Y.dtype == object or not (np.issubdtype(Y.dtype, np.number) or Y.dtype == bool):
-        raise TypeError(f"{name} must be numeric, got dtype {Y.dtype}")
-    if np.iscomplexobj(Y):
-        raise TypeError(f"{name} must hold real numbers, got complex dtype {Y.dtype}")
+    Y = _real_array(Y, name)
     if Y.ndim == 1 and n_outputs > 1 and Y.shape[0] == n_samples:
         Y = one_hot(Y, n_outputs, dtype, name=name)
     elif Y.ndim == 1 and Y.shape[0] == n_samples * n_outputs and n_samples == 1:

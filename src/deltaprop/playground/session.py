@@ -111,17 +111,22 @@ class Session(Playing):
                 units, out_act = output_layer(self.data.n_classes, config["loss"])
                 self.network = Network([len(config["features"]), *config["hidden"], units],
                                        [*config["activations"], out_act], loss=config["loss"], seed=config["seed"])
-            self.optimizer = self._optimizer(config)
-            self.before = self.network.copy()                      # weights before the current batch
-            # the same mini-batch walk as fit(): a fresh permutation per epoch from the seed
-            self.walk = BatchWalk(len(self.data.X_train), config["batch_size"], np.random.default_rng(config["seed"]))
-            self.walk.start_epoch()
-            self.epoch, self.steps = 0, 0
-            self.history, self.error, self.markers, self.notice = [], None, [], None
-            self.diagnostics = []
-            self._preview_next_batch()
-            self._record()
-            self._touch()
+            self._start_run()
+
+    def _start_run(self):
+        """Epoch 0 on the current weights: a fresh optimiser, batch walk, curves and books (call with the lock)."""
+        config = self.config
+        self.optimizer = self._optimizer(config)
+        self.before = self.network.copy()                      # weights before the current batch
+        # the same mini-batch walk as fit(): a fresh permutation per epoch from the seed
+        self.walk = BatchWalk(len(self.data.X_train), config["batch_size"], np.random.default_rng(config["seed"]))
+        self.walk.start_epoch()
+        self.epoch, self.steps = 0, 0
+        self.history, self.error, self.markers, self.notice = [], None, [], None
+        self.diagnostics = []
+        self._preview_next_batch()
+        self._record()
+        self._touch()
 
     def _change_live(self, config):
         """New optimiser settings (or a loss with the same output layer) on the same weights: a chart marker."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.batches import BatchWalk
 from ...core.labels import is_classification, outputs_to_labels
 from ..session import LIVE_KEYS, VIEW_KEYS, Session
 from ..datasets import Dataset
@@ -99,17 +98,7 @@ class LearnerSession(Session):
             self.pause()
             for param, start in zip(self.network.parameters(), self._start):
                 np.copyto(param, start)
-            self.optimizer = self._optimizer(self.config)
-            self.before = self.network.copy()
-            self.walk = BatchWalk(len(self.data.X_train), self.config["batch_size"],
-                                  np.random.default_rng(self.config["seed"]))
-            self.walk.start_epoch()
-            self.epoch, self.steps = 0, 0
-            self.history, self.error, self.markers, self.notice = [], None, [], None
-            self.diagnostics = []
-            self._preview_next_batch()
-            self._record()
-            self._touch()
+            self._start_run()
 
     def apply_live(self, payload):
         """A page's configuration request: only the settings that keep the weights may change."""
