@@ -77,6 +77,17 @@ def test_numpy_engine_is_said(rng):
         Network([3, 2], seed=0).fit(np.ones((2, 3)), np.ones((2, 2)) / 2, 1, 1, engine="jit")
 
 
+def test_a_resumed_run_with_no_epoch_left_does_not_claim_the_compiled_engine(rng):
+    """No epoch ran, so none ran compiled: the history says ``numpy``, with the reason."""
+    from deltaprop.core.training import fit
+    net = Network([3, 4, 2], ["sigmoid", "sigmoid"], seed=0)
+    X, Y = rng.normal(size=(12, 3)), rng.random((12, 2))
+    states = []
+    fit(net, X, Y, 2, 4, seed=0, checkpoint=states.append)
+    again = fit(net, X, Y, 2, 4, seed=0, resume=states[-1], engine="compiled")
+    assert len(again["loss"]) == 2 and again.engine == "numpy" and again.engine_note
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_saturated_sigmoids_equal_the_numpy_path(rng, dtype):
     """Pre-activations of ±10⁴, where exp(−z) overflows: σ is 0 or 1 on both paths, never NaN."""

@@ -80,13 +80,10 @@ class Optimizer:
         """Nielsen's per-sample form (ch. 3, eq. 85 and the L1 cost): ``weight_decay = λ/n``, ``l1_decay = λ₁/n``.
 
         ``l2``, ``l1`` are the ``λ`` of ``C = C_0 + (λ/2n) Σ w²`` and ``C = C_0 + (λ₁/n) Σ|w|``; ``n`` is the
-        training-set size.  The one place where ``λ/n`` is computed (``fit`` and the playground both call it).
+        training-set size.  The playground sets both this way; ``fit`` sets ``λ/n`` for a run by :meth:`regularized`.
         """
-        n = int(n)
-        if n <= 0:
-            raise ValueError(f"the training-set size n must be positive, got {n}")
-        self.weight_decay = non_negative(l2, "weight decay") / n
-        self.l1_decay = non_negative(l1, "L1 decay") / n
+        self.weight_decay = _per_sample(l2, n, "weight decay")
+        self.l1_decay = _per_sample(l1, n, "L1 decay")
 
     def check_decay_step(self, l2, n):
         """Refuse an L2 term ``λ`` over ``n`` samples that multiplies the weights by ``1 − ηλ/n ≤ 0`` every step
@@ -103,9 +100,8 @@ class Optimizer:
         also when the block raises.  :func:`deltaprop.core.training.fit` trains inside it."""
         own = self.weight_decay
         try:
-            l2, n = non_negative(l2, "weight decay"), int(n)
-            self.check_decay_step(l2, n)
-            self.weight_decay = l2 / n
+            self.weight_decay = _per_sample(l2, n, "weight decay")
+            self.check_decay_step(l2, int(n))
             yield self
         finally:
             self.weight_decay = own
@@ -219,3 +215,11 @@ def fraction(value, name):
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{name} must be in [0, 1), got {value}")
     return value
+
+
+def _per_sample(value, n, name):
+    """Nielsen's per-sample coefficient ``λ/n`` (ch. 3, eq. 85): ``λ ≥ 0`` over a positive training-set size ``n``."""
+    n = int(n)
+    if n <= 0:
+        raise ValueError(f"the training-set size n must be positive, got {n}")
+    return non_negative(value, name) / n

@@ -31,7 +31,7 @@ class CompiledEngine:
         self.asked = asked
         self.threads = compiled_epoch.threads_for(network, X, batch_size)             # what the shapes allow
         self.choice = ThreadChoice() if self.threads == 2 else None                  # what the machine allows now
-        self.kernel = compiled_warmup.prepare(network, X, Y, batch_size, wait=asked)
+        self.kernel = compiled_warmup.prepare(network, X, Y, batch_size, wait=asked, threads=self.threads)
         self.kernels = {self.threads: self.kernel}
         self.meanwhile = NumpyEngine(network, X, Y, batch_size, optimizer, dropout_rng)   # until the kernel is ready
         self.compiled_epochs, self.first_epoch, self.waited_epochs = [], None, []
@@ -80,6 +80,5 @@ class CompiledEngine:
         """After the run: which engine ran which epochs, and how long the kernel took to get ready."""
         if self.choice is not None:
             self.note = self._threads_note()
-        if self.first_epoch is not None:
-            history.engine, history.engine_note, history.compile_seconds = compiled_warmup.describe(
-                self.kernel, self.compiled_epochs, self.first_epoch, self.note)
+        history.engine, history.engine_note, history.compile_seconds = compiled_warmup.describe(
+            self.kernel, self.compiled_epochs, self.first_epoch or 0, self.note)   # no epoch ran: "numpy", and why

@@ -29,13 +29,13 @@ element-wise activation with the quadratic cost.  :func:`unsupported` says why a
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 
 import numpy as np
 
 from . import blas_gemm as blas
+from .thread_choice import available_cpus
 from .compiled_rules import ACTIVATION_CODES, KERNEL_ACTIVATIONS, KERNEL_LOSSES, LOSS_CODES, Epoch
 from ..core.losses import probability_bounds
 from ..core.optimizers import SGD
@@ -46,7 +46,7 @@ SMALL_ROWS, SMALL_UNITS = 32, 64
 # Two threads share an epoch (deltaprop.fast.compiled_threads) when the first layer has few units (the register-blocked
 # loops' shapes) and every later product is below the size at which OpenBLAS starts its own threads
 # (m·n·k = 4 × 65,536); OpenBLAS is held to one thread meanwhile, so the two pools never compete for the cores.
-THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+THREADS = min(2, available_cpus())
 OPENBLAS_THREADING_MACS = 4 * 65_536
 THREAD0_SHARE = 0.5         # of layer 1's units, for thread 0 (which also runs layers 2…L)
 THREADS_MAX_ROWS = 256

@@ -19,7 +19,7 @@ from ..core.losses import default_output
 from ..data import make_dataset
 from ..data.csv import CSVError, parse_table
 from ..data.preprocessing import train_validation_split
-from .features import featurize
+from .features import LABELS, featurize
 from .schema import MAX_CLASSES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, REGRESSION_DATASETS, REGRESSION_SETS, RequestError
 
 
@@ -44,6 +44,10 @@ class Dataset:
     def inputs(self, points):
         """The network's inputs for any points ``(n, 2)`` (e.g. a picture's grid)."""
         return featurize(points, self.features)
+
+    def input_names(self):
+        """The inputs' names as the page shows them (x₁, x₂, x₁², ...)."""
+        return [LABELS[name] for name in self.features]
 
     @property
     def task(self):

@@ -8,7 +8,6 @@ viewer of that version.
 from __future__ import annotations
 
 from .page_diagnosis import warnings
-from .features import LABELS
 from .frames import neuron_frames, output_frame
 from .schema import optimizer_names
 
@@ -78,7 +77,7 @@ def _build(session):
         },
         "frames": {"output": output_frame(net, data.extent, inputs=data.inputs),
                    "neurons": neuron_frames(net, data.extent, inputs=data.inputs)},
-        "inputs": [LABELS[name] for name in data.features] if config["preset"] != "mazur" else ["i1", "i2"],
+        "inputs": data.input_names() if config["preset"] != "mazur" else ["i1", "i2"],
         "diagnostics": {"history": list(session.diagnostics), "now": session.diagnostics[-1][1:]
                         if session.diagnostics else None, "warnings": warnings(session)},
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.labels import is_classification, outputs_to_labels
+from ...core.validation import check_inputs
 from ..session import LIVE_KEYS, VIEW_KEYS, Session
 from ..datasets import Dataset
 from ..schema import DEFAULTS, RequestError, validate_config
@@ -24,6 +25,10 @@ FIXED_MESSAGE = ("in a notebook the data, the layers and the loss are yours: cha
 class LearnerDataset(Dataset):
     """The learner's arrays.  Pictures use the first two inputs; other inputs are held at their training mean."""
 
+    def input_names(self):
+        """Inputs other than two are named x1 … xd (two keep the page's x₁, x₂)."""
+        return super().input_names() if self.fill is None else [f"x{k + 1}" for k in range(len(self.fill))]
+
     def inputs(self, points):
         if self.fill is None:
             return points
@@ -34,17 +39,19 @@ class LearnerDataset(Dataset):
 
 def learner_dataset(network, X, y, X_test=None, y_test=None):
     """A :class:`LearnerDataset` from the learner's ``X (n, d)`` and ``y`` (labels, one-hot rows or targets)."""
-    X = np.asarray(X, dtype=network.dtype)
-    if X.ndim != 2 or X.shape[1] != network.sizes[0] or len(X) < 1:
+    shape = np.shape(X)
+    if len(shape) != 2 or shape[1] != network.sizes[0] or shape[0] < 1:
         raise ValueError(f"X must be (n, {network.sizes[0]}) for this network's {network.sizes[0]} inputs, "
-                         f"got shape {X.shape}")
-    if not np.isfinite(X).all():
-        raise ValueError("X holds NaN or infinite values")
+                         f"got shape {shape}")
+    X = check_inputs(X, network.sizes[0], network.dtype)
     Y = network.check_targets(y, len(X))
     if (X_test is None) != (y_test is None):
         raise ValueError("give both X_test and y_test, or neither")
-    X_test, Y_test = (X, Y) if X_test is None else (np.asarray(X_test, dtype=network.dtype),
-                                                      network.check_targets(y_test, len(X_test)))
+    if X_test is None:
+        X_test, Y_test = X, Y
+    else:
+        X_test = check_inputs(X_test, network.sizes[0], network.dtype, name="X_test")
+        Y_test = network.check_targets(y_test, len(X_test), name="y_test")
     classes = is_classification(Y)
     n_classes = max(2, Y.shape[1]) if classes else 0
     labels = outputs_to_labels(Y) if classes else Y[:, 0]

@@ -20,7 +20,6 @@ what keeps the weights (:class:`~.learner.LearnerSession`).
 
 from __future__ import annotations
 
-import json
 import secrets
 import threading
 import time
@@ -67,7 +66,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
         self.session_id = secrets.token_urlsafe(12)
         self.api = Api(max_sessions=1)
         self.api.sessions[self.session_id] = self.session
-        self._inputs = None if network.sizes[0] == 2 else [f"x{k + 1}" for k in range(network.sizes[0])]
+        self._plane = network.sizes[0] == 2      # two inputs: the page's picture; other counts: a samples table
         self._stream = None
         self._closing = threading.Event()
         self.on_msg(self._on_message)
@@ -92,12 +91,12 @@ class PlaygroundWidget(anywidget.AnyWidget):
             return self._state(200)
         if method == "POST" and route[3:] == ["upload"]:
             return error_response(FIXED_MESSAGE.format(keys="the data"), 409, "notebook_fixed", {"fields": ["upload"]})
-        return self._relabel(self.api.handle(method, path, query, body, client="notebook"))
+        return self.api.handle(method, path, query, body, client="notebook")
 
     def state_message(self):
         """The ``state`` event the page's stream would send now (bytes of JSON)."""
         with self.session.lock:
-            return self._relabel(json_response({"session": self.session_id, **snapshot(self.session)})).body
+            return json_response({"session": self.session_id, **snapshot(self.session)}).body
 
     def samples_report(self):
         """For inputs other than two (no plane to draw): the first samples with target and prediction, and for
@@ -110,7 +109,8 @@ class PlaygroundWidget(anywidget.AnyWidget):
             rows = [{"index": i, "x": data.X_train[i].tolist(), "target": _plain(data.labels_train[i]),
                      "predicted": _plain(predicted[i]), "output": outputs[i].tolist()}
                     for i in range(min(SAMPLE_ROWS, len(data.X_train)))]
-            report = {"kind": "samples", "inputs": self._inputs, "rows": rows, "n": len(data.X_train),
+            report = {"kind": "samples", "inputs": None if self._plane else data.input_names(), "rows": rows,
+                      "n": len(data.X_train),
                       "version": self.session.version}
             if classes:
                 k = data.n_classes
@@ -121,18 +121,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
 
     def _state(self, status):
         with self.session.lock:
-            return self._relabel(json_response({"session": self.session_id,
-                                                **snapshot(self.session, include_data=True)}, status))
-
-    def _relabel(self, response):
-        """Inputs other than two are named x₁ … x_d (the page names its two features)."""
-        if self._inputs is None or not response.content_type.startswith("application/json"):
-            return response
-        payload = json.loads(response.body)
-        if isinstance(payload, dict) and "inputs" in payload:
-            payload["inputs"] = self._inputs
-            return json_response(payload, response.status)
-        return response
+            return json_response({"session": self.session_id, **snapshot(self.session, include_data=True)}, status)
 
     # ------------------------------------------------------------------ messages
     def _on_message(self, _widget, content, _buffers):
@@ -159,8 +148,8 @@ class PlaygroundWidget(anywidget.AnyWidget):
                 sent = self.session.version
                 self.session.last_seen = time.monotonic()
             self.send({"kind": "state"}, buffers=[self.state_message()])
-            if self._inputs is not None:
-                self.send(json.loads(json.dumps(self.samples_report())))
+            if not self._plane:
+                self.send(self.samples_report())
             time.sleep(FRAME_INTERVAL)
 
     def close(self):
