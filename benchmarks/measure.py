@@ -18,6 +18,7 @@ CONFIGS = {
     "A": ([784, 30, 10], ["sigmoid", "sigmoid"], "quadratic", 3.0),
     "B": ([784, 256, 128, 10], ["relu", "relu", "softmax"], "cross-entropy", 0.05),
     "C": ([784, 1024, 1024, 10], ["relu", "relu", "softmax"], "cross-entropy", 0.05),
+    "W": ([784, 256, 10], ["relu", "softmax"], "cross-entropy", 0.1),     # tta.py's wide network (not in RUNS)
 }
 SEED = 0
 N_PREDICT = 10_000

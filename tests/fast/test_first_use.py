@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from deltaprop import Network
+from deltaprop.core.engines import NumpyEngine
 from deltaprop.fast import compiled_epoch as compiled
 from deltaprop.fast import compiled_warmup
 
@@ -26,6 +27,7 @@ PROBE = """
 import json, sys, time
 import numpy as np
 from deltaprop import Network
+from deltaprop.core.engines import NumpyEngine
 from deltaprop.fast import thread_choice
 # as on a quiet machine: this test is about compiling; the fall-back to one thread under load is test_thread_choice's
 thread_choice.MIN_CORES = 0.0
@@ -113,6 +115,39 @@ def test_auto_switches_to_the_compiled_epoch_when_the_kernel_is_ready(rng, monke
     for a, b in zip(net.parameters(), twin.parameters()):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(mixed["loss"], plain["loss"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("sizes, threads", [([300, 6, 3], 1), ([300, 16, 3], 2)])
+def test_auto_switches_mid_epoch_as_soon_as_the_kernel_is_ready(rng, monkeypatch, sizes, threads):
+    """The NumPy path asks between chunks of batches whether the kernel is ready, and the compiled epoch takes the
+    epoch's remaining rows from there (one thread and two): the same steps as a NumPy-only run, the same step
+    count, the epoch's books over all its rows, and a note saying how many samples ran on NumPy."""
+    from deltaprop.fast import thread_choice
+    monkeypatch.setattr(thread_choice, "MIN_CORES", 0.0)            # two threads even on a busy test machine
+    net = Network(sizes, ["tanh", "softmax"], loss="cross-entropy", seed=0)
+    twin = net.copy()
+    X, y = rng.normal(size=(3000, sizes[0])), rng.integers(0, 3, 3000)
+    compiled_warmup.prepare(net, X, np.eye(3)[y], 10, wait=True, threads=threads)
+    assert compiled.threads_for(net, X, 10) == threads or threads == 2 and compiled.THREADS < 2
+    chunk = NumpyEngine(net, X, np.eye(3)[y], 10, None, None).x_buf.shape[0]       # rows between two questions
+    assert chunk < 3000 // 3, chunk
+    calls = []
+
+    def ready_at_the_third_question(self):
+        calls.append(1)
+        return len(calls) >= 3           # asked at epoch 1's start and after its 1st chunk: no; after the 2nd: yes
+    monkeypatch.setattr(compiled_warmup.Preparation, "ready", ready_at_the_third_question)
+    progress = []
+    mixed = net.fit(X, y, epochs=2, batch_size=10, learning_rate=0.05, seed=4, progress=lambda *a: progress.append(a))
+    plain = twin.fit(X, y, epochs=2, batch_size=10, learning_rate=0.05, seed=4, engine="numpy")
+    assert mixed.engine == "compiled", mixed.engine_note
+    assert f"the first {2 * chunk:,} samples of epoch 1 ran on the NumPy path meanwhile" in mixed.engine_note
+    for a, b in zip(net.parameters(), twin.parameters()):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(mixed["loss"], plain["loss"], rtol=1e-12)
+    np.testing.assert_allclose(mixed["accuracy"], plain["accuracy"], rtol=0, atol=0)
+    epoch_1 = [p for p in progress if p[0] == 1]
+    assert [p[1] for p in epoch_1] == [chunk, 2 * chunk, 3000]         # two NumPy chunks, then the compiled rest
 
 
 def test_warmup_command_fills_the_cache(tmp_path):

@@ -54,8 +54,16 @@ class NumpyEngine:
 
     def train_epoch(self, epoch, order, labels, progress, snapshot):
         """One pass over the data in ``order`` (None: as stored); ``labels``: true classes in that order, or None."""
+        loss_sum, correct, _ = self.train_rows(epoch, order, labels, progress, snapshot)
+        return loss_sum, correct
+
+    def train_rows(self, epoch, order, labels, progress, snapshot, stop_when=None):
+        """:meth:`train_epoch`, but ``stop_when()`` is asked between chunks (whole batches): when it says True the
+        epoch stops there.  Returns ``(loss_sum, correct, rows)``: the books of the first ``rows`` rows trained."""
         n, loss_sum, correct = self.X.shape[0], 0.0, 0
         for start in range(0, n, self.x_buf.shape[0]):
+            if start and stop_when is not None and stop_when():
+                return loss_sum, correct, start
             stop = min(start + self.x_buf.shape[0], n)
             xc, yc = self._gather(order, start, stop)
             outputs = self._steps(xc, yc)
@@ -64,7 +72,7 @@ class NumpyEngine:
                 correct += int(np.count_nonzero(outputs_to_labels(outputs) == labels[start:stop]))
             if progress is not None:
                 progress(epoch, stop, n, loss_sum, correct)
-        return loss_sum, correct
+        return loss_sum, correct, n
 
     def finish(self, history):
         """Nothing to add: ``history.engine`` is ``"numpy"`` from the start."""

@@ -3,9 +3,10 @@
 
 Asked for by name, the engine makes its kernel ready before the first epoch (loading it from numba's disk cache,
 or compiling it).  Chosen by ``engine="auto"``, it never holds the run up: the kernel is made ready in the
-background (:mod:`deltaprop.fast.compiled_warmup`) and, until it is, the epochs go to a
-:class:`~deltaprop.core.engines.NumpyEngine` -- the same steps, tested equal -- so the run switches engines
-between epochs without changing its result.
+background (:mod:`deltaprop.fast.compiled_warmup`) and, until it is, the batches go to a
+:class:`~deltaprop.core.engines.NumpyEngine` -- the same steps, tested equal -- which asks between chunks of
+batches whether the kernel is ready, so the run switches engines as soon as it is, mid-epoch if need be, without
+changing its result.
 
 A small network that two threads could serve (:func:`~deltaprop.fast.compiled_epoch.threads_for`) asks
 :class:`~deltaprop.fast.thread_choice.ThreadChoice` before every epoch whether two threads will pay *now* (two free
@@ -13,6 +14,8 @@ cores); when they will not, the epoch runs on one thread -- the same steps -- an
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from ..core.engines import NumpyEngine, register_engine
 from . import compiled_epoch, compiled_warmup
@@ -35,6 +38,7 @@ class CompiledEngine:
         self.kernels = {self.threads: self.kernel}
         self.meanwhile = NumpyEngine(network, X, Y, batch_size, optimizer, dropout_rng)   # until the kernel is ready
         self.compiled_epochs, self.first_epoch, self.waited_epochs = [], None, []
+        self.numpy_rows = 0             # rows of the first compiled epoch trained on NumPy before the kernel was ready
         self.note = self._threads_note()
 
     def _threads_note(self):
@@ -59,19 +63,26 @@ class CompiledEngine:
             self.first_epoch = epoch
         threads = self.choice.threads(epoch) if self.choice is not None else self.threads
         kernel = self._kernel_for(threads)
-        if not kernel.ready():
-            if self.choice is not None and self.compiled_epochs:
-                self.waited_epochs.append(epoch)
-            return self.meanwhile.train_epoch(epoch, order, labels, progress, snapshot)
+        loss_sum, correct, done = 0.0, 0, 0
+        if not kernel.ready():                          # NumPy meanwhile, asking between chunks whether it is now
+            loss_sum, correct, done = self.meanwhile.train_rows(epoch, order, labels, progress, snapshot,
+                                                                stop_when=kernel.ready)
+            if done == self.X.shape[0]:
+                if self.choice is not None and self.compiled_epochs:
+                    self.waited_epochs.append(epoch)
+                return loss_sum, correct
         if not self.compiled_epochs:
-            self.kernel = kernel                        # the one whose readiness the note reports
+            self.kernel, self.numpy_rows = kernel, done     # the one whose readiness the note reports
         self.compiled_epochs.append(epoch)
         if self.choice is not None:
             self.choice.started(threads)
-        loss_sum, correct = compiled_epoch.train_epoch(self.network, self.X, self.Y, labels, order,
-                                                       self.batch_size, self.optimizer, threads)
+        rest = (np.arange(self.X.shape[0]) if order is None else order)[done:]      # the epoch's remaining rows
+        rest_loss, rest_correct = compiled_epoch.train_epoch(
+            self.network, self.X, self.Y, None if labels is None else labels[done:], rest, self.batch_size,
+            self.optimizer, threads)
         if self.choice is not None:
             self.choice.finished()
+        loss_sum, correct = loss_sum + rest_loss, correct + rest_correct
         if progress is not None:
             progress(epoch, self.X.shape[0], self.X.shape[0], loss_sum, correct)
         return loss_sum, correct
@@ -80,5 +91,5 @@ class CompiledEngine:
         """After the run: which engine ran which epochs, and how long the kernel took to get ready."""
         if self.choice is not None:
             self.note = self._threads_note()
-        history.engine, history.engine_note, history.compile_seconds = compiled_warmup.describe(
-            self.kernel, self.compiled_epochs, self.first_epoch or 0, self.note)   # no epoch ran: "numpy", and why
+        history.engine, history.engine_note, history.compile_seconds = compiled_warmup.describe(   # no epoch
+            self.kernel, self.compiled_epochs, self.first_epoch or 0, self.note, self.numpy_rows)  # ran: "numpy"

@@ -88,8 +88,10 @@ def unsupported(network, optimizer, dropout):
 
 
 def train_epoch(network, X, Y, labels, order, batch_size, optimizer, threads=None):
-    """One epoch of plain SGD on ``(X, Y)`` in ``order``: updates the network in place.  ``threads``: 1 or 2 (the
-    engine's choice for this epoch, :mod:`deltaprop.fast.thread_choice`); None: :func:`threads_for`'s.
+    """One epoch of plain SGD on the rows ``order`` of ``(X, Y)`` (None: all, as stored; the rest of an epoch
+    begun on the NumPy path is some of them), ``labels`` in that order: updates the network in place.
+    ``threads``: 1 or 2 (the engine's choice for this epoch, :mod:`deltaprop.fast.thread_choice`); None:
+    :func:`threads_for`'s.
 
     Returns ``(loss_sum, correct)`` as :func:`deltaprop.core.training.fit` books them: the sum over samples of the
     per-sample cost computed before each batch's step, and the count of correct labels (0 when ``labels`` is None).
@@ -101,7 +103,7 @@ def train_epoch(network, X, Y, labels, order, batch_size, optimizer, threads=Non
         loss_sum, correct = _two_threads(network, e)
     else:
         loss_sum, correct = _kernel(network.dtype)(e)
-    optimizer.steps += -(-X.shape[0] // B)
+    optimizer.steps += -(-e.order.shape[0] // B)
     return float(loss_sum), int(correct)
 
 

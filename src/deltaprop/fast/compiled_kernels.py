@@ -252,7 +252,7 @@ def epoch(e):
     Each batch: gather, forward, BP1 (+ the books), then from the last layer down BP2, BP3 and BP4 with each
     layer's step as soon as its weights have been used."""
     check_codes(e.acts, e.loss)
-    n, L, B = e.X.shape[0], len(e.Ws), e.B
+    n, L, B = e.order.shape[0], len(e.Ws), e.B         # n: the rows of this epoch
     Ws, bs, Zs, As, Ds, acts, slopes = e.Ws, e.bs, e.Zs, e.As, e.Ds, e.acts, e.slopes
     loss_sum, correct = 0.0, 0
     contiguous = np.arange(B)                           # the gathered batch's rows, in order

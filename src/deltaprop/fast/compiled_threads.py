@@ -90,14 +90,14 @@ def epoch_part(thread, split, flags, e):
     ``(2, B, d_L)``: batch s is gathered into ``[(s − 1) % 2]``; ``e.scratch[thread]`` is the thread's row for
     BP3's sums.  Thread 0 returns ``(loss_sum, correct)``; thread 1 returns zeros."""
     check_codes(e.acts, e.loss)
-    n, L, B = e.X.shape[0], len(e.Ws), e.B
+    n, L, B = e.order.shape[0], len(e.Ws), e.B         # n: the rows of this epoch
     Ws, bs, Zs, As, Ds, acts, slopes, one, zero = e.Ws, e.bs, e.Zs, e.As, e.Ds, e.acts, e.slopes, e.one, e.zero
     W1, b1, Z1, A1, D1 = Ws[0], bs[0], Zs[0], As[0], Ds[0]
     j_from, j_to = (0, split) if thread == 0 else (split, W1.shape[0])
     loss_sum, correct = 0.0, 0
     contiguous = np.arange(B)
     if thread == 1:
-        gather(e.X, e.Y, e.order[0:B], B, e.xb[0], e.yb[0])
+        gather(e.X, e.Y, e.order[0:B], min(B, n), e.xb[0], e.yb[0])
         store_release(flags, GATHERED, 1)
     step = 0
     for start in range(0, n, B):

@@ -137,9 +137,10 @@ def prepare(network, X, Y, batch_size, wait, threads=None):
     return preparation
 
 
-def describe(preparation, compiled_epochs, first_epoch, note):
+def describe(preparation, compiled_epochs, first_epoch, note, numpy_rows=0):
     """``(history.engine, history.engine_note, history.compile_seconds)`` after a run that could use the compiled
-    epoch: of the epochs from ``first_epoch`` on, ``compiled_epochs`` ran compiled; ``note`` says how they ran."""
+    epoch: of the epochs from ``first_epoch`` on, ``compiled_epochs`` ran compiled (the first of them after
+    ``numpy_rows`` rows on the NumPy path); ``note`` says how they ran."""
     seconds = preparation.seconds
     if preparation.error:
         return "numpy", f"the compiled epoch could not be made ready ({preparation.error})", seconds
@@ -147,9 +148,13 @@ def describe(preparation, compiled_epochs, first_epoch, note):
         return ("numpy", "the compiled epoch was being compiled in a helper process (first use on this machine "
                 "for this shape); the NumPy path ran meanwhile" if preparation.how is None else
                 f"the compiled epoch was {preparation.how} after the last epoch", seconds)
-    timing = f"kernel {preparation.how} in {seconds:.2f} s"
-    if compiled_epochs[0] > first_epoch:
-        timing += f"; epochs {first_epoch} to {compiled_epochs[0] - 1} ran on the NumPy path meanwhile"
+    timing, before, last = f"kernel {preparation.how} in {seconds:.2f} s", [], compiled_epochs[0] - 1
+    if last >= first_epoch:
+        before.append(f"epoch {last}" if last == first_epoch else f"epochs {first_epoch} to {last}")
+    if numpy_rows:
+        before.append(f"the first {numpy_rows:,} samples of epoch {compiled_epochs[0]}")
+    if before:
+        timing += f"; {' and '.join(before)} ran on the NumPy path meanwhile"
     return "compiled", (f"{note}; {timing}" if note else timing), seconds
 
 
