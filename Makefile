@@ -48,7 +48,7 @@ bench: $(VENV)/.installed-bench
 bench-tta: $(VENV)/.installed-bench
 	$(PY) benchmarks/tta.py $(TTA_ARGS)
 
-# Every target of issue 27 on a quiet machine, in at most 20 minutes: quiet-run-<time>/summary.md (PASS / FAIL)
+# Every target of issue 27 on a quiet machine, in at most 27 minutes: quiet-run-<time>/summary.md (PASS / FAIL)
 bench-quiet: $(VENV)/.installed-bench
 	PYTHON=$(PY) bash benchmarks/quiet_run.sh $(QUIET_ARGS)
 

@@ -8,7 +8,7 @@
 # Steps, each with a time limit (`timeout`), the load average logged at its start and end (run.log):
 #   1. deltaprop warmup                 compile the kernels once, so no step below pays for compiling  (≤ 100 s)
 #   2. benchmarks/bench.py --rounds 2 --epochs 2 --engines deltaprop,deltaprop-numpy,jax,torch,floor --json …
-#                                       the tables and the bench targets.  Trimmed to fit 20 minutes: 2 rounds
+#                                       the tables and the bench targets.  Trimmed to fit the limit: 2 rounds
 #                                       and 2 timed epochs, not 3 and 3 (3 × 3 took 634 s on this host when idle;
 #                                       2 × 2 should take about 5-6 minutes)                               (≤ 450 s)
 #   3. benchmarks/gemm.py               NumPy's OpenBLAS against scipy-openblas64/32, MKL, BLIS on C/256's shapes,
