@@ -78,6 +78,7 @@ def test_the_class_summary_in_chromium_in_chinese(tmp_path, browser, output_dir)
         assert page.locator("h1").inner_text() == "全班成绩"
         assert page.locator("table").first.locator("tr").count() == 31
         summary = page.locator("table").nth(1).inner_text()
+        assert all(symbol in summary for symbol in symbols.values()), summary     # a row for every question
         counts = Counter((slip_id, slip) for slip_id, slip, _ in expected.values() if slip)
         for (slip_id, slip), count in counts.items():           # each slip counted on its question's row
             row = page.locator("table").nth(1).locator("tr", has_text=symbols[slip_id]).first.inner_text()

@@ -42,11 +42,6 @@ def _row(tokens, precision):
     return "".join(_token(token, precision) for token in tokens)
 
 
-def _mi(text):
-    variant = ' mathvariant="normal"' if len(text) > 1 else ""
-    return f"<mi{variant}>{escape(text)}</mi>"
-
-
 def symbol(sym):
     """``Sym`` → ``<msub>``/``<msup>``/``<msubsup>`` (plain symbols keep Mazur's look: w5, net_h1)."""
     base = _mi(sym.base)
