@@ -66,12 +66,15 @@ class EarlyStopping:
         self.patience = check_positive_int(patience, "early_stopping patience")
         self.state = state                      # keeps best_loss/best_epoch/best_parameters for checkpoints
 
-    def update(self, epoch, val_loss, network):
-        """Record ``epoch``'s validation loss; True when the run should stop."""
+    def update(self, epoch, val_loss, network, history):
+        """Record ``epoch``'s validation loss; True when the run should stop (``history.stopped_epoch`` says when)."""
         if val_loss < self.state.best_loss:
             self.state.best_loss, self.state.best_epoch = val_loss, epoch
             self.state.best_parameters = [p.copy() for p in network.parameters()]
-        return epoch - self.state.best_epoch >= self.patience
+        stop = epoch - self.state.best_epoch >= self.patience
+        if stop:
+            history.stopped_epoch = epoch
+        return stop
 
     def restore_best(self, network, history):
         if self.state.best_parameters:

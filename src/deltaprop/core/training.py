@@ -72,16 +72,13 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
         Per-layer norms, update ratios and saturated / dead units after every epoch (``record["diagnostics"]``).
     """
     epochs = check_positive_int(epochs, "epochs")
-    X = check_inputs(X, network.sizes[0], network.dtype)                  # (n, d_0), cast once
-    Y = network.check_targets(Y, X.shape[0])                              # (n, d_L), accepted by the loss
-    validation = _validation_set(network, validation_data, early_stopping)
+    X, Y, labels, validation = _checked_data(network, X, Y, validation_data, early_stopping)
     optimizer = get_optimizer(optimizer, learning_rate)
     rng = np.random.default_rng(seed)
     state = _start_state(network, optimizer, rng, resume)
     walk = BatchWalk(X.shape[0], batch_size, rng, shuffle)
     dropout_rng = rng if any(layer.dropout for layer in network.layers) else None
     stopper = None if early_stopping is None else EarlyStopping(early_stopping, state)
-    labels = outputs_to_labels(Y) if is_classification(Y) else None      # (n,) true classes, or None
     with optimizer.regularized(weight_decay, X.shape[0]), \
             optimizer.scheduled(get_schedule(schedule, epochs), state.base_learning_rate):  # for this run only
         engine = choose_engine(engine, network, X, Y, walk.batch_size, optimizer, dropout_rng)
@@ -93,11 +90,9 @@ def fit(network, X, Y, epochs, batch_size, optimizer="sgd", learning_rate=0.1, *
             record = _record(network, epoch, loss_sum, correct, labels is not None, optimizer, validation,
                              (X, Y), diagnostics)
             history.append(record)
-            stop = stopper is not None and stopper.update(epoch, record["val_loss"], network)
-            _keep_state(state, epoch, history, rng, optimizer)
-            _report(callback, checkpoint, epoch, record, state)
+            stop = stopper is not None and stopper.update(epoch, record["val_loss"], network, history)
+            _end_epoch(state, epoch, history, rng, optimizer, record, callback, checkpoint)
             if stop:
-                history.stopped_epoch = epoch
                 break
     if stopper is not None:
         stopper.restore_best(network, history)
@@ -113,6 +108,15 @@ def _train_epoch(network, engine, optimizer, walk, labels, epoch, progress, snap
     loss_sum, correct = engine.train_epoch(epoch, order, epoch_labels, progress, snapshot)
     check_divergence(network, loss_sum, snapshot, f"in epoch {epoch}")
     return loss_sum, correct
+
+
+def _checked_data(network, X, Y, validation_data, early_stopping):
+    """``(X, Y, labels, validation)``: ``X`` (n, d_0) and ``Y`` (n, d_L) checked and cast once, ``labels`` (n,)
+    the true classes (None for real-valued targets) and the validation set (or None)."""
+    X = check_inputs(X, network.sizes[0], network.dtype)
+    Y = network.check_targets(Y, X.shape[0])                              # accepted by the loss
+    labels = outputs_to_labels(Y) if is_classification(Y) else None
+    return X, Y, labels, _validation_set(network, validation_data, early_stopping)
 
 
 def _validation_set(network, validation_data, early_stopping):
@@ -158,14 +162,11 @@ def _record(network, epoch, loss_sum, correct, classes, optimizer, validation, d
     return record
 
 
-def _keep_state(state, epoch, history, rng, optimizer):
-    """Bring the :class:`TrainingState` a checkpoint saves up to the end of ``epoch``."""
+def _end_epoch(state, epoch, history, rng, optimizer, record, callback, checkpoint):
+    """Bring the :class:`TrainingState` a checkpoint saves up to the end of ``epoch``, then call the caller's
+    hooks, in order: ``callback(epoch, record)``, then ``checkpoint(state)``."""
     state.epoch, state.history = epoch, history.epochs
     state.rng_state, state.optimizer = rng.bit_generator.state, optimizer.state_dict()
-
-
-def _report(callback, checkpoint, epoch, record, state):
-    """The caller's hooks, in order: ``callback(epoch, record)``, then ``checkpoint(state)``."""
     if callback is not None:
         callback(epoch, record)
     if checkpoint is not None:
