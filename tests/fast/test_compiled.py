@@ -121,6 +121,28 @@ def test_small_forward_loops_equal_the_product(rng, dtype, m, d_out, d_in):
     assert np.all(Z[m:] == 7.0)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("m, d_out, d_in", [(1, 300, 20), (16, 100, 50), (33, 34, 7), (128, 30, 50), (40, 40, 9),
+                                            (100, 130, 5)])
+def test_forward_gemm_either_way_round_equals_the_product(rng, dtype, m, d_out, d_in):
+    """``forward_layer``'s GEMM: with more units than rows (float64: and at most 64 rows) it computes ``Zᵀ = W prevᵀ``
+    into the spare buffer and transposes it back (faster in OpenBLAS), else ``Z = prev Wᵀ``; both give ``prev[:m] Wᵀ + b`` and
+    ``σ`` of it in ``Z[:m]``, ``A[:m]``, and leave the buffers' other rows alone.  Fed a batch buffer of ``m + 3``
+    rows, as a short last batch is."""
+    from deltaprop.fast import compiled_kernels as kernels
+    from deltaprop.fast.compiled_rules import ACTIVATION_CODES
+    prev, W = rng.normal(size=(m + 3, d_in)).astype(dtype), rng.normal(size=(d_out, d_in)).astype(dtype)
+    b = rng.normal(size=d_out).astype(dtype)
+    Z, A, spare = (np.full((m + 3, d_out), 7.0, dtype) for _ in range(3))
+    kernels.forward_layer(prev, np.arange(m + 3), W, b, Z, A, m, ACTIVATION_CODES["relu"], 0.0, 0, 0, dtype(1),
+                          dtype(0), spare)
+    exact = prev[:m].astype(np.float64) @ W.T.astype(np.float64) + b
+    scale = np.abs(prev[:m]) @ np.abs(W.T) + np.abs(b)
+    assert np.all(np.abs(Z[:m] - exact) <= 4 * d_in * np.finfo(dtype).eps * scale)
+    np.testing.assert_array_equal(A[:m], np.maximum(Z[:m], 0))
+    assert np.all(Z[m:] == 7.0) and np.all(A[m:] == 7.0)
+
+
 def test_small_forward_loops_keep_nan_and_inf(rng):
     """The loops may reorder sums (``reassoc``) but not assume finite numbers, so a diverging run still shows NaN
     or ±inf to ``fit``'s divergence check."""

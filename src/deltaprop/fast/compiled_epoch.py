@@ -127,7 +127,7 @@ def epoch_struct(network, X, Y, labels, order, B, optimizer, two_threads=False):
         one=real(1.0), zero=real(0.0), small_rows=SMALL_ROWS, small_units=SMALL_UNITS,
         Zs=per_layer(), As=per_layer(), Ds=per_layer(), scratch=np.empty(copies + (widest,), dtype),
         xb=np.empty(copies + (B, X.shape[1]), dtype), yb=np.empty(copies + (B, Y.shape[1]), dtype),
-        X=X, Y=Y, order=(np.arange(X.shape[0]) if order is None else order).astype(np.int64),
+        X=X, Y=Y, order=(np.arange(X.shape[0]) if order is None else order).astype(np.int64, copy=False),
         labels=np.empty(0, np.int64) if labels is None else labels.astype(np.int64, copy=False), B=B)
 
 

@@ -135,12 +135,29 @@ def activate(Z, b, A, m, j_from, j_to, code, slope, one):
 
 
 @numba.njit(cache=True, nogil=True)
-def forward_layer(prev, rows, W, b, Z, A, m, code, slope, small_rows, small_units, one, zero):
+def transposed_forward(m, d_out, itemsize):
+    """True when :func:`forward_layer`'s GEMM computes ``Zᵀ = W prevᵀ`` (``d_out × m``) rather than ``Z = prev Wᵀ``:
+    more units than rows (in float64 only up to 64 rows).  The same sums either way round; OpenBLAS is faster with
+    the longer side as C's rows (float32: 0.45–0.85 × the time at 10–64 rows, 0.8–0.95 × at 128–256 rows and
+    512+ units; float64: faster up to 64 rows, 1.05–1.18 × slower at 128).  ``benchmarks/orientation.py``
+    measures both ways on a machine."""
+    return d_out > m and (itemsize == 4 or m <= 64)
+
+
+@numba.njit(cache=True, nogil=True)
+def forward_layer(prev, rows, W, b, Z, A, m, code, slope, small_rows, small_units, one, zero, spare):
     """One layer forward for the batch: ``Z = prev Wᵀ + b`` (loops for small shapes, else a GEMM; the GEMM needs
-    ``prev`` contiguous, so ``rows`` must then be 0, 1, …), ``A = σ(Z)``."""
+    ``prev`` contiguous, so ``rows`` must then be 0, 1, …), ``A = σ(Z)``.  ``spare``: a contiguous array of at
+    least ``m × d_out`` entries that nothing else uses during the forward pass (the layer's δ buffer)."""
     d_out, d_in = W.shape[0], W.shape[1]
     if m <= small_rows and d_out <= small_units:
         forward_small(prev, rows, W, Z, m, 0, d_out, zero)
+    elif transposed_forward(m, d_out, Z.itemsize):
+        Zt = spare.reshape(-1)[:d_out * m].reshape((d_out, m))
+        gemm(ROW, N, T, d_out, m, d_in, one, W.ctypes.data, d_in, prev.ctypes.data, d_in, zero, Zt.ctypes.data, m)
+        for i in range(m):                                              # transposed back into Z
+            for j in range(d_out):
+                Z[i, j] = Zt[j, i]
     else:
         gemm(ROW, N, T, m, d_out, d_in, one, prev.ctypes.data, d_in, W.ctypes.data, d_in, zero, Z.ctypes.data, d_out)
     activate(Z, b, A, m, 0, d_out, code, slope, one)
@@ -261,7 +278,7 @@ def epoch(e):
         gather(e.X, e.Y, e.order[start:start + m], m, e.xb, e.yb)
         for l in range(L):
             forward_layer(e.xb if l == 0 else As[l - 1], contiguous, Ws[l], bs[l], Zs[l], As[l], m, acts[l],
-                          slopes[l], e.small_rows, e.small_units, e.one, e.zero)
+                          slopes[l], e.small_rows, e.small_units, e.one, e.zero, Ds[l])
         batch_loss, batch_correct = output_delta(e, e.yb, m, e.lr / m, start)
         loss_sum += batch_loss
         correct += batch_correct

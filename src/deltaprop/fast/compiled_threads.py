@@ -114,7 +114,7 @@ def epoch_part(thread, split, flags, e):
                 break
             for l in range(1, L):
                 forward_layer(As[l - 1], contiguous, Ws[l], bs[l], Zs[l], As[l], m, acts[l], slopes[l],
-                              e.small_rows, e.small_units, one, zero)
+                              e.small_rows, e.small_units, one, zero, Ds[l])
             batch_loss, batch_correct = output_delta(e, yb, m, e.lr / m, start)
             loss_sum += batch_loss
             correct += batch_correct
