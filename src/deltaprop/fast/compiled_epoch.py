@@ -5,8 +5,10 @@ tested equal to the NumPy path (``tests/fast/test_compiled.py``).  Where it help
 Python's fixed cost per NumPy call (about 30 calls a batch) is most of an epoch.  Each batch is
 
 * gathered from the epoch's permutation into a contiguous buffer;
-* forward: ``Z^l = A^{l−1} W^lᵀ`` (one GEMM; for at most ``SMALL_ROWS`` samples and ``SMALL_UNITS`` units a
-  register-blocked loop instead, see :data:`SMALL_ROWS`), then ``+ b`` and ``σ`` in one loop;
+* forward: ``Z^l = A^{l−1} W^lᵀ`` (one GEMM, run as ``Z^lᵀ = W^l A^{l−1}ᵀ`` when the layer has more units than the
+  batch has rows, which OpenBLAS does faster: ``compiled_kernels.transposed_forward``; for at most ``SMALL_ROWS``
+  samples and ``SMALL_UNITS`` units a register-blocked loop instead, see :data:`SMALL_ROWS`), then ``+ b`` and ``σ``
+  in one loop;
 * BP1 with η/n folded in (``a − y`` for the matched pairs, ``(a − y) σ'(z)`` for the quadratic cost);
 * BP2 as one GEMM and one loop for ``⊙ σ'``; BP3 as column sums subtracted from ``b``;
 * BP4 and the step as one GEMM with β = 1 − ηλ/n (weight decay folded in): ``W ← β W − Δᵀ A``.
