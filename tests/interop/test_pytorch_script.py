@@ -66,14 +66,20 @@ def _export(tmp_path, model, *extra):
 
 def _run(script, *args, capsys):
     """The script's main() in this process (torch is imported once for the whole file; the torchrun tests below
-    run it as a command)."""
+    run it as a command); returns what it printed on stdout."""
+    return _run_both(script, *args, capsys=capsys)[0]
+
+
+def _run_both(script, *args, capsys):
+    """As :func:`_run`; returns ``(stdout, stderr)``."""
     import importlib.util
     spec = importlib.util.spec_from_file_location(f"generated_{abs(hash(script))}", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     capsys.readouterr()
     module.main([str(a) for a in args])
-    return capsys.readouterr().out
+    captured = capsys.readouterr()
+    return captured.out, captured.err
 
 
 def _written(path):
@@ -168,6 +174,25 @@ def test_data_as_deltaprop_reads_it(tmp_path, torch, capsys, form):
     first = net.compute_loss(apply_preprocessing(PREP, X[:8], np.float64), y[:8])
     assert f"hand-over: loss on the first batch before any step {first:.6g}" in stdout
     assert "eval on" in stdout and "accuracy" in stdout
+
+
+def test_data_scaled_already_is_warned_about_in_one_line(tmp_path, torch, capsys):
+    """deltaprop trained on raw pixels divided by 255; handing the script pixels already in [0, 1] would divide
+    them again (a hand-over loss far from the checkpoint's), so it says so on stderr; raw pixels say nothing."""
+    X, y = _data(n=16)
+    net = Network([6, 5, 3], ["relu", "softmax"], loss="cross-entropy", seed=2)
+    save_model(net, tmp_path / "m.npz", metadata={"preprocessing": PREP, "training": {"epochs": 1, "lr": 0.1,
+                                                                                      "batch_size": 8}})
+    script = _export(tmp_path, tmp_path / "m.npz")
+    for name, inputs in (("raw", X), ("scaled", X / 255.0)):
+        np.savez(tmp_path / f"{name}.npz", X=inputs, y=y)
+        _, err = _run_both(script, "--data", tmp_path / f"{name}.npz", "--epochs", 1, "--out",
+                           tmp_path / f"{name}.safetensors", capsys=capsys)
+        if name == "raw":
+            assert "warning" not in err
+        else:
+            assert err.strip() == ("warning: every input is within [0, 1], but deltaprop trained on raw inputs "
+                                   "divided by 255: give --data the raw values (these would be divided again)")
 
 
 def _probe(tmp_path):

@@ -35,6 +35,7 @@ import json
 import math
 import os
 import struct
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,15 @@ def build_model():
 
 
 @@TARGETS@@
+
+
+def warn_if_already_scaled(X):
+    """One line on stderr when DATA looks scaled already: deltaprop divided the raw inputs by their maximum (e.g.
+    255) when it trained, and inputs that all lie within [0, 1] would be divided again."""
+    maximum = PREPROCESSING.get("maximum", 1.0) if PREPROCESSING["kind"] == "unit" else 1.0
+    if maximum > 1.0 and len(X) and float(np.max(X)) <= 1.0:
+        print(f"warning: every input is within [0, 1], but deltaprop trained on raw inputs divided by {maximum:g}: "
+              f"give --data the raw values (these would be divided again)", file=sys.stderr)
 
 
 def preprocess(X):
@@ -243,6 +253,8 @@ def main(argv=None):
         parser.error(f"--batch-size {args.batch_size} is the global batch: it must divide among {world} processes")
     torch.manual_seed(args.seed + rank)                      # dropout masks differ between processes
     X, y = check(*read_data(args.data, "train"), args.data)
+    if rank == 0:
+        warn_if_already_scaled(X)
     data = TensorDataset(preprocess(X), targets(y))
     sampler = DistributedSampler(data, num_replicas=world, rank=rank, shuffle=not args.no_shuffle, seed=args.seed)
     loader = DataLoader(data, batch_size=args.batch_size // world, sampler=sampler)
