@@ -125,10 +125,10 @@ def test_small_forward_loops_equal_the_product(rng, dtype, m, d_out, d_in):
 @pytest.mark.parametrize("m, d_out, d_in", [(1, 300, 20), (16, 100, 50), (33, 34, 7), (128, 30, 50), (40, 40, 9),
                                             (100, 130, 5)])
 def test_forward_gemm_either_way_round_equals_the_product(rng, dtype, m, d_out, d_in):
-    """``forward_layer``'s GEMM: with more units than rows (float64: and at most 64 rows) it computes ``Zᵀ = W prevᵀ``
-    into the spare buffer and transposes it back (faster in OpenBLAS), else ``Z = prev Wᵀ``; both give ``prev[:m] Wᵀ + b`` and
-    ``σ`` of it in ``Z[:m]``, ``A[:m]``, and leave the buffers' other rows alone.  Fed a batch buffer of ``m + 3``
-    rows, as a short last batch is."""
+    """``forward_layer``'s GEMM: with more units than rows (float64: and at most 64 rows) it computes
+    ``Zᵀ = W prevᵀ`` into the spare buffer and transposes it back (faster in OpenBLAS), else ``Z = prev Wᵀ``; both
+    give ``prev[:m] Wᵀ + b`` and ``σ`` of it in ``Z[:m]``, ``A[:m]``, and leave the buffers' other rows alone.  Fed a
+    batch buffer of ``m + 3`` rows, as a short last batch is."""
     from deltaprop.fast import compiled_kernels as kernels
     from deltaprop.fast.compiled_rules import ACTIVATION_CODES
     prev, W = rng.normal(size=(m + 3, d_in)).astype(dtype), rng.normal(size=(d_out, d_in)).astype(dtype)

@@ -82,10 +82,10 @@ def build_model():
 def warn_if_already_scaled(X):
     """One line on stderr when DATA looks scaled already: deltaprop divided the raw inputs by their maximum (e.g.
     255) when it trained, and inputs that all lie within [0, 1] would be divided again."""
-    maximum = PREPROCESSING.get("maximum", 1.0) if PREPROCESSING["kind"] == "unit" else 1.0
-    if maximum > 1.0 and len(X) and float(np.max(X)) <= 1.0:
-        print(f"warning: every input is within [0, 1], but deltaprop trained on raw inputs divided by {maximum:g}: "
-              f"give --data the raw values (these would be divided again)", file=sys.stderr)
+    if PREPROCESSING["kind"] == "unit" and PREPROCESSING["maximum"] > 1 and len(X) and np.max(X) <= 1:
+        print(f"warning: every input is within [0, 1], but deltaprop trained on raw inputs divided by "
+              f"{PREPROCESSING['maximum']:g}: give --data the raw values (these would be divided again)",
+              file=sys.stderr)
 
 
 def preprocess(X):
